@@ -1,0 +1,108 @@
+/** @module The contract's data model: tasks, models, and the facts checks and the emulator need. */
+
+/** A JSON Schema (2020-12) document or subschema, kept as plain data. */
+export type JsonSchema = { [keyword: string]: unknown } | boolean;
+
+/** Lower-case, hyphenated catalogue task ids (see DESIGN.md). */
+export const TASK_IDS = [
+  'text-generation',
+  'text-embeddings',
+  'text-classification',
+  'text-to-image',
+  'text-to-speech',
+  'automatic-speech-recognition',
+  'image-classification',
+  'object-detection',
+  'translation',
+  'summarization',
+  'image-to-text',
+  'voice-activity-detection',
+] as const;
+export type TaskId = (typeof TASK_IDS)[number];
+
+/** How a model answers /ai/run: JSON inside the v4 envelope, or raw bytes of a media type. */
+export interface ResponseFacts {
+  /** Media type of a successful non-streamed answer (`application/json`, `image/png`, `audio/mpeg`, ...). */
+  contentType: string;
+  /** True when the answer is the v4 envelope; false for raw binary answers. */
+  envelope: boolean;
+}
+
+/** Shapes a text-generation answer can take on /ai/run. */
+export type OutputStyle = 'classic' | 'chat-completions' | 'responses';
+
+/** Which OpenAI-compatible endpoints serve a model. */
+export interface OpenAiFacts {
+  chat?: boolean;
+  completions?: boolean;
+  embeddings?: boolean;
+  responses?: boolean;
+}
+
+/** Facts about a model that no JSON Schema expresses, used by checks, generators and the emulator. */
+export interface ModelFacts {
+  response: ResponseFacts;
+  /** Accepts `stream: true` and answers `text/event-stream`. */
+  streams: boolean;
+  /** Text generation only: the shape of the answer. */
+  outputStyle?: OutputStyle;
+  /** Text embeddings: length of every vector. */
+  embeddingDimension?: number;
+  /** Classification: the label set the model answers with. */
+  labels?: string[];
+  /** Text generation: the documented default `max_tokens`. */
+  maxTokens?: number;
+  /** Text generation: context window in tokens, where documented. */
+  contextWindow?: number;
+  /** Media types the model accepts as a raw request body (e.g. `audio/wav`, `image/png`). */
+  rawInput?: string[];
+  /** OpenAI-compatible endpoints that serve this model. */
+  openai?: OpenAiFacts;
+  /** `websocket` models cannot be run over plain HTTP /ai/run. */
+  transport: 'http' | 'websocket';
+  /** Text-to-image: width and height of the answer when the request does not set them. */
+  defaultImageSize?: { width: number; height: number };
+}
+
+/** Where a model entry came from. */
+export type ModelSource = 'workers-types' | 'overlay';
+
+/** One catalogue model, resolved: effective schemas plus facts. */
+export interface ModelEntry {
+  id: string;
+  task: TaskId;
+  source: ModelSource;
+  /** The workers-types class the structure was generated from, when there is one. */
+  typesClass?: string;
+  facts: ModelFacts;
+  /** Effective input schema (generated structure + task constraints + overlay). */
+  input: JsonSchema;
+  /** Effective output schema (the `result` of the envelope, or the binary body). */
+  output: JsonSchema;
+  /** URI under which `input` and `output` are registered with ajv (`<uri>#/$defs/input`). */
+  schemaUri: string;
+}
+
+/** One catalogue task. */
+export interface TaskEntry {
+  id: TaskId;
+  /** The catalogue's task name, e.g. "Automatic Speech Recognition". */
+  name: string;
+  description: string;
+  input: JsonSchema;
+  output: JsonSchema;
+  schemaUri: string;
+}
+
+/** A validation error as data (ajv's, normalised). */
+export interface SchemaError {
+  /** JSON pointer into the validated document ("" for the root). */
+  instancePath: string;
+  /** JSON pointer into the schema. */
+  schemaPath: string;
+  keyword: string;
+  /** What the schema expected, in words. */
+  expected: string;
+  /** What was found, as short JSON. */
+  actual: string;
+}
