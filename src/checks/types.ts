@@ -1,0 +1,51 @@
+/** @module The check catalogue's data types: a check is a pure function from an exchange to findings. */
+import type { Contract } from '../contract/contract.js';
+import type { ModelEntry } from '../contract/types.js';
+import type { Exchange } from '../targets/types.js';
+
+/** Check ids are public interface (reports, `--checks`). */
+export type CheckId =
+  | 'envelope.shape'
+  | 'envelope.consistency'
+  | 'status.success'
+  | 'status.client-error'
+  | 'content-type'
+  | 'output.schema'
+  | 'output.semantics'
+  | 'auth.required'
+  | 'model.unknown'
+  | 'stream.framing'
+  | 'openai.chat'
+  | 'openai.chat-stream'
+  | 'openai.embeddings'
+  | 'openai.completions'
+  | 'openai.responses'
+  | 'openai.parity'
+  | 'gateway.cache'
+  | 'catalog.consistency';
+
+/** One way an exchange breaks the contract. */
+export interface Finding {
+  check: CheckId;
+  message: string;
+  /** JSON pointer into the response body, where there is one. */
+  instancePath?: string;
+  expected?: string;
+  actual?: string;
+}
+
+/** What the harness expected of the exchange when it built the request. */
+export type Expectation = 'success' | 'client-error' | 'auth-error' | 'unknown-model';
+
+/** What a check may know besides the exchange. */
+export interface CheckContext {
+  contract: Contract;
+  /** The model the request was for, when it names one. */
+  model?: ModelEntry;
+  expectation: Expectation;
+  /** The request input as sent (JSON), for semantics such as `max_tokens`. */
+  input?: unknown;
+}
+
+/** A check: pure, synchronous, never throws for a bad response (that is a finding). */
+export type Check = (exchange: Exchange, context: CheckContext) => Finding[];

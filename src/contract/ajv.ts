@@ -1,0 +1,36 @@
+/** @module The one ajv configuration the whole project validates with (2020-12, formats, vendor keywords). */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+/** Base URI under which every contract document is registered, so relative `$ref`s resolve as files do. */
+export const SPEC_BASE_URI = 'https://wai-conformance.local/spec/';
+
+/**
+ * Vendor keywords the contract uses. Cloudflare's catalogue puts `contentType` on output schemas
+ * (`image/png`, `audio/mpeg`); it is an annotation, not an assertion, so it is declared, not enforced.
+ * Unknown keywords elsewhere stay errors (strict mode) so a typo in spec/ cannot silently weaken a check.
+ */
+const ANNOTATION_KEYWORDS = ['contentType', 'x-wai-model-path', 'example', 'x-wai'];
+
+/** Creates the project's ajv instance. */
+export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
+  const ajv = new Ajv2020({
+    allErrors: options.allErrors ?? true,
+    strict: true,
+    // The generated structure comes from TypeScript types, which do not always repeat `type`
+    // next to `properties`/`items`, nor list every required property; those are not contract bugs.
+    strictTypes: false,
+    strictTuples: false,
+    strictRequired: false,
+    allowUnionTypes: true,
+    validateFormats: true,
+    // OpenAPI documents carry `discriminator`; accept it as ajv understands it.
+    discriminator: true,
+  });
+  addFormats.default(ajv);
+  // `format: binary` marks raw bytes in the catalogue (OpenAPI's convention); any string passes.
+  ajv.addFormat('binary', true);
+  ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
+  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'object', 'array', 'number', 'boolean'] });
+  return ajv;
+}

@@ -1,0 +1,46 @@
+/** @module Reading the contract's YAML and JSON files, with errors that name the file. */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import { ContractError } from './errors.js';
+
+/** A path as shown to users: relative to the working directory when that is shorter. */
+export function displayPath(file: string): string {
+  const rel = relative(process.cwd(), file);
+  return rel && !rel.startsWith('..') && rel.length < file.length ? rel : file;
+}
+
+/** Reads and parses one YAML or JSON file of the contract. */
+export function readDocument(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (cause) {
+    throw new ContractError(displayPath(file), '', `cannot read file (${(cause as Error).message})`, { cause });
+  }
+  try {
+    if (file.endsWith('.json')) return JSON.parse(text);
+    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (cause) {
+    const where = cause instanceof YAMLParseError ? ` at line ${cause.linePos?.[0]?.line}` : '';
+    throw new ContractError(displayPath(file), '', `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${where}: ${(cause as Error).message.split('\n')[0]}`, { cause });
+  }
+}
+
+/** The project root: the nearest folder above this module with our package.json. */
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && readFileSync(manifest, 'utf8').includes('"name": "workers-ai-conformance"')) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the workers-ai-conformance package root');
+    dir = parent;
+  }
+}
+
+/** The contract shipped with the package. */
+export function defaultSpecDir(): string {
+  return resolve(packageRoot(), 'spec');
+}
