@@ -49,3 +49,43 @@ export interface CheckContext {
 
 /** A check: pure, synchronous, never throws for a bad response (that is a finding). */
 export type Check = (exchange: Exchange, context: CheckContext) => Finding[];
+
+/**
+ * Which part of the API a check judges. Reports and docs group checks by area; `--tasks openai`
+ * and `--tasks gateway` select the areas of the same name.
+ */
+export type CheckArea = 'status' | 'envelope' | 'headers' | 'output' | 'auth' | 'model' | 'stream' | 'openai' | 'gateway' | 'catalog';
+
+/** Whether a check has anything to judge in an exchange: false marks it "skipped", never "passed". */
+export type Applies = (exchange: Exchange, context: CheckContext) => boolean;
+
+/** A check that judges several exchanges together (parity, caching, catalogue agreement). Pure, never throws for bad responses. */
+export type MultiCheck = (exchanges: Exchange[], context: CheckContext) => Finding[];
+
+/** Whether a multi-exchange check has anything to judge among these exchanges. */
+export type MultiApplies = (exchanges: Exchange[], context: CheckContext) => boolean;
+
+/** A check of one exchange, as the catalogue lists it. `run` returns [] whenever `applies` is false. */
+export interface CheckDefinition {
+  id: CheckId;
+  /** One line, for `--checks`, reports and docs. */
+  description: string;
+  area: CheckArea;
+  scope: 'exchange';
+  applies: Applies;
+  run: Check;
+}
+
+/** A check of several exchanges, as the catalogue lists it. `run` returns [] whenever `applies` is false. */
+export interface MultiCheckDefinition {
+  id: CheckId;
+  /** One line, for `--checks`, reports and docs. */
+  description: string;
+  area: CheckArea;
+  scope: 'exchanges';
+  applies: MultiApplies;
+  run: MultiCheck;
+}
+
+/** Any entry of the check catalogue. */
+export type AnyCheckDefinition = CheckDefinition | MultiCheckDefinition;

@@ -3,6 +3,7 @@ import { ContractError } from '../contract/errors.js';
 import { modelsCommand, MODELS_USAGE } from './commands/models.js';
 import { validateCommand, VALIDATE_USAGE } from './commands/validate.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
+import { mockCommand, MOCK_USAGE } from './commands/mock.js';
 import { processIo, type Io } from './output.js';
 import { EXIT, UsageError } from './usage-error.js';
 
@@ -12,6 +13,7 @@ const COMMANDS: Record<string, Command> = {
   run: { run: runCommand, usage: RUN_USAGE },
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
   models: { run: modelsCommand, usage: MODELS_USAGE },
+  mock: { run: mockCommand, usage: MOCK_USAGE },
 };
 
 const USAGE = `Usage: wai-conformance <command> [options]

@@ -10,7 +10,13 @@ export const SPEC_BASE_URI = 'https://wai-conformance.local/spec/';
  * (`image/png`, `audio/mpeg`); it is an annotation, not an assertion, so it is declared, not enforced.
  * Unknown keywords elsewhere stay errors (strict mode) so a typo in spec/ cannot silently weaken a check.
  */
-const ANNOTATION_KEYWORDS = ['contentType', 'x-wai-model-path', 'example', 'x-wai'];
+const ANNOTATION_KEYWORDS = ['contentType', 'example'];
+
+/**
+ * openapi.yaml is registered as `{ $id, components }` so `#/components/schemas/...` refs resolve;
+ * ajv compiles a document's root when asked for a fragment of it, so the container must be known.
+ */
+const CONTAINER_KEYWORDS = ['components'];
 
 /** Creates the project's ajv instance. */
 export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
@@ -31,6 +37,6 @@ export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
   // `format: binary` marks raw bytes in the catalogue (OpenAPI's convention); any string passes.
   ajv.addFormat('binary', true);
   ajv.addFormat('byte', /^[A-Za-z0-9+/]*={0,2}$/);
-  for (const keyword of ANNOTATION_KEYWORDS) ajv.addKeyword({ keyword, schemaType: ['string', 'object', 'array', 'number', 'boolean'] });
+  for (const keyword of [...ANNOTATION_KEYWORDS, ...CONTAINER_KEYWORDS]) ajv.addKeyword({ keyword, schemaType: ['string', 'object', 'array', 'number', 'boolean'] });
   return ajv;
 }

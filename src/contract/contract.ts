@@ -15,11 +15,15 @@ export interface SchemaDocument {
 
 export interface ContractParts {
   dir: string;
-  openapi: Record<string, unknown>;
+  /** Parsed on first use: most commands never need it, and it is the largest file. */
+  openapi: () => Record<string, unknown>;
   typesPackage: { name: string; version: string };
   tasks: Map<TaskId, TaskEntry>;
   models: Map<string, ModelEntry>;
+  /** Documents registered at once (tasks: everything else refers to them). */
   schemaDocuments: SchemaDocument[];
+  /** Documents registered on first use, by URI: registering 100 model documents costs more than a cold start allows. */
+  lazyDocuments: Map<string, () => SchemaDocument>;
 }
 
 /** The part of a model's contract a document is validated against. */
@@ -31,29 +35,40 @@ export const ENVELOPE_SCHEMAS = { success: 'Envelope', error: 'ErrorEnvelope' } 
 /** A loaded contract. Validators are compiled on first use and cached, so start-up stays cheap. */
 export class Contract {
   readonly dir: string;
-  readonly openapi: Record<string, unknown>;
   readonly typesPackage: { name: string; version: string };
   readonly tasks: ReadonlyMap<TaskId, TaskEntry>;
   readonly models: ReadonlyMap<string, ModelEntry>;
   private readonly ajv: Ajv2020;
   private readonly fileOf = new Map<string, string>();
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly lazyDocuments: Map<string, () => SchemaDocument>;
+  private readonly loadOpenapi: () => Record<string, unknown>;
+  private openapiDocument: Record<string, unknown> | undefined;
 
   constructor(parts: ContractParts) {
     this.dir = parts.dir;
-    this.openapi = parts.openapi;
+    this.loadOpenapi = parts.openapi;
+    this.lazyDocuments = new Map(parts.lazyDocuments);
     this.typesPackage = parts.typesPackage;
     this.tasks = parts.tasks;
     this.models = parts.models;
     this.ajv = createAjv();
-    for (const { file, doc } of parts.schemaDocuments) {
-      const id = String(doc.$id);
-      this.fileOf.set(id, file);
-      try {
-        this.ajv.addSchema(doc, id, undefined, false);
-      } catch (cause) {
-        throw new ContractError(displayPath(file), '', `cannot register schema: ${(cause as Error).message}`, { cause });
-      }
+    for (const document of parts.schemaDocuments) this.register(document);
+  }
+
+  /** The OpenAPI document (parsed on first use). */
+  get openapi(): Record<string, unknown> {
+    this.openapiDocument ??= this.loadOpenapi();
+    return this.openapiDocument;
+  }
+
+  private register({ file, doc }: SchemaDocument): void {
+    const id = String(doc.$id);
+    this.fileOf.set(id, file);
+    try {
+      this.ajv.addSchema(doc, id, undefined, false);
+    } catch (cause) {
+      throw new ContractError(displayPath(file), '', `cannot register schema: ${(cause as Error).message}`, { cause });
     }
   }
 
@@ -75,6 +90,11 @@ export class Contract {
     let validate = this.validators.get(uri);
     if (validate) return validate;
     const [base = '', fragment = ''] = uri.split('#');
+    const lazy = this.lazyDocuments.get(base);
+    if (lazy) {
+      this.lazyDocuments.delete(base);
+      this.register(lazy());
+    }
     try {
       validate = this.ajv.getSchema(uri);
       if (!validate) throw new Error(`no schema at ${uri}`);

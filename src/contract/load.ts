@@ -56,7 +56,6 @@ interface GeneratedIndex {
 /** Everything read from disk, before resolution; kept so errors can name files. */
 interface RawSpec {
   dir: string;
-  openapi: Obj;
   tasks: Map<TaskId, { file: string; doc: Obj }>;
   generated: GeneratedIndex;
   generatedDocs: Map<string, Obj>;
@@ -69,9 +68,6 @@ function expectObject(value: unknown, file: string, pointer: string, what: strin
 }
 
 function readRaw(dir: string): RawSpec {
-  const openapiFile = join(dir, 'openapi.yaml');
-  const openapi = expectObject(readDocument(openapiFile), openapiFile, '', 'an OpenAPI document');
-
   const tasks = new Map<TaskId, { file: string; doc: Obj }>();
   for (const id of TASK_IDS) {
     const file = join(dir, 'tasks', `${id}.yaml`);
@@ -101,7 +97,7 @@ function readRaw(dir: string): RawSpec {
     tasks: overlayDoc.tasks === undefined ? {} : expectObject(overlayDoc.tasks, overlayFile, '/tasks', 'task facts'),
     models: expectObject(overlayDoc.models ?? {}, overlayFile, '/models', 'model entries'),
   };
-  return { dir, openapi, tasks, generated, generatedDocs, overlay };
+  return { dir, tasks, generated, generatedDocs, overlay };
 }
 
 function checkFacts(value: unknown, file: string, pointer: string): Partial<ModelFacts> {
@@ -146,7 +142,7 @@ function resolveTasks(raw: RawSpec): Map<TaskId, TaskEntry> {
   return tasks;
 }
 
-function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: Map<string, ModelEntry>; documents: Obj[] } {
+function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: Map<string, ModelEntry>; documents: Map<string, Obj> } {
   const overlayFile = join(raw.dir, 'models', 'overlay.yaml');
   const taskFacts = new Map<string, Partial<ModelFacts>>();
   for (const [taskId, entry] of Object.entries(raw.overlay.tasks)) {
@@ -158,7 +154,7 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
   const ids = [...raw.generated.models.map((m) => m.id), ...Object.keys(raw.overlay.models).filter((id) => !raw.generatedDocs.has(id))];
   const classes = new Map(raw.generated.models.map((m) => [m.id, m.class]));
   const models = new Map<string, ModelEntry>();
-  const documents: Obj[] = [];
+  const documents = new Map<string, Obj>();
 
   for (const id of ids) {
     const pointer = `/models/${escapeToken(id)}`;
@@ -170,9 +166,11 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
     const taskEntry = tasks.get(task);
     if (!taskEntry) throw new ContractError(displayPath(overlayFile), `${pointer}/task`, `unknown task id "${task}" (known: ${TASK_IDS.join(', ')})`);
 
-    const defs: Obj = structuredClone((generatedDoc?.$defs as Obj | undefined) ?? {});
+    // Generated documents and overlay entries were parsed for this contract alone, so they are
+    // edited in place (no copies: copying 100 schemas dominated start-up).
+    const defs: Obj = (generatedDoc?.$defs as Obj | undefined) ?? {};
     for (const part of ['input', 'output'] as const) {
-      if (overlay[part] !== undefined) defs[part] = structuredClone(overlay[part]);
+      if (overlay[part] !== undefined) defs[part] = overlay[part];
       else if (!(part in defs)) defs[part] = structuredClone(part === 'input' ? taskEntry.input : taskEntry.output);
     }
     applyTaskConstraints(defs.input as JsonSchema, taskEntry.input);
@@ -194,7 +192,7 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
 
     // Effective documents live beside the overlay, so the overlay's relative $refs resolve as written.
     const schemaUri = `${SPEC_BASE_URI}models/${modelFileName(id)}.effective.json`;
-    documents.push({ $id: schemaUri, $defs: defs });
+    documents.set(schemaUri, { $id: schemaUri, $defs: defs });
     const facts = mergeFacts(taskFacts.get(task) ?? {}, checkFacts(overlay.facts, overlayFile, `${pointer}/facts`));
     models.set(id, {
       id,
@@ -219,16 +217,20 @@ export function loadContract(specDir: string = defaultSpecDir()): Contract {
   const taskDocuments = [...raw.tasks].map(([id, { file, doc }]) => ({ file, doc: { ...doc, $id: `${SPEC_BASE_URI}tasks/${id}.yaml` } }));
   const extraFiles = readdirSync(join(dir, 'tasks')).filter((f) => /\.ya?ml$/.test(f) && !TASK_IDS.includes(f.replace(/\.ya?ml$/, '') as TaskId));
   if (extraFiles.length) throw new ContractError(displayPath(join(dir, 'tasks', extraFiles[0]!)), '', `not a known task id (known: ${TASK_IDS.join(', ')})`);
+  const openapiFile = join(dir, 'openapi.yaml');
+  let openapi: Obj | undefined;
+  const readOpenapi = (): Obj => (openapi ??= expectObject(readDocument(openapiFile), openapiFile, '', 'an OpenAPI document'));
+  const overlayFile = join(dir, 'models', 'overlay.yaml');
+  const lazyDocuments = new Map<string, () => { file: string; doc: Obj }>();
+  for (const [uri, doc] of documents) lazyDocuments.set(uri, () => ({ file: overlayFile, doc }));
+  lazyDocuments.set(`${SPEC_BASE_URI}openapi.yaml`, () => ({ file: openapiFile, doc: { $id: `${SPEC_BASE_URI}openapi.yaml`, components: readOpenapi().components } }));
   return new Contract({
     dir,
-    openapi: raw.openapi,
+    openapi: readOpenapi,
     typesPackage: { name: raw.generated.package, version: raw.generated.version },
     tasks,
     models,
-    schemaDocuments: [
-      ...taskDocuments,
-      ...documents.map((doc) => ({ file: join(dir, 'models', 'overlay.yaml'), doc })),
-      { file: join(dir, 'openapi.yaml'), doc: { $id: `${SPEC_BASE_URI}openapi.yaml`, components: raw.openapi.components } },
-    ],
+    schemaDocuments: taskDocuments,
+    lazyDocuments,
   });
 }

@@ -2,6 +2,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { ContractError } from '../../../src/contract/errors.js';
 import { defaultSpecDir } from '../../../src/contract/files.js';
 import { loadContract } from '../../../src/contract/load.js';
@@ -81,7 +82,9 @@ describe('a broken contract', () => {
   it('names file and pointer of a bad overlay patch', () => {
     const dir = brokenCopy((d) => {
       const file = join(d, 'models/overlay.yaml');
-      writeFileSync(file, `${readFileSync(file, 'utf8')}\n  "@cf/meta/m2m100-1.2b":\n    patch:\n      input: { "/properties/no-such-field": { minLength: 1 } }\n`.replace(/\nmodels:\n/, '\nmodels:\n'));
+      const overlay = parseYaml(readFileSync(file, 'utf8')) as { models: Record<string, Record<string, unknown>> };
+      overlay.models['@cf/meta/m2m100-1.2b'] = { ...overlay.models['@cf/meta/m2m100-1.2b'], patch: { input: { '/properties/no-such-field': { minLength: 1 } } } };
+      writeFileSync(file, stringifyYaml(overlay));
     });
     const error = loadError(dir);
     expect(error.file).toMatch(/overlay\.yaml$/);

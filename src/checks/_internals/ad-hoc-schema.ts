@@ -1,0 +1,42 @@
+/** @module Validating against schemas that come from data (a JSON-mode request, a catalogue answer), not from spec/. */
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { toSchemaErrors } from '../../contract/schema-errors.js';
+import type { SchemaError } from '../../contract/types.js';
+
+/**
+ * Lenient on purpose: these schemas are someone else's (a user's JSON-mode schema, Cloudflare's catalogue with its
+ * `contentType` keyword), so unknown keywords and formats are ignored rather than fatal.
+ */
+const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true, validateSchema: false });
+addFormats.default(ajv);
+
+/** Compiled validators by schema text; bounded so a long run with many distinct schemas cannot grow without end. */
+const compiled = new Map<string, ValidateFunction | Error>();
+const MAX_CACHED = 500;
+
+/** The outcome of validating against an ad-hoc schema. */
+export type AdHocResult = { ok: true; errors: SchemaError[] } | { ok: false; reason: string };
+
+/** Validates `data` against `schema`; `ok: false` when the schema itself does not compile. */
+export function validateAdHoc(schema: unknown, data: unknown, pointerPrefix = ''): AdHocResult {
+  if (typeof schema !== 'object' || schema === null) return { ok: false, reason: 'the schema is not an object' };
+  const key = JSON.stringify(schema);
+  let validate = compiled.get(key);
+  if (!validate) {
+    try {
+      const copy = structuredClone(schema) as Record<string, unknown>;
+      // A catalogue schema may carry its own $id or draft; validate it as a 2020-12 schema without registering ids.
+      delete copy.$id;
+      delete copy.$schema;
+      validate = ajv.compile(copy);
+    } catch (cause) {
+      validate = cause as Error;
+    }
+    if (compiled.size >= MAX_CACHED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, validate);
+  }
+  if (validate instanceof Error) return { ok: false, reason: validate.message };
+  return { ok: true, errors: validate(data) ? [] : toSchemaErrors(validate.errors, data, pointerPrefix) };
+}

@@ -1,0 +1,85 @@
+/** @module Decoding media answers to judge them: images with pngjs / jpeg-js (an oracle independent of our encoders), audio with src/media's parsers. */
+import jpeg from 'jpeg-js';
+import pngjs from 'pngjs';
+import { parseMp3Frames } from '../../media/mp3.js';
+import { sniffMediaType } from '../../media/sniff.js';
+import { parseWav } from '../../media/wav.js';
+
+/** A decoded image's size, or why it does not decode. */
+export type ImageDecode = { ok: true; type: string; width: number; height: number } | { ok: false; reason: string };
+
+/** A decoded audio answer, or why it does not decode. */
+export type AudioDecode = { ok: true; type: string; durationSeconds?: number } | { ok: false; reason: string };
+
+/** Decodes PNG or JPEG bytes fully (not just the header), so a truncated or corrupt image is caught. */
+export function decodeImage(bytes: Uint8Array): ImageDecode {
+  if (bytes.length === 0) return { ok: false, reason: 'the image is empty (0 bytes)' };
+  const type = sniffMediaType(bytes);
+  try {
+    if (type === 'image/png') {
+      const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return { ok: true, type, width: png.width, height: png.height };
+    }
+    if (type === 'image/jpeg') {
+      const image = jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
+      return { ok: true, type, width: image.width, height: image.height };
+    }
+  } catch (cause) {
+    return { ok: false, reason: `the ${type} does not decode: ${(cause as Error).message}` };
+  }
+  return { ok: false, reason: `the bytes are not a PNG or JPEG image (${type ?? 'unrecognised'}, ${bytes.length} bytes)` };
+}
+
+/** Decodes the container of MP3 or WAV bytes; OGG and FLAC are recognised by signature only. */
+export function decodeAudio(bytes: Uint8Array): AudioDecode {
+  if (bytes.length === 0) return { ok: false, reason: 'the audio is empty (0 bytes)' };
+  const type = sniffMediaType(bytes);
+  if (type === 'audio/mpeg') {
+    const info = parseMp3Frames(bytes);
+    if (!info || info.frames === 0) return { ok: false, reason: `no whole MPEG audio frame in ${bytes.length} bytes` };
+    return { ok: true, type, durationSeconds: info.durationSeconds };
+  }
+  if (type === 'audio/wav') {
+    const info = parseWav(bytes);
+    if (!info) return { ok: false, reason: 'the RIFF/WAVE header does not parse (no fmt or data chunk)' };
+    return { ok: true, type, durationSeconds: info.durationSeconds };
+  }
+  if (type === 'audio/ogg' || type === 'audio/flac') return { ok: true, type };
+  return { ok: false, reason: `the bytes are not MP3, WAV, OGG or FLAC audio (${type ?? 'unrecognised'}, ${bytes.length} bytes)` };
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** Decodes standard base64 (RFC 4648 §4), or undefined when the text is not base64. */
+export function decodeBase64(text: string): Uint8Array | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (!BASE64.test(compact) || compact.length % 4 === 1) return undefined;
+  return new Uint8Array(Buffer.from(compact, 'base64'));
+}
+
+/**
+ * The media type Deepgram Aura answers for an input's `encoding` / `container` (Deepgram's documented pairs);
+ * undefined when the input leaves both to the model's default.
+ */
+export function requestedAudioType(input: Record<string, unknown> | undefined): string | undefined {
+  if (!input) return undefined;
+  if (input.container === 'wav') return 'audio/wav';
+  if (input.container === 'ogg') return 'audio/ogg';
+  switch (input.encoding) {
+    case 'mp3':
+      return 'audio/mpeg';
+    case 'flac':
+      return 'audio/flac';
+    case 'opus':
+      return 'audio/ogg';
+    case 'aac':
+      return 'audio/aac';
+    case 'linear16':
+    case 'mulaw':
+    case 'alaw':
+      // Raw samples without a container have no media type of their own to promise.
+      return input.container === undefined || input.container === 'none' ? 'audio/*' : undefined;
+    default:
+      return undefined;
+  }
+}

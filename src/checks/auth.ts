@@ -1,0 +1,53 @@
+/** @module auth.required: a request without valid credentials is refused with the documented authentication error. */
+import { defineCheck } from './_internals/define.js';
+import { documentedResponse, statusesForCode } from './_internals/documented.js';
+import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, operationLabel } from './_internals/exchange.js';
+import { errorEnvelopeProblems } from './status.js';
+import { toFindings } from './_internals/problem.js';
+import type { Finding } from './types.js';
+
+/** Cloudflare v4's "Authentication error", used when the contract's 401 response lists no codes. */
+const AUTHENTICATION_ERROR = 10000;
+
+/** The codes of v4 errors in a body (numbers, or all-digit strings read as numbers). */
+export function errorCodes(body: unknown): number[] {
+  if (!isObject(body) || !Array.isArray(body.errors)) return [];
+  return body.errors.flatMap((e) => (isObject(e) && (typeof e.code === 'number' || (typeof e.code === 'string' && /^[0-9]+$/.test(e.code))) ? [Number(e.code)] : []));
+}
+
+/** auth.required: no, malformed or wrong credentials → 401/403 with the documented code; never a 2xx. */
+export const authRequired = defineCheck({
+  id: 'auth.required',
+  description: 'no or bad credentials are refused with the documented authentication error (401/403, code 10000), never served',
+  area: 'auth',
+  applies: (exchange, context) => context.expectation === 'auth-error' && judgeable(exchange),
+  judge(exchange, context): Finding[] {
+    const check = 'auth.required';
+    const label = `${operationLabel(exchange)} with ${exchange.spec.auth === 'invalid' ? 'a wrong credential' : 'no credential'}`;
+    const response = exchange.response;
+    if (!response) return [{ check, message: `${label}: expected an authentication error, got ${noResponseText(exchange)}`, expected: '401 or 403', actual: exchange.error?.kind ?? 'no response' }];
+    const codes = documentedResponse(context.contract, exchange, 401)?.errorCodes ?? [];
+    const expectedCodes = codes.length ? codes : [AUTHENTICATION_ERROR];
+    const statuses = [...new Set(expectedCodes.flatMap((code) => statusesForCode(context.contract, exchange, code)))].sort();
+    const expectedStatuses = statuses.length ? statuses : [401, 403];
+    const { status } = response;
+    if (isSuccessStatus(status)) return [{ check, message: `${label}: answered ${status}, expected ${expectedStatuses.join(' or ')}: the request was served without valid credentials`, expected: expectedStatuses.join(' | '), actual: String(status) }];
+    const findings: Finding[] = [];
+    const body = jsonValue(response);
+    if (!expectedStatuses.includes(status)) {
+      const why = firstErrorText(body);
+      findings.push({ check, message: `${label}: answered ${status}${why ? ` (${why})` : ''}, expected ${expectedStatuses.join(' or ')}`, expected: expectedStatuses.join(' | '), actual: String(status) });
+    }
+    if (body === undefined) {
+      findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected the v4 error envelope with code ${expectedCodes.join(' or ')}`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON' });
+      return findings;
+    }
+    const shape = errorEnvelopeProblems(body);
+    findings.push(...toFindings(check, shape));
+    const found = errorCodes(body);
+    if (found.length > 0 && !found.some((code) => expectedCodes.includes(code))) {
+      findings.push({ check, message: `errors carry code ${found.join(', ')}, expected ${expectedCodes.join(' or ')} (Authentication error)`, instancePath: '/errors/0/code', expected: expectedCodes.join(' | '), actual: found.join(', ') });
+    }
+    return findings;
+  },
+});

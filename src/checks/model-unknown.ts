@@ -1,0 +1,59 @@
+/** @module model.unknown: a model id the catalogue does not have is refused with the documented "no such model" error. */
+import { defineCheck } from './_internals/define.js';
+import { statusesForCode } from './_internals/documented.js';
+import { firstErrorText, isSuccessStatus, jsonValue, judgeable, modelIdOf, noResponseText, operationLabel } from './_internals/exchange.js';
+import { toFindings } from './_internals/problem.js';
+import { errorCodes } from './auth.js';
+import { errorEnvelopeProblems } from './status.js';
+import type { Finding } from './types.js';
+
+/** The documented errors for a model that does not exist: 5007 "No such model" and 3042 "Invalid model ID". */
+export const UNKNOWN_MODEL_CODES: Readonly<Record<number, string>> = { 5007: 'No such model', 3042: 'Invalid model ID' };
+
+/** model.unknown: unknown model → the status the contract documents for code 5007 (400) or 3042 (404), with that code. */
+export const modelUnknown = defineCheck({
+  id: 'model.unknown',
+  description: 'an unknown model id is refused with the documented error (400 code 5007 or 404 code 3042), never 2xx or 5xx',
+  area: 'model',
+  applies: (exchange, context) => context.expectation === 'unknown-model' && judgeable(exchange),
+  judge(exchange, context): Finding[] {
+    const check = 'model.unknown';
+    const label = `${operationLabel(exchange)} for unknown model ${JSON.stringify(modelIdOf(exchange) ?? '?')}`;
+    const response = exchange.response;
+    if (!response) return [{ check, message: `${label}: expected a "no such model" error, got ${noResponseText(exchange)}`, expected: '4xx', actual: exchange.error?.kind ?? 'no response' }];
+    const { status } = response;
+    const body = jsonValue(response);
+    const why = firstErrorText(body);
+    const op = exchange.spec.operation;
+    // models/schema documents only 400 with message-only errors for an unknown model.
+    const catalog = op.kind === 'catalog';
+    const byCode = new Map(Object.keys(UNKNOWN_MODEL_CODES).map((code) => [Number(code), statusesForCode(context.contract, exchange, Number(code))]));
+    const documentedStatuses = catalog ? [400] : [...new Set([...byCode.values()].flat())].sort();
+    const expectedStatuses = documentedStatuses.length ? documentedStatuses : [400, 404];
+    if (isSuccessStatus(status) || status >= 500 || status < 400) {
+      const what = isSuccessStatus(status) ? 'the unknown model was served' : status >= 500 ? 'a server error instead of a client error' : 'not an error';
+      return [{ check, message: `${label}: answered ${status}${why ? ` (${why})` : ''}, expected ${expectedStatuses.join(' or ')}: ${what}`, expected: expectedStatuses.join(' | '), actual: String(status) }];
+    }
+    const findings: Finding[] = [];
+    if (!expectedStatuses.includes(status)) findings.push({ check, message: `${label}: answered ${status}${why ? ` (${why})` : ''}, expected ${expectedStatuses.join(' or ')}`, expected: expectedStatuses.join(' | '), actual: String(status) });
+    if (body === undefined) {
+      findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected the v4 error envelope`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON' });
+      return findings;
+    }
+    findings.push(...toFindings(check, errorEnvelopeProblems(body, !catalog)));
+    if (catalog) return findings;
+    const codes = errorCodes(body);
+    const known = codes.filter((code) => code in UNKNOWN_MODEL_CODES);
+    const wanted = Object.entries(UNKNOWN_MODEL_CODES).map(([code, name]) => `${code} (${name})`).join(' or ');
+    if (codes.length > 0 && known.length === 0) {
+      findings.push({ check, message: `errors carry code ${codes.join(', ')}, expected ${wanted}`, instancePath: '/errors/0/code', expected: Object.keys(UNKNOWN_MODEL_CODES).join(' | '), actual: codes.join(', ') });
+    }
+    for (const code of known) {
+      const statuses = byCode.get(code) ?? [];
+      if (statuses.length > 0 && !statuses.includes(status)) {
+        findings.push({ check, message: `${label}: code ${code} (${UNKNOWN_MODEL_CODES[code]}) came with status ${status}, expected ${statuses.join(' or ')} as documented for that code`, expected: statuses.join(' | '), actual: String(status) });
+      }
+    }
+    return findings;
+  },
+});

@@ -1,0 +1,10 @@
+/** @module Summarization semantics: a non-empty text gets a non-empty summary. */
+import { isObject } from '../_internals/exchange.js';
+import { at } from '../_internals/problem.js';
+import { nonEmptyTextProblems, type TaskSemantics } from './answer.js';
+
+/** output.semantics for summarization. */
+export const summarizationSemantics: TaskSemantics = (answer, context) => {
+  if (answer.kind !== 'json' || !isObject(answer.result)) return [];
+  return nonEmptyTextProblems(answer.result.summary, at(context.base, 'summary'), 'a summary of the non-empty input text');
+};

@@ -1,0 +1,275 @@
+/**
+ * @module Text generation semantics: token accounting, `max_tokens`, JSON mode and tool calls, for the three
+ * answer shapes (classic `{response, tool_calls, usage}`, OpenAI chat completion, OpenAI Responses).
+ * The /ai/v1 checks reuse these rules on OpenAI bodies.
+ */
+import type { ModelEntry } from '../../contract/types.js';
+import { validateAdHoc } from '../_internals/ad-hoc-schema.js';
+import { isObject } from '../_internals/exchange.js';
+import { at, num, pathLabel, problem, shortJson, type Problem } from '../_internals/problem.js';
+import { formatSchemaError } from '../../contract/schema-errors.js';
+
+type Obj = Record<string, unknown>;
+
+/** Names of a usage object's counters (`prompt_tokens`… on /ai/run and chat, `input_tokens`… on Responses). */
+export interface UsageNames {
+  prompt: string;
+  completion: string;
+  total: string;
+}
+
+/** Chat-completion and classic usage counter names. */
+export const CHAT_USAGE: UsageNames = { prompt: 'prompt_tokens', completion: 'completion_tokens', total: 'total_tokens' };
+/** Responses usage counter names. */
+export const RESPONSES_USAGE: UsageNames = { prompt: 'input_tokens', completion: 'output_tokens', total: 'total_tokens' };
+
+/** A token limit the request set (or the model's documented default), and where it came from, for messages. */
+export interface TokenLimit {
+  limit: number;
+  source: string;
+}
+
+/** The completion-token limit of a request: the first of `keys` it sets, else the model's documented default when `useDefault`. */
+export function tokenLimit(input: Obj | undefined, model: ModelEntry | undefined, keys: readonly string[], useDefault: boolean): TokenLimit | undefined {
+  for (const key of keys) {
+    const value = input?.[key];
+    if (typeof value === 'number' && Number.isFinite(value)) return { limit: value, source: `the request's ${key}` };
+  }
+  if (useDefault && model?.facts.maxTokens !== undefined) return { limit: model.facts.maxTokens, source: `the default max_tokens of ${model.id}` };
+  return undefined;
+}
+
+/** Token counters are whole, non-negative, and add up: total = prompt + completion. */
+export function usageProblems(usage: unknown, base: string, names: UsageNames = CHAT_USAGE): Problem[] {
+  if (!isObject(usage)) return [];
+  const problems: Problem[] = [];
+  for (const key of [names.prompt, names.completion, names.total]) {
+    const value = usage[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      problems.push(problem(at(base, key), `is ${shortJson(value)}, expected a whole number of tokens ≥ 0`, 'an integer ≥ 0', shortJson(value)));
+    }
+  }
+  const prompt = usage[names.prompt];
+  const completion = usage[names.completion];
+  const total = usage[names.total];
+  if (typeof prompt === 'number' && typeof completion === 'number' && typeof total === 'number' && total !== prompt + completion) {
+    problems.push(
+      problem(at(base, names.total), `is ${num(total)}, expected ${num(prompt + completion)} (${names.prompt} ${num(prompt)} + ${names.completion} ${num(completion)})`, String(prompt + completion), String(total)),
+    );
+  }
+  return problems;
+}
+
+/** The completion counter does not exceed the token limit. */
+export function maxTokensProblems(usage: unknown, base: string, limit: TokenLimit | undefined, names: UsageNames = CHAT_USAGE): Problem[] {
+  if (!limit || !isObject(usage)) return [];
+  const used = usage[names.completion];
+  if (typeof used !== 'number' || used <= limit.limit) return [];
+  return [problem(at(base, names.completion), `is ${num(used)}, expected at most ${num(limit.limit)} (${limit.source})`, `≤ ${num(limit.limit)}`, num(used))];
+}
+
+/** What JSON mode asked for: any JSON object, or JSON matching a schema. */
+export type JsonFormat = { type: 'json_object' } | { type: 'json_schema'; schema: unknown };
+
+/**
+ * The JSON mode a request asked for. Workers AI puts the schema itself in `response_format.json_schema`;
+ * OpenAI wraps it as `{name, schema, strict}`; Responses uses `text.format`. All three are read.
+ */
+export function requestedJsonFormat(input: Obj | undefined): JsonFormat | undefined {
+  const format = isObject(input?.response_format) ? input.response_format : isObject(input?.text) && isObject(input.text.format) ? input.text.format : undefined;
+  if (!format) return undefined;
+  if (format.type === 'json_object') return { type: 'json_object' };
+  if (format.type !== 'json_schema') return undefined;
+  const declared = format.json_schema ?? format.schema;
+  const wrapped = isObject(declared) && isObject(declared.schema) && ('name' in declared || 'strict' in declared);
+  return { type: 'json_schema', schema: wrapped ? declared.schema : declared };
+}
+
+/** JSON mode output (a JSON text, or already-parsed JSON) is JSON, an object, and satisfies the requested schema. */
+export function jsonModeProblems(output: unknown, path: string, format: JsonFormat | undefined): Problem[] {
+  if (!format || output === undefined || output === null) return [];
+  let value = output;
+  if (typeof output === 'string') {
+    try {
+      value = JSON.parse(output);
+    } catch {
+      return [problem(path, `is not JSON although the request asked for ${format.type}: ${shortJson(output, 60)}`, 'a JSON text', shortJson(output, 60))];
+    }
+  }
+  if (format.type === 'json_object' || !isObject(format.schema)) {
+    return isObject(value) ? [] : [problem(path, `is JSON ${shortJson(value, 40)}, expected a JSON object (response_format ${format.type})`, 'a JSON object', shortJson(value, 40))];
+  }
+  const result = validateAdHoc(format.schema, value);
+  // A requested schema that does not compile is the harness's doing, not the target's.
+  if (!result.ok || result.errors.length === 0) return [];
+  return result.errors.map((error) => ({
+    message: `${pathLabel(path)} does not satisfy the requested JSON schema: ${formatSchemaError(error)}`,
+    instancePath: path,
+    expected: error.expected,
+    actual: error.actual,
+  }));
+}
+
+/** Names of the tools (and legacy functions) a request offered, in every documented form. */
+export function offeredToolNames(input: Obj | undefined): Set<string> {
+  const names = new Set<string>();
+  for (const list of [input?.tools, input?.functions]) {
+    if (!Array.isArray(list)) continue;
+    for (const tool of list) {
+      if (!isObject(tool)) continue;
+      if (typeof tool.name === 'string') names.add(tool.name);
+      if (isObject(tool.function) && typeof tool.function.name === 'string') names.add(tool.function.name);
+    }
+  }
+  return names;
+}
+
+function nameProblems(name: unknown, path: string, offered: ReadonlySet<string>): Problem[] {
+  if (typeof name !== 'string' || name === '') return [problem(path, `is ${shortJson(name)}, expected the name of an offered tool`, 'a tool name', shortJson(name))];
+  if (offered.has(name)) return [];
+  const list = offered.size ? [...offered].join(', ') : 'none';
+  return [problem(path, `calls tool "${name}", which the request did not offer (offered: ${list})`, `one of: ${list}`, name)];
+}
+
+function argumentsProblems(args: unknown, path: string, stringOnly: boolean): Problem[] {
+  if (isObject(args) && !stringOnly) return [];
+  if (typeof args !== 'string') return [problem(path, `is ${shortJson(args, 40)}, expected ${stringOnly ? 'a JSON-encoded object' : 'an object or a JSON-encoded object'}`, 'JSON object', shortJson(args, 40))];
+  try {
+    const parsed: unknown = JSON.parse(args);
+    if (isObject(parsed)) return [];
+    return [problem(path, `encodes ${shortJson(parsed, 40)}, expected a JSON object of arguments`, 'a JSON object', shortJson(parsed, 40))];
+  } catch {
+    return [problem(path, `is not JSON: ${shortJson(args, 60)}`, 'a JSON-encoded object', shortJson(args, 60))];
+  }
+}
+
+/**
+ * Tool calls are well-formed: each names a tool the request offered and carries a JSON object of arguments;
+ * OpenAI-form calls also carry a unique non-empty `id`. Legacy calls (`{name, arguments}`) may give arguments as an object.
+ */
+export function toolCallProblems(calls: unknown, base: string, offered: ReadonlySet<string>): Problem[] {
+  if (!Array.isArray(calls)) return [];
+  const problems: Problem[] = [];
+  const ids = new Set<string>();
+  calls.forEach((call, i) => {
+    const path = at(base, i);
+    if (!isObject(call)) {
+      problems.push(problem(path, `is ${shortJson(call, 40)}, expected a tool call object`));
+      return;
+    }
+    if (isObject(call.function)) {
+      if (typeof call.id !== 'string' || call.id === '') problems.push(problem(at(path, 'id'), `is ${shortJson(call.id)}, expected a non-empty call id`, 'a non-empty string', shortJson(call.id)));
+      else if (ids.has(call.id)) problems.push(problem(at(path, 'id'), `repeats the id "${call.id}" of an earlier call, expected unique ids`, 'a unique id', call.id));
+      else ids.add(call.id);
+      problems.push(...nameProblems(call.function.name, at(path, 'function', 'name'), offered));
+      problems.push(...argumentsProblems(call.function.arguments, at(path, 'function', 'arguments'), true));
+    } else {
+      problems.push(...nameProblems(call.name, at(path, 'name'), offered));
+      problems.push(...argumentsProblems(call.arguments, at(path, 'arguments'), false));
+    }
+  });
+  return problems;
+}
+
+/** The rules of a classic `{response, tool_calls, usage}` answer. */
+export function classicProblems(result: Obj, base: string, input: Obj | undefined, model: ModelEntry | undefined): Problem[] {
+  const limit = tokenLimit(input, model, ['max_tokens'], true);
+  const usage = result.usage;
+  const problems = [...usageProblems(usage, at(base, 'usage')), ...maxTokensProblems(usage, at(base, 'usage'), limit)];
+  const calls = Array.isArray(result.tool_calls) ? result.tool_calls : [];
+  problems.push(...toolCallProblems(calls, at(base, 'tool_calls'), offeredToolNames(input)));
+  // An answer cut at the token limit cannot be expected to be complete JSON; a tool call replaces the text.
+  const used = isObject(usage) && typeof usage.completion_tokens === 'number' ? usage.completion_tokens : undefined;
+  const truncated = limit !== undefined && used !== undefined && used >= limit.limit;
+  if (!truncated && calls.length === 0) problems.push(...jsonModeProblems(result.response, at(base, 'response'), requestedJsonFormat(input)));
+  return problems;
+}
+
+/**
+ * The rules of an OpenAI chat completion (on /ai/run for chat-completions models, and /ai/v1/chat/completions):
+ * at least one choice, indexes in order, `finish_reason: tool_calls` only with tool calls, plus usage, limit, JSON mode, tools.
+ */
+export function chatCompletionProblems(body: Obj, base: string, input: Obj | undefined, model: ModelEntry | undefined, useDefaultLimit: boolean): Problem[] {
+  const problems: Problem[] = [];
+  const limit = tokenLimit(input, model, ['max_completion_tokens', 'max_tokens'], useDefaultLimit);
+  problems.push(...usageProblems(body.usage, at(base, 'usage')), ...maxTokensProblems(body.usage, at(base, 'usage'), limit));
+  const choices = body.choices;
+  if (!Array.isArray(choices)) return problems;
+  if (choices.length === 0) problems.push(problem(at(base, 'choices'), 'is empty, expected at least one choice', 'at least 1 choice', '0 choices'));
+  const offered = offeredToolNames(input);
+  const format = requestedJsonFormat(input);
+  choices.forEach((choice, i) => {
+    if (!isObject(choice)) return;
+    const path = at(base, 'choices', i);
+    if (typeof choice.index === 'number' && choice.index !== i) problems.push(problem(at(path, 'index'), `is ${choice.index}, expected ${i} (its position)`, String(i), String(choice.index)));
+    const message = isObject(choice.message) ? choice.message : {};
+    const calls = Array.isArray(message.tool_calls) ? message.tool_calls : [];
+    problems.push(...toolCallProblems(calls, at(path, 'message', 'tool_calls'), offered));
+    if (choice.finish_reason === 'tool_calls' && calls.length === 0) {
+      problems.push(problem(at(path, 'finish_reason'), 'is "tool_calls" but the message has no tool_calls', 'tool_calls present', 'none'));
+    }
+    if (choice.finish_reason !== 'length' && calls.length === 0) problems.push(...jsonModeProblems(message.content, at(path, 'message', 'content'), format));
+  });
+  return problems;
+}
+
+/** The text of a Responses answer's message items, concatenated in order. */
+export function responsesText(output: unknown): string {
+  if (!Array.isArray(output)) return '';
+  let text = '';
+  for (const item of output) {
+    if (!isObject(item) || item.type !== 'message' || !Array.isArray(item.content)) continue;
+    for (const part of item.content) if (isObject(part) && part.type === 'output_text' && typeof part.text === 'string') text += part.text;
+  }
+  return text;
+}
+
+/**
+ * The rules of an OpenAI Responses answer (gpt-oss on /ai/run, /ai/v1/responses): usage adds up, `max_output_tokens`
+ * holds, `output_text` is the message text, function calls are well-formed, JSON mode holds on the text.
+ */
+export function responsesProblems(body: Obj, base: string, input: Obj | undefined, model: ModelEntry | undefined): Problem[] {
+  const problems: Problem[] = [];
+  const limit = tokenLimit(input, model, ['max_output_tokens'], false);
+  problems.push(...usageProblems(body.usage, at(base, 'usage'), RESPONSES_USAGE), ...maxTokensProblems(body.usage, at(base, 'usage'), limit, RESPONSES_USAGE));
+  const offered = offeredToolNames(input);
+  let calls = 0;
+  if (Array.isArray(body.output)) {
+    body.output.forEach((item, i) => {
+      if (!isObject(item) || item.type !== 'function_call') return;
+      calls++;
+      problems.push(...nameProblems(item.name, at(base, 'output', i, 'name'), offered));
+      problems.push(...argumentsProblems(item.arguments, at(base, 'output', i, 'arguments'), true));
+    });
+  }
+  const text = responsesText(body.output);
+  if (typeof body.output_text === 'string' && body.status !== 'incomplete' && body.output_text !== text) {
+    problems.push(problem(at(base, 'output_text'), `is ${shortJson(body.output_text, 40)}, expected the concatenated output_text parts of output (${shortJson(text, 40)})`, shortJson(text, 40), shortJson(body.output_text, 40)));
+  }
+  if (body.status !== 'incomplete' && calls === 0) {
+    const path = typeof body.output_text === 'string' ? at(base, 'output_text') : at(base, 'output');
+    problems.push(...jsonModeProblems(typeof body.output_text === 'string' ? body.output_text : text || undefined, path, requestedJsonFormat(input)));
+  }
+  return problems;
+}
+
+/** The shape of a text generation answer, told from the answer itself (gpt-oss may answer either OpenAI form). */
+export function answerShape(result: unknown): 'chat-completions' | 'responses' | 'classic' {
+  if (isObject(result) && Array.isArray(result.choices)) return 'chat-completions';
+  if (isObject(result) && Array.isArray(result.output)) return 'responses';
+  return 'classic';
+}
+
+/** output.semantics for text generation on /ai/run. */
+export function textGenerationSemantics(result: unknown, base: string, input: Obj | undefined, model: ModelEntry): Problem[] {
+  if (!isObject(result)) return [];
+  switch (answerShape(result)) {
+    case 'chat-completions':
+      return chatCompletionProblems(result, base, input, model, true);
+    case 'responses':
+      return responsesProblems(result, base, input, model);
+    default:
+      return classicProblems(result, base, input, model);
+  }
+}

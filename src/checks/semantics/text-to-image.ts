@@ -1,0 +1,40 @@
+/** @module Text-to-image semantics: the image (raw bytes, or base64 in `image`) decodes, at the requested size. */
+import { isObject } from '../_internals/exchange.js';
+import { decodeBase64, decodeImage } from '../_internals/media.js';
+import { at, problem, shortJson, type Problem } from '../_internals/problem.js';
+import type { SemanticsContext, TaskSemantics } from './answer.js';
+
+/** The size the request asked for (`width`/`height`, else the model's documented default); either side may be unknown. */
+export function requestedSize(context: SemanticsContext): { width?: number; height?: number; source: string } {
+  const { input, model } = context;
+  const width = typeof input?.width === 'number' ? input.width : undefined;
+  const height = typeof input?.height === 'number' ? input.height : undefined;
+  if (width !== undefined || height !== undefined) return { width, height, source: 'the requested size' };
+  const fallback = model.facts.defaultImageSize;
+  return fallback ? { ...fallback, source: `the default size of ${model.id}` } : { source: '' };
+}
+
+/** Decoded image bytes have the requested width and height. */
+export function imageProblems(bytes: Uint8Array, path: string, context: SemanticsContext): Problem[] {
+  const decoded = decodeImage(bytes);
+  if (!decoded.ok) return [problem(path, `does not decode as an image: ${decoded.reason}`, 'a decodable PNG or JPEG', decoded.reason)];
+  const want = requestedSize(context);
+  const problems: Problem[] = [];
+  const got = `${decoded.width}×${decoded.height}`;
+  if ((want.width !== undefined && decoded.width !== want.width) || (want.height !== undefined && decoded.height !== want.height)) {
+    const expected = `${want.width ?? decoded.width}×${want.height ?? decoded.height}`;
+    problems.push(problem(path, `decodes as a ${got} ${decoded.type}, expected ${expected} (${want.source})`, expected, got));
+  }
+  return problems;
+}
+
+/** output.semantics for text-to-image. */
+export const textToImageSemantics: TaskSemantics = (answer, context) => {
+  if (answer.kind === 'binary') return imageProblems(answer.bytes, context.base, context);
+  const { result } = answer;
+  if (!isObject(result) || typeof result.image !== 'string') return [];
+  const path = at(context.base, 'image');
+  const bytes = decodeBase64(result.image);
+  if (!bytes) return [problem(path, `is not base64: ${shortJson(result.image, 40)}`, 'base64 image bytes', shortJson(result.image, 40))];
+  return imageProblems(bytes, path, context);
+};

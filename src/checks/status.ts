@@ -1,0 +1,93 @@
+/** @module status.success and status.client-error: the HTTP status says what happened to the request. */
+import { documentedClientErrors } from './_internals/documented.js';
+import { defineCheck } from './_internals/define.js';
+import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, operationLabel } from './_internals/exchange.js';
+import { at, problem, toFindings, type Problem } from './_internals/problem.js';
+import type { Finding } from './types.js';
+
+/** status.success: a request the harness built to be valid is answered 2xx. */
+export const statusSuccess = defineCheck({
+  id: 'status.success',
+  description: 'a valid request is answered with a 2xx status',
+  area: 'status',
+  applies: (exchange, context) => context.expectation === 'success' && judgeable(exchange),
+  judge(exchange): Finding[] {
+    const response = exchange.response;
+    if (!response) return [{ check: 'status.success', message: `${operationLabel(exchange)}: expected a 2xx answer to a valid request, got ${noResponseText(exchange)}`, expected: '2xx', actual: exchange.error?.kind ?? 'no response' }];
+    if (isSuccessStatus(response.status)) return [];
+    const why = firstErrorText(jsonValue(response));
+    const retried = exchange.attempts > 1 ? ` after ${exchange.attempts} attempts` : '';
+    return [
+      {
+        check: 'status.success',
+        message: `${operationLabel(exchange)}: expected a 2xx answer to a valid request, got ${response.status}${retried}${why ? ` (${why})` : ''}`,
+        expected: '2xx',
+        actual: String(response.status),
+      },
+    ];
+  },
+});
+
+/** True for an all-digit string or an integer: the contract's `ErrorCode`. */
+function isNumericCode(code: unknown): boolean {
+  return (typeof code === 'number' && Number.isInteger(code)) || (typeof code === 'string' && /^[0-9]+$/.test(code));
+}
+
+/**
+ * The error-envelope rules every failure answer shares: `success: false` and at least one error with a numeric
+ * `code` and a non-empty `message`. `requireCode` is false where the contract documents message-only errors.
+ */
+export function errorEnvelopeProblems(body: unknown, requireCode = true): Problem[] {
+  if (!isObject(body)) return [problem('', 'is not a JSON object, expected the v4 error envelope {success: false, errors: [...]}')];
+  const problems: Problem[] = [];
+  if (body.success !== false) problems.push(problem('/success', `is ${JSON.stringify(body.success) ?? 'missing'}, expected false in an error answer`, 'false', JSON.stringify(body.success) ?? 'nothing'));
+  if (!Array.isArray(body.errors) || body.errors.length === 0) {
+    problems.push(problem('/errors', `is ${Array.isArray(body.errors) ? 'empty' : (JSON.stringify(body.errors) ?? 'missing')}, expected at least one error`, 'a non-empty array', Array.isArray(body.errors) ? '[]' : (JSON.stringify(body.errors) ?? 'nothing')));
+    return problems;
+  }
+  body.errors.forEach((error, i) => {
+    const item = isObject(error) ? error : {};
+    if ((requireCode || item.code !== undefined) && !isNumericCode(item.code)) {
+      problems.push(problem(at('/errors', i, 'code'), `is ${JSON.stringify(item.code) ?? 'missing'}, expected a numeric error code`, 'an integer (or all-digit string)', JSON.stringify(item.code) ?? 'nothing'));
+    }
+    if (typeof item.message !== 'string' || item.message.trim() === '') {
+      problems.push(problem(at('/errors', i, 'message'), `is ${JSON.stringify(item.message) ?? 'missing'}, expected a non-empty message`, 'a non-empty string', JSON.stringify(item.message) ?? 'nothing'));
+    }
+  });
+  return problems;
+}
+
+/** status.client-error: invalid input is answered with a documented 4xx and the error envelope; never 2xx, never 5xx. */
+export const statusClientError = defineCheck({
+  id: 'status.client-error',
+  description: 'invalid input is answered with a documented 4xx and the v4 error envelope (not 2xx, not 5xx)',
+  area: 'status',
+  applies: (exchange, context) => context.expectation === 'client-error' && judgeable(exchange),
+  judge(exchange, context): Finding[] {
+    const check = 'status.client-error';
+    const response = exchange.response;
+    const label = operationLabel(exchange);
+    if (!response) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${noResponseText(exchange)}`, expected: '4xx', actual: exchange.error?.kind ?? 'no response' }];
+    const { status } = response;
+    if (isSuccessStatus(status)) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}: the invalid input was accepted`, expected: '4xx', actual: String(status) }];
+    if (status >= 500) {
+      const why = firstErrorText(jsonValue(response));
+      return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}: a server error instead of a client error${why ? ` (${why})` : ''}`, expected: '4xx', actual: String(status) }];
+    }
+    if (status < 400) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}`, expected: '4xx', actual: String(status) }];
+    const findings: Finding[] = [];
+    const documented = documentedClientErrors(context.contract, exchange);
+    if (documented.length > 0 && !documented.includes(status)) {
+      findings.push({ check, message: `${label}: status ${status} is not documented for this operation (documented 4xx: ${documented.join(', ')})`, expected: documented.join(' | '), actual: String(status) });
+    }
+    const body = jsonValue(response);
+    if (body === undefined) {
+      findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected the v4 error envelope`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON' });
+      return findings;
+    }
+    // models/schema documents message-only errors (ModelSchemaErrorEnvelope); everywhere else a code is required.
+    const op = exchange.spec.operation;
+    const requireCode = !(op.kind === 'catalog' && op.endpoint === 'models/schema');
+    return [...findings, ...toFindings(check, errorEnvelopeProblems(body, requireCode))];
+  },
+});

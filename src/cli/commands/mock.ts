@@ -1,0 +1,107 @@
+/** @module `wai-conformance mock`: serve the embedded emulator until SIGINT/SIGTERM. */
+import { parseArgs } from 'node:util';
+import { loadContract } from '../../contract/load.js';
+import { ActiveFaults, DEFAULT_HOST, DEFAULT_PORT, FAULTS, FaultSpecError, startEmulator } from '../../emulator/index.js';
+import { EXIT, UsageError } from '../usage-error.js';
+import type { Io } from '../output.js';
+
+const faultLines = FAULTS.map((f) => {
+  const name = f.param ? `${f.name}[=${f.param.name.toUpperCase()}]` : f.name;
+  return `    ${name.padEnd(26)} ${f.description} (${f.affects})`;
+}).join('\n');
+
+export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--fault NAME ...] [--token T] [--gateway-token T]
+  Serve the Workers AI emulator; prints "listening on http://HOST:PORT" when ready, stops on SIGINT/SIGTERM.
+  REST root at /client/v4 (/client/v4/accounts/{id}/ai/run/{model}, /ai/v1/..., /ai/models/search, ...),
+  AI Gateway layout at /v1/{account}/{gateway}/workers-ai/{model} and /v1/{account}/{gateway}/workers-ai/v1/...
+  --host H              address to listen on (default ${DEFAULT_HOST})
+  --port N              port (default ${DEFAULT_PORT}; 0 picks a free one)
+  --fault NAME[=VALUE]  inject a fault (repeatable, or comma-separated); see the list below
+  --token T             accept only "Authorization: Bearer T" (default: any credential)
+  --gateway-token T     authenticated gateway: require "cf-aig-authorization: Bearer T"
+  --stream-delay MS     pause between streamed chunks (default 2)
+  --max-body-bytes N    largest request body (default 10485760; 413 past it)
+  --gateway-cache-ttl S gateway-wide cache TTL in seconds (default 0: cache only when a request asks)
+  --spec DIR            the contract (default: the package's spec/)
+  Faults:
+${faultLines}`;
+
+function integerFlag(value: string | undefined, flag: string, min: number, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** Resolves when the process is asked to stop. */
+function stopSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const onSignal = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+export async function mockCommand(argv: string[], io: Io, stop: () => Promise<unknown> = stopSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+      token: { type: 'string' },
+      'gateway-token': { type: 'string' },
+      'stream-delay': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      'gateway-cache-ttl': { type: 'string' },
+      spec: { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: true,
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const port = integerFlag(values.port, '--port', 0, 65535) ?? DEFAULT_PORT;
+  const streamDelayMs = integerFlag(values['stream-delay'], '--stream-delay', 0, 60_000);
+  const maxBodyBytes = integerFlag(values['max-body-bytes'], '--max-body-bytes', 1, 2 ** 31);
+  const gatewayCacheTtlSeconds = integerFlag(values['gateway-cache-ttl'], '--gateway-cache-ttl', 0, 30 * 24 * 3600);
+  const faults = values.fault ?? [];
+  try {
+    new ActiveFaults(faults);
+  } catch (error) {
+    if (error instanceof FaultSpecError) throw new UsageError(error.message);
+    throw error;
+  }
+  if (values.token === '') throw new UsageError('--token must not be empty');
+  if (values['gateway-token'] === '') throw new UsageError('--gateway-token must not be empty');
+
+  const contract = loadContract(values.spec);
+  let emulator;
+  try {
+    emulator = await startEmulator({
+      host: values.host ?? DEFAULT_HOST,
+      port,
+      faults,
+      contract,
+      ...(values.token !== undefined ? { token: values.token } : {}),
+      ...(values['gateway-token'] !== undefined ? { gatewayToken: values['gateway-token'] } : {}),
+      ...(streamDelayMs !== undefined ? { streamDelayMs } : {}),
+      ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
+      ...(gatewayCacheTtlSeconds !== undefined ? { gatewayCacheTtlSeconds } : {}),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE' || code === 'EADDRNOTAVAIL' || code === 'EACCES' || code === 'ENOTFOUND') {
+      io.err(`wai-conformance mock: cannot listen on ${values.host ?? DEFAULT_HOST}:${port} (${code})\n`);
+      return EXIT.usage;
+    }
+    throw error;
+  }
+  io.out(`listening on ${emulator.url}\n`);
+  await stop();
+  await emulator.close();
+  return EXIT.ok;
+}

@@ -1,0 +1,121 @@
+/** @module Fake prose and the emulator's token unit (one word = one token), shared by every text-making output. */
+import type { Rng } from '../rng.js';
+
+/** The vocabulary of fake answers: plain, common words so answers read like (meaningless) English. */
+export const WORDS: readonly string[] = (
+  'the a of and to in is it that for on with as this by from at be are was can will more most each ' +
+  'model answer system data time people water light river mountain city garden window music story ' +
+  'question reason example method result value signal network memory engine planet ocean forest ' +
+  'morning evening winter summer simple careful quiet bright gentle rapid ancient modern useful ' +
+  'clear small large early late often usually together between through across around during ' +
+  'build learn explain describe compare measure improve create follow choose travel connect ' +
+  'cloud edge worker request response token stream vector image sound word sentence language ' +
+  'friendly curious patient honest practical steady warm careful open shared local global'
+).split(' ');
+
+/** Unix time (seconds) stamped on answers: a constant, because answers must not depend on the clock. */
+export const CREATED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
+
+/** `n` hex digits drawn from `rng` (deterministic ids). */
+export function hexId(rng: Rng, n = 24): string {
+  let out = '';
+  while (out.length < n) out += Math.floor(rng.next() * 0x100000000).toString(16).padStart(8, '0');
+  return out.slice(0, n);
+}
+
+/** Counts whitespace-separated words: the emulator's token count for any text. */
+export function countWords(text: string): number {
+  let count = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (!space && !inWord) count++;
+    inWord = !space;
+  }
+  return count;
+}
+
+/** The text of a message `content`: a string, or the `text` of each part of a parts array. */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  let text = '';
+  for (const part of content) {
+    if (typeof part === 'string') text += ` ${part}`;
+    else if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') text += ` ${(part as { text: string }).text}`;
+  }
+  return text;
+}
+
+/**
+ * Prompt tokens of a text request in any of its forms: `prompt` (string or string[]), chat `messages`,
+ * Responses `input` (string or items) and `instructions`. Deterministic, cheap, and additive.
+ */
+export function promptTokens(input: Record<string, unknown>): number {
+  let count = 0;
+  const { prompt, messages, input: items, instructions } = input;
+  if (typeof prompt === 'string') count += countWords(prompt);
+  else if (Array.isArray(prompt)) for (const p of prompt) if (typeof p === 'string') count += countWords(p);
+  if (Array.isArray(messages)) for (const m of messages) count += countWords(contentText((m as { content?: unknown })?.content));
+  if (typeof items === 'string') count += countWords(items);
+  else if (Array.isArray(items)) {
+    for (const item of items) {
+      const it = item as { content?: unknown; output?: unknown };
+      count += countWords(contentText(it?.content)) + (typeof it?.output === 'string' ? countWords(it.output) : 0);
+    }
+  }
+  if (typeof instructions === 'string') count += countWords(instructions);
+  return count;
+}
+
+/**
+ * `n` words of fake prose as stream tokens: the first bare, the others with a leading space, sentences
+ * of 6–14 words capitalised and ended with a full stop. `tokens.join('')` is the text.
+ */
+export function proseTokens(rng: Rng, n: number): string[] {
+  const tokens = new Array<string>(n);
+  let left = 0;
+  for (let i = 0; i < n; i++) {
+    let word = WORDS[Math.floor(rng.next() * WORDS.length)]!;
+    if (left === 0) {
+      left = rng.int(6, 14);
+      word = word.charAt(0).toUpperCase() + word.slice(1);
+    }
+    left--;
+    if (left === 0 || i === n - 1) word += '.';
+    tokens[i] = i === 0 ? word : ` ${word}`;
+  }
+  return tokens;
+}
+
+const TOKEN_PATTERN = /\s*[A-Za-z0-9_]+|\s*[^A-Za-z0-9_\s]+|\s+/g;
+
+/** Splits any text (e.g. JSON) into word-ish tokens whose concatenation is the text. */
+export function tokenize(text: string): string[] {
+  return text.match(TOKEN_PATTERN) ?? [];
+}
+
+/** FNV-1a 32-bit hash: seeds per-word and per-text randomness so equal text gives equal output. */
+export function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Rounds to `digits` decimals (keeps JSON answers short). */
+export function round(value: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+/** Turns scores into probabilities that sum to 1 (softmax). */
+export function softmax(logits: readonly number[]): number[] {
+  const max = Math.max(...logits);
+  const exps = logits.map((l) => Math.exp(l - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / sum);
+}

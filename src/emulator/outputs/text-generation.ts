@@ -1,0 +1,386 @@
+/** @module Text generation answers: one neutral generation, formatted as classic, chat-completion or Responses output. */
+import type { Contract } from '../../contract/contract.js';
+import type { JsonSchema, ModelEntry, OutputStyle } from '../../contract/types.js';
+import { exampleFromSchema, ExampleError } from '../../generate/example-from-schema.js';
+import type { Rng } from '../rng.js';
+import type { OutputContext, OutputMaker, StreamEvent } from '../types.js';
+import { CREATED_AT, hexId, promptTokens, proseTokens, tokenize } from './fake-text.js';
+import { declares, perModel, typesAt } from './schema-shape.js';
+
+type Obj = Record<string, unknown>;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A tool the request offers, normalised from the legacy, OpenAI `function` and Responses forms. */
+export interface ToolSpec {
+  name: string;
+  parameters?: JsonSchema;
+}
+
+/** What to generate, read from any text request form (/ai/run classic or chat, /ai/v1 chat, completions, responses). */
+export interface GenerationRequest {
+  promptTokens: number;
+  maxTokens: number;
+  /** Tools to call (empty: answer in text). */
+  tools: ToolSpec[];
+  /** `tool_choice` naming one function. */
+  forcedTool?: string;
+  /** JSON mode: `schema` for `json_schema`, none for `json_object`. */
+  json?: { schema?: JsonSchema };
+}
+
+/** A tool call, in both argument forms the output shapes need. */
+export interface GeneratedToolCall {
+  id: string;
+  name: string;
+  arguments: Obj;
+  argumentsJson: string;
+}
+
+/** A generation before formatting: the shape-independent answer. */
+export interface Generation {
+  /** Deterministic hex id, prefixed per format (`chatcmpl-`, `resp_`, ...). */
+  id: string;
+  /** Stream pieces; `tokens.join('')` is `text`. Empty when the answer is tool calls. */
+  tokens: string[];
+  text: string;
+  /** The parsed JSON answer in JSON mode (absent when `max_tokens` cut it off). */
+  json?: unknown;
+  toolCalls: GeneratedToolCall[];
+  promptTokens: number;
+  completionTokens: number;
+  finishReason: 'stop' | 'length' | 'tool_calls';
+}
+
+/** Default answer length bounds (words) before `max_tokens` applies. */
+const ANSWER_WORDS = { min: 12, max: 48 } as const;
+const DEFAULT_MAX_TOKENS = 256;
+
+function firstNumber(input: Obj, ...names: string[]): number | undefined {
+  for (const name of names) {
+    const v = input[name];
+    if (typeof v === 'number' && Number.isFinite(v)) return v;
+  }
+  return undefined;
+}
+
+function normaliseTools(tools: unknown): ToolSpec[] {
+  if (!Array.isArray(tools)) return [];
+  const out: ToolSpec[] = [];
+  for (const tool of tools) {
+    if (!isObject(tool)) continue;
+    const fn = isObject(tool.function) ? tool.function : tool; // OpenAI {type, function} or legacy/Responses flat
+    if (typeof fn.name !== 'string') continue;
+    out.push(isObject(fn.parameters) || typeof fn.parameters === 'boolean' ? { name: fn.name, parameters: fn.parameters as JsonSchema } : { name: fn.name });
+  }
+  return out;
+}
+
+/** The JSON Schema of a `json_schema` format: Workers AI puts the schema itself there, OpenAI `{name, schema}`. */
+function formatSchema(format: Obj): JsonSchema | undefined {
+  const inner = format.json_schema ?? format.schema;
+  if (!isObject(inner)) return format.type === 'json_schema' && isObject(format.schema) ? (format.schema as JsonSchema) : undefined;
+  const wrapped = isObject(inner.schema) && !('type' in inner) && !('properties' in inner) && !('$schema' in inner);
+  return (wrapped ? inner.schema : inner) as JsonSchema;
+}
+
+function jsonMode(input: Obj): GenerationRequest['json'] {
+  const format = isObject(input.response_format) ? input.response_format : isObject(input.text) && isObject(input.text.format) ? input.text.format : undefined;
+  if (!format) return undefined;
+  if (format.type === 'json_object') return {};
+  if (format.type === 'json_schema') {
+    const schema = formatSchema(format);
+    return schema === undefined ? {} : { schema };
+  }
+  return undefined;
+}
+
+/** True when the conversation's last turn is a tool result: then the model answers in text, closing the loop. */
+function answersToolResult(input: Obj): boolean {
+  const last = Array.isArray(input.messages) ? input.messages.at(-1) : Array.isArray(input.input) ? input.input.at(-1) : undefined;
+  return isObject(last) && (last.role === 'tool' || last.type === 'function_call_output');
+}
+
+/** Reads a generation request from any text request body (validated elsewhere; unknown members ignored). */
+export function readGenerationRequest(input: Obj, model: ModelEntry): GenerationRequest {
+  const limit = firstNumber(input, 'max_tokens', 'max_completion_tokens', 'max_output_tokens') ?? model.facts.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const choice = input.tool_choice;
+  const tools = choice === 'none' || answersToolResult(input) ? [] : normaliseTools(input.tools);
+  let forcedTool: string | undefined;
+  if (isObject(choice)) {
+    const name = isObject(choice.function) ? choice.function.name : choice.name;
+    if (typeof name === 'string' && tools.some((t) => t.name === name)) forcedTool = name;
+  }
+  const request: GenerationRequest = { promptTokens: promptTokens(input), maxTokens: Math.max(0, Math.floor(limit)), tools };
+  if (forcedTool) request.forcedTool = forcedTool;
+  const json = jsonMode(input);
+  if (json) request.json = json;
+  return request;
+}
+
+function toolArguments(tool: ToolSpec, rng: Rng): Obj {
+  if (tool.parameters === undefined) return {};
+  try {
+    const value = exampleFromSchema(tool.parameters, rng);
+    return isObject(value) ? value : { value };
+  } catch (error) {
+    if (error instanceof ExampleError) return {};
+    throw error;
+  }
+}
+
+function jsonAnswer(request: GenerationRequest, rng: Rng): { tokens: string[]; json?: unknown; truncated: boolean } {
+  const attempt = (optional: boolean): unknown => {
+    if (request.json?.schema === undefined) return { response: proseTokens(rng, rng.int(6, 16)).join('') };
+    try {
+      return exampleFromSchema(request.json.schema, rng, { optional });
+    } catch (error) {
+      if (!(error instanceof ExampleError)) throw error;
+      return { response: proseTokens(rng, rng.int(6, 16)).join('') }; // unsatisfiable schema: plain JSON object
+    }
+  };
+  let json = attempt(true);
+  let tokens = tokenize(JSON.stringify(json));
+  if (tokens.length > request.maxTokens) {
+    json = attempt(false); // only required members: the smallest answer that still satisfies the schema
+    tokens = tokenize(JSON.stringify(json));
+  }
+  if (tokens.length <= request.maxTokens) return { tokens, json, truncated: false };
+  return { tokens: tokens.slice(0, request.maxTokens), truncated: true }; // cut off mid-JSON, as a real model is
+}
+
+/**
+ * Generates the answer: tool calls when tools are offered (one call to the forced or a seeded tool,
+ * arguments an instance of its parameter schema), JSON in JSON mode, else prose of 12–48 words.
+ * Never more completion tokens than `maxTokens`; `finishReason` is `length` when it cut the answer.
+ */
+export function generate(request: GenerationRequest, rng: Rng): Generation {
+  const id = hexId(rng);
+  const base = { id, promptTokens: request.promptTokens };
+  if (request.tools.length > 0) {
+    const tool = request.tools.find((t) => t.name === request.forcedTool) ?? rng.pick(request.tools);
+    const args = toolArguments(tool, rng);
+    const argumentsJson = JSON.stringify(args);
+    const call: GeneratedToolCall = { id: `call_${hexId(rng, 24)}`, name: tool.name, arguments: args, argumentsJson };
+    const cost = 1 + tokenize(argumentsJson).length;
+    return { ...base, tokens: [], text: '', toolCalls: [call], completionTokens: Math.min(cost, request.maxTokens), finishReason: 'tool_calls' };
+  }
+  if (request.json) {
+    const { tokens, json, truncated } = jsonAnswer(request, rng);
+    const generation: Generation = { ...base, tokens, text: tokens.join(''), toolCalls: [], completionTokens: tokens.length, finishReason: truncated ? 'length' : 'stop' };
+    if (!truncated) generation.json = json;
+    return generation;
+  }
+  const wanted = rng.int(ANSWER_WORDS.min, ANSWER_WORDS.max);
+  const count = Math.min(wanted, request.maxTokens);
+  const tokens = proseTokens(rng, count);
+  return { ...base, tokens, text: tokens.join(''), toolCalls: [], completionTokens: count, finishReason: count < wanted ? 'length' : 'stop' };
+}
+
+// ----------------------------------------------------------------------------------------- shapes
+
+/** How a model's classic answer spells tool calls and JSON answers, read once from its output schema. */
+interface ClassicShape {
+  /** `function: {name, arguments}` member, and its arguments' form. */
+  fn?: 'string' | 'object';
+  /** Top-level `name` / `arguments` members, and the arguments' form. */
+  flat?: 'string' | 'object';
+  id: boolean;
+  type: boolean;
+  /** JSON-mode answers may be an object in `response`. */
+  responseObject: boolean;
+}
+
+function argumentForm(types: Set<string>, fallback: 'string' | 'object'): 'string' | 'object' {
+  if (types.has('object') && !types.has('string')) return 'object';
+  if (types.has('string') && !types.has('object')) return 'string';
+  return fallback;
+}
+
+const classicShape = perModel((contract: Contract, model: ModelEntry): ClassicShape => {
+  const item = ['tool_calls', '[]'];
+  const hasFn = declares(contract, model, [...item, 'function']);
+  const hasFlat = declares(contract, model, [...item, 'name']) || declares(contract, model, [...item, 'arguments']);
+  const shape: ClassicShape = {
+    id: declares(contract, model, [...item, 'id']),
+    type: declares(contract, model, [...item, 'type']),
+    responseObject: typesAt(contract, model, ['response']).has('object'),
+  };
+  if (hasFn) shape.fn = argumentForm(typesAt(contract, model, [...item, 'function', 'arguments']), 'string');
+  // Workers AI's own classic form is `{name, arguments: object}`; it is also the default when the schema is silent.
+  if (hasFlat || !hasFn) shape.flat = argumentForm(typesAt(contract, model, [...item, 'arguments']), 'object');
+  return shape;
+});
+
+/** Whether a chat-completion answer may carry `content: null` beside tool calls (OpenAI does; some schemas demand a string). */
+const nullableContent = perModel((contract: Contract, model: ModelEntry): boolean => {
+  const types = typesAt(contract, model, ['choices', '[]', 'message', 'content']);
+  return types.size === 0 || types.has('null') || types.has('any');
+});
+
+/** The model's answer style: its `outputStyle` fact, else what its output schema declares. */
+export const outputStyleOf = perModel((contract: Contract, model: ModelEntry): OutputStyle => {
+  if (model.facts.outputStyle) return model.facts.outputStyle;
+  if (declares(contract, model, ['choices'])) return 'chat-completions';
+  if (declares(contract, model, ['output_text']) || declares(contract, model, ['output'])) return 'responses';
+  return 'classic';
+});
+
+function usage(g: Generation): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
+  return { prompt_tokens: g.promptTokens, completion_tokens: g.completionTokens, total_tokens: g.promptTokens + g.completionTokens };
+}
+
+function classicToolCall(call: GeneratedToolCall, shape: ClassicShape): Obj {
+  const item: Obj = {};
+  if (shape.id) item.id = call.id;
+  if (shape.type) item.type = 'function';
+  if (shape.fn) item.function = { name: call.name, arguments: shape.fn === 'string' ? call.argumentsJson : call.arguments };
+  if (shape.flat) {
+    item.name = call.name;
+    item.arguments = shape.flat === 'string' ? call.argumentsJson : call.arguments;
+  }
+  return item;
+}
+
+/** `{response, tool_calls?, usage}`: the classic /ai/run answer. */
+export function toClassic(g: Generation, shape: ClassicShape): Obj {
+  const out: Obj = { response: g.json !== undefined && shape.responseObject && isObject(g.json) ? g.json : g.text };
+  if (g.toolCalls.length > 0) out.tool_calls = g.toolCalls.map((c) => classicToolCall(c, shape));
+  out.usage = usage(g);
+  return out;
+}
+
+function openAiToolCall(call: GeneratedToolCall): Obj {
+  return { id: call.id, type: 'function', function: { name: call.name, arguments: call.argumentsJson } };
+}
+
+/** An OpenAI `chat.completion` object. */
+export function toChatCompletion(g: Generation, modelId: string, options: { nullableContent: boolean }): Obj {
+  const calls = g.toolCalls.length > 0;
+  const message: Obj = { role: 'assistant', content: calls && options.nullableContent ? null : g.text, refusal: null };
+  if (calls) message.tool_calls = g.toolCalls.map(openAiToolCall);
+  return {
+    id: `chatcmpl-${g.id}`,
+    object: 'chat.completion',
+    created: CREATED_AT,
+    model: modelId,
+    choices: [{ index: 0, message, finish_reason: g.finishReason, logprobs: null }],
+    usage: usage(g),
+  };
+}
+
+/**
+ * `chat.completion.chunk` payloads: a role chunk, one per token (or one carrying the tool calls), a chunk
+ * with `finish_reason`, and with `includeUsage` a last chunk with empty `choices` and `usage` (OpenAI's form).
+ */
+export function chatCompletionChunks(g: Generation, modelId: string, options: { includeUsage: boolean }): Obj[] {
+  const head = { id: `chatcmpl-${g.id}`, object: 'chat.completion.chunk', created: CREATED_AT, model: modelId };
+  const chunk = (delta: Obj, finish: string | null): Obj => ({ ...head, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+  const chunks: Obj[] = [chunk({ role: 'assistant', content: '' }, null)];
+  for (const token of g.tokens) chunks.push(chunk({ content: token }, null));
+  if (g.toolCalls.length > 0) {
+    chunks.push(chunk({ tool_calls: g.toolCalls.map((c, index) => ({ index, ...openAiToolCall(c) })) }, null));
+  }
+  chunks.push(chunk({}, g.finishReason));
+  if (options.includeUsage) chunks.push({ ...head, choices: [], usage: usage(g) });
+  return chunks;
+}
+
+function responseOutput(g: Generation, messageId: string, status: 'completed' | 'in_progress'): Obj[] {
+  if (g.toolCalls.length > 0) {
+    return g.toolCalls.map((c) => ({ type: 'function_call', id: `fc_${c.id.slice(5)}`, call_id: c.id, name: c.name, arguments: c.argumentsJson, status }));
+  }
+  return [{ type: 'message', id: messageId, role: 'assistant', status, content: [{ type: 'output_text', text: g.text, annotations: [] }] }];
+}
+
+/** An OpenAI Responses `response` object (`status: incomplete` when `max_output_tokens` cut the answer). */
+export function toResponse(g: Generation, modelId: string): Obj {
+  const incomplete = g.finishReason === 'length';
+  return {
+    id: `resp_${g.id}`,
+    object: 'response',
+    created_at: CREATED_AT,
+    model: modelId,
+    status: incomplete ? 'incomplete' : 'completed',
+    error: null,
+    incomplete_details: incomplete ? { reason: 'max_output_tokens' } : null,
+    output: responseOutput(g, `msg_${g.id}`, 'completed'),
+    output_text: g.text,
+    usage: { input_tokens: g.promptTokens, output_tokens: g.completionTokens, total_tokens: g.promptTokens + g.completionTokens },
+  };
+}
+
+/**
+ * Responses streaming events (each payload carries its `type`; the SSE `event:` line repeats it):
+ * created, output_item.added, content_part.added, output_text.delta per token (or function-call argument
+ * events), the matching .done events, and response.completed with the whole response.
+ */
+export function responseEvents(g: Generation, modelId: string): Obj[] {
+  const final = toResponse(g, modelId);
+  const events: Obj[] = [];
+  const push = (event: Obj): void => void events.push({ ...event, sequence_number: events.length });
+  const { output: _output, usage: _usage, output_text: _text, ...shell } = final;
+  push({ type: 'response.created', response: { ...shell, status: 'in_progress', incomplete_details: null, output: [] } });
+  const items = final.output as Obj[];
+  items.forEach((item, outputIndex) => {
+    const itemId = item.id as string;
+    if (item.type === 'function_call') {
+      push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, arguments: '', status: 'in_progress' } });
+      push({ type: 'response.function_call_arguments.delta', item_id: itemId, output_index: outputIndex, delta: item.arguments });
+      push({ type: 'response.function_call_arguments.done', item_id: itemId, output_index: outputIndex, arguments: item.arguments });
+    } else {
+      push({ type: 'response.output_item.added', output_index: outputIndex, item: { ...item, status: 'in_progress', content: [] } });
+      const part = { type: 'output_text', text: '', annotations: [] };
+      push({ type: 'response.content_part.added', item_id: itemId, output_index: outputIndex, content_index: 0, part });
+      for (const token of g.tokens) push({ type: 'response.output_text.delta', item_id: itemId, output_index: outputIndex, content_index: 0, delta: token, logprobs: [] });
+      push({ type: 'response.output_text.done', item_id: itemId, output_index: outputIndex, content_index: 0, text: g.text, logprobs: [] });
+      push({ type: 'response.content_part.done', item_id: itemId, output_index: outputIndex, content_index: 0, part: { ...part, text: g.text } });
+    }
+    push({ type: 'response.output_item.done', output_index: outputIndex, item });
+  });
+  push({ type: final.status === 'incomplete' ? 'response.incomplete' : 'response.completed', response: final });
+  return events;
+}
+
+// ----------------------------------------------------------------------------------------- maker
+
+/** The form a request's answer takes: the model's style, except that gpt-oss-like models answer chat requests as chat. */
+function answerStyle(context: OutputContext): OutputStyle {
+  const style = outputStyleOf(context.contract, context.model);
+  if (style === 'responses' && Array.isArray(context.input.messages)) return 'chat-completions';
+  return style;
+}
+
+function run(context: OutputContext): { g: Generation; style: OutputStyle } {
+  const g = generate(readGenerationRequest(context.input, context.model), context.rng);
+  return { g, style: answerStyle(context) };
+}
+
+/** Text generation on /ai/run, in the model's own output shape; streams classic `{response}` events or OpenAI chunks. */
+export const textGeneration: OutputMaker = {
+  make(context) {
+    const { g, style } = run(context);
+    const { contract, model } = context;
+    if (style === 'chat-completions') return { kind: 'json', result: toChatCompletion(g, model.id, { nullableContent: nullableContent(contract, model) }) };
+    if (style === 'responses') return { kind: 'json', result: toResponse(g, model.id) };
+    return { kind: 'json', result: toClassic(g, classicShape(contract, model)) };
+  },
+  stream(context) {
+    const { g, style } = run(context);
+    const events: StreamEvent[] = [];
+    if (style === 'chat-completions') {
+      for (const data of chatCompletionChunks(g, context.model.id, { includeUsage: true })) events.push({ data });
+    } else if (style === 'responses') {
+      for (const data of responseEvents(g, context.model.id)) events.push({ data });
+    } else {
+      const shape = classicShape(context.contract, context.model);
+      for (const token of g.tokens) events.push({ data: { response: token } });
+      const last: Obj = { response: '' };
+      if (g.toolCalls.length > 0) last.tool_calls = g.toolCalls.map((c) => classicToolCall(c, shape));
+      last.usage = usage(g);
+      events.push({ data: last });
+    }
+    events.push({ done: true });
+    return events;
+  },
+};
+

@@ -1,0 +1,106 @@
+/** @module Text-to-image: real PNG or JPEG images of the requested size, raw or base64 as the model answers. */
+import { encodeJpeg } from '../../media/jpeg.js';
+import { encodePng } from '../../media/png.js';
+import { createRng } from '../rng.js';
+import type { OutputContext, OutputMaker } from '../types.js';
+import { multipartFields, numberInput } from './inputs.js';
+import { declaredProperties, exampleOutput, perModel } from './schema-shape.js';
+
+/** Size when neither the request nor the model's `defaultImageSize` says (SDXL's native size). */
+const DEFAULT_SIZE = { width: 1024, height: 1024 };
+const MAX_SIDE = 4096;
+/** Distinct pictures per size: requests pick one by seed, so answers vary yet encode at most this often. */
+const VARIANTS = 16;
+const CACHE_LIMIT = 48;
+
+type Format = 'png' | 'jpeg';
+type Rgb = [number, number, number];
+
+const cache = new Map<string, Uint8Array>();
+
+function colours(variant: number): { from: Rgb; to: Rgb; disc: Rgb } {
+  const rng = createRng(0x9e3779b9 ^ variant);
+  const colour = (): Rgb => [rng.int(0, 255), rng.int(0, 255), rng.int(0, 255)];
+  return { from: colour(), to: colour(), disc: colour() };
+}
+
+/** The picture: a diagonal gradient between two colours with a soft-edged disc, as a colour function. */
+function painter(width: number, height: number, variant: number): (x: number, y: number) => Rgb {
+  const { from, to, disc } = colours(variant);
+  const cx = width * (0.3 + (variant % 4) * 0.13);
+  const cy = height * (0.3 + ((variant >> 2) % 4) * 0.13);
+  const radius = Math.min(width, height) * 0.22;
+  return (x, y) => {
+    const t = (x / width + y / height) / 2;
+    const d = Math.hypot(x - cx, y - cy) / radius;
+    const k = d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
+    return [0, 1, 2].map((c) => Math.round((from[c]! * (1 - t) + to[c]! * t) * (1 - k) + disc[c]! * k)) as Rgb;
+  };
+}
+
+function render(format: Format, width: number, height: number, variant: number): Uint8Array {
+  const paint = painter(width, height, variant);
+  if (format === 'jpeg') {
+    const bw = Math.ceil(width / 8);
+    const bh = Math.ceil(height / 8);
+    const blocks = new Uint8Array(bw * bh * 3);
+    for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) blocks.set(paint(bx * 8 + 4, by * 8 + 4), (by * bw + bx) * 3);
+    return encodeJpeg(width, height, blocks);
+  }
+  const rgb = new Uint8Array(width * height * 3);
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rgb.set(paint(x, y), (y * width + x) * 3);
+  return encodePng(rgb, width, height);
+}
+
+/** Encoded image bytes, cached per (format, size, variant): big images are costly to paint and compress. */
+export function image(format: Format, width: number, height: number, variant: number): Uint8Array {
+  const key = `${format}:${width}x${height}:${variant}`;
+  let bytes = cache.get(key);
+  if (bytes) {
+    cache.delete(key); // move to the back: least recently used leaves first
+  } else {
+    bytes = render(format, width, height, variant);
+    if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(key, bytes);
+  return bytes;
+}
+
+function side(value: number | undefined, fallback: number): number {
+  return value === undefined || value < 1 ? fallback : Math.min(MAX_SIDE, Math.round(value));
+}
+
+/** The answer's size: the request's `width`/`height` (JSON or multipart fields), else the model's default. */
+export function requestedSize(context: OutputContext): { width: number; height: number } {
+  const fields = context.rawBody ? multipartFields(context.rawBody) : {};
+  const fallback = context.model.facts.defaultImageSize ?? DEFAULT_SIZE;
+  return {
+    width: side(numberInput(context.input, 'width') ?? numberInput(fields, 'width'), fallback.width),
+    height: side(numberInput(context.input, 'height') ?? numberInput(fields, 'height'), fallback.height),
+  };
+}
+
+const imageMember = perModel((contract, model) => {
+  const declared = declaredProperties(contract, model);
+  return declared.has('image') ? 'image' : ([...declared][0] ?? 'image');
+});
+
+/**
+ * Raw bytes (`image/png`, or `image/jpeg` when that is the model's content type) for models answering
+ * binary; otherwise `{image: base64}` in the envelope, a JPEG as flux-1-schnell's documented answer is.
+ */
+export const textToImage: OutputMaker = {
+  make(context) {
+    const { model, rng } = context;
+    const { width, height } = requestedSize(context);
+    const variant = rng.int(0, VARIANTS - 1);
+    const { contentType, envelope } = model.facts.response;
+    if (!envelope) {
+      const format: Format = contentType.includes('jpeg') ? 'jpeg' : 'png';
+      return { kind: 'binary', contentType: format === 'jpeg' ? 'image/jpeg' : 'image/png', bytes: image(format, width, height, variant) };
+    }
+    const base64 = Buffer.from(image('jpeg', width, height, variant)).toString('base64');
+    const member = imageMember(context.contract, model);
+    return { kind: 'json', result: member === 'image' ? { image: base64 } : exampleOutput(context, { [member]: base64 }) };
+  },
+};

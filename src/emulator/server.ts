@@ -1,0 +1,270 @@
+/**
+ * @module The emulator's HTTP server: a plain node:http server (keep-alive on, no framework). Each request
+ * is routed with string operations, authenticated, its body read with a size limit, and handed to the run
+ * handler, the OpenAI-compatible handler or the catalogue; the answer is plain data
+ * ({@link EmulatorResponse}) that faults may rewrite before it is written. Streams are written chunk by
+ * chunk over time. A bug never crashes the server: the client gets a 500 envelope and stderr the stack.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Contract } from '../contract/contract.js';
+import type { TaskId } from '../contract/types.js';
+import { checkCredentials, checkGatewayCredentials } from './auth.js';
+import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
+import { Catalog } from './catalog.js';
+import { catalogNotFound, errorResponse } from './errors.js';
+import { ActiveFaults, type ServedResponse } from './faults.js';
+import { cacheKey, cachePolicy, eventIdOf, GatewayCache, LogIds, withGatewayHeaders } from './gateway.js';
+import { route, type Route } from './router.js';
+import { DEFAULT_STREAM_DELAY_MS, runModel, type RunDeps } from './run-model.js';
+import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext, OutputMaker } from './types.js';
+
+/** The OpenAI-compatible handler's signature (src/emulator/openai.ts). */
+export type OpenAiHandler = (request: EmulatorRequest, context: OpenAiHandlerContext) => EmulatorResponse | Promise<EmulatorResponse>;
+
+export interface EmulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8787; 0 picks a free port. */
+  port?: number;
+  /** Fault specs, `NAME` or `NAME=VALUE` (see FAULTS). */
+  faults?: readonly string[];
+  /** Accept only `Authorization: Bearer <token>` with this token (any credential otherwise). */
+  token?: string;
+  /** Make the AI Gateway layout require `cf-aig-authorization: Bearer <gatewayToken>`. */
+  gatewayToken?: string;
+  /** Largest request body accepted (413 / 3006 past it). Default 10 MiB. */
+  maxBodyBytes?: number;
+  /** Pause between streamed chunks. Default 2 ms. */
+  streamDelayMs?: number;
+  /** Gateway-wide cache TTL in seconds (0, the default: cache only when a request asks). */
+  gatewayCacheTtlSeconds?: number;
+  /** The contract (default: the package's spec/, loaded once). */
+  contract?: Contract;
+  /** Output makers by task (default: src/emulator/outputs). */
+  outputMakers?: Partial<Record<TaskId, OutputMaker>>;
+  /** The /ai/v1 handler (default: src/emulator/openai.ts). */
+  openAi?: OpenAiHandler;
+  /** Where emulator bugs are reported (default: stderr). */
+  onError?: (error: unknown) => void;
+  /** Clock of the gateway cache (tests). */
+  now?: () => number;
+}
+
+/** What the request handler needs, resolved. */
+export interface EmulatorApp {
+  contract: Contract;
+  deps: RunDeps;
+  openAi: OpenAiHandler;
+  catalog: Catalog;
+  token: string | undefined;
+  gatewayToken: string | undefined;
+  maxBodyBytes: number;
+  gatewayCacheTtlSeconds: number;
+  cache: GatewayCache;
+  logIds: LogIds;
+}
+
+function reportToStderr(error: unknown): void {
+  process.stderr.write(`wai-conformance mock: internal error: ${(error as Error)?.stack ?? String(error)}\n`);
+}
+
+/** Builds the app from options whose defaults are already resolved. */
+export function createApp(options: EmulatorOptions & { contract: Contract; outputMakers: Partial<Record<TaskId, OutputMaker>>; openAi: OpenAiHandler }): EmulatorApp {
+  const faults = new ActiveFaults(options.faults ?? []);
+  return {
+    contract: options.contract,
+    deps: {
+      contract: options.contract,
+      makers: options.outputMakers,
+      faults,
+      streamDelayMs: options.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS,
+      onError: options.onError ?? reportToStderr,
+    },
+    openAi: options.openAi,
+    catalog: new Catalog(options.contract),
+    token: options.token,
+    gatewayToken: options.gatewayToken,
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    gatewayCacheTtlSeconds: options.gatewayCacheTtlSeconds ?? 0,
+    cache: new GatewayCache(options.now),
+    logIds: new LogIds(),
+  };
+}
+
+let rayCounter = 0;
+const RAY_SUFFIX = '-EMU';
+
+/** Writes an answer: whole bodies at once, streams chunk by chunk; `abort` cuts the connection after the body. */
+async function writeResponse(res: ServerResponse, response: ServedResponse, delayMs: number, closeConnection = false): Promise<void> {
+  if (delayMs > 0) await sleep(delayMs);
+  if (res.destroyed) return;
+  const headers: Record<string, string | number> = { ...response.headers, 'cf-ray': `${(rayCounter++ >>> 0).toString(16).padStart(16, '0')}${RAY_SUFFIX}` };
+  if (closeConnection) headers.connection = 'close';
+  const body = response.body;
+  if (typeof body === 'string' || body instanceof Uint8Array) {
+    headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    res.writeHead(response.status, headers);
+    if (response.abort) {
+      res.write(body);
+      res.socket?.destroy();
+      return;
+    }
+    res.end(body);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  res.flushHeaders();
+  const wait = body.chunkDelayMs ?? 0;
+  for (let i = 0; i < body.chunks.length; i++) {
+    if (res.destroyed) return;
+    if (i > 0 && wait > 0) await sleep(wait);
+    if (res.destroyed) return;
+    res.write(body.chunks[i]!);
+  }
+  if (response.abort) {
+    // Let the last chunk reach the client, then cut the connection without ending the chunked body.
+    await sleep(Math.max(wait, 1));
+    res.socket?.destroy();
+    return;
+  }
+  res.end();
+}
+
+function toEmulatorRequest(req: IncomingMessage, r: Route & { accountId: string }, body: Uint8Array): EmulatorRequest {
+  const request: EmulatorRequest = {
+    method: req.method ?? 'GET',
+    headers: req.headers as Record<string, string | undefined>,
+    query: new URLSearchParams(r.query),
+    body,
+    accountId: r.accountId,
+  };
+  if ('gatewayId' in r && r.gatewayId !== undefined) request.gatewayId = r.gatewayId;
+  return request;
+}
+
+/** Handles one request start to end. Rejections are turned into 500s by the caller. */
+export async function handle(app: EmulatorApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const faults = app.deps.faults;
+  const delay = faults.delayMs;
+  const r = route(req.url ?? '/');
+  if (r.kind === 'none') return writeResponse(res, errorResponse('noRoute', { path: r.path }), delay);
+  if (r.kind === 'catalog-unknown') return writeResponse(res, catalogNotFound(), delay);
+  const method = req.method;
+  if (method !== r.method && !(r.method === 'GET' && method === 'HEAD')) return writeResponse(res, errorResponse('noRoute', { path: r.path }), delay);
+
+  const gateway = r.kind !== 'catalog' && r.layout === 'gateway' ? r : undefined;
+  if (gateway) {
+    const denied = checkGatewayCredentials(req.headers, app.gatewayToken);
+    if (denied) return writeResponse(res, errorResponse(denied), delay);
+  }
+  if (!faults.skipAuth) {
+    const denied = checkCredentials(req.headers, { ...(app.token !== undefined ? { token: app.token } : {}) });
+    if (denied) return writeResponse(res, errorResponse(denied), delay);
+  }
+
+  const read = await readBody(req, app.maxBodyBytes);
+  if (!read.ok) {
+    if (read.reason === 'aborted') return;
+    return writeResponse(res, errorResponse('tooLarge'), delay, read.closeConnection);
+  }
+  const request = toEmulatorRequest(req, r, read.body);
+
+  if (r.kind === 'catalog') return writeResponse(res, app.catalog.handle(r.endpoint, request.query), delay);
+
+  // Inference: /ai/run and /ai/v1, in either layout.
+  const infer = async (): Promise<ServedResponse> => {
+    const intercepted = faults.intercept();
+    if (intercepted) return intercepted;
+    if (r.kind === 'run') return runModel(app.deps, request, r.model, r.wellFormed);
+    const answer = await app.openAi(request, { contract: app.contract, endpoint: r.endpoint });
+    return faults.none ? answer : faults.rewriteResponse(answer);
+  };
+
+  if (!gateway) return writeResponse(res, await infer(), delay);
+
+  const policy = cachePolicy(req.headers, app.gatewayCacheTtlSeconds);
+  const target = r.kind === 'run' ? `run:${r.model}` : `v1:${r.endpoint}`;
+  const useCache = policy.ttlSeconds > 0 && !policy.skip && !faults.cacheAlwaysMiss;
+  const key = useCache ? cacheKey(gateway.accountId, gateway.gatewayId!, target, read.body, policy.customKey) : '';
+  const logId = app.logIds.next();
+  const eventId = eventIdOf(req.headers);
+  if (useCache) {
+    const hit = app.cache.get(key);
+    if (hit) return writeResponse(res, withGatewayHeaders(hit, 'HIT', logId, eventId), delay);
+  }
+  const answer = await infer();
+  if (useCache && answer.status === 200 && !answer.abort) app.cache.set(key, answer, policy.ttlSeconds);
+  return writeResponse(res, withGatewayHeaders(answer, 'MISS', logId, eventId), delay);
+}
+
+/** Answers a request whose handling threw: a 500 envelope when nothing was sent yet, else a cut connection. */
+function fail(app: EmulatorApp, res: ServerResponse, error: unknown): void {
+  try {
+    app.deps.onError(error);
+  } catch {
+    // A failing reporter must not take the server down either.
+  }
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const response = errorResponse('internal');
+  res.writeHead(response.status, { ...response.headers, 'content-length': Buffer.byteLength(response.body as string) });
+  res.end(response.body);
+}
+
+/** A node:http server serving the app. */
+export function createEmulatorServer(app: EmulatorApp): Server {
+  const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000 }, (req, res) => {
+    res.on('error', () => {});
+    req.on('error', () => {});
+    try {
+      handle(app, req, res).catch((error: unknown) => fail(app, res, error));
+    } catch (error) {
+      fail(app, res, error);
+    }
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+export interface RunningEmulator {
+  /** `http://HOST:PORT` (the REST root is `${url}/client/v4`, the gateway root `${url}/v1`). */
+  url: string;
+  host: string;
+  port: number;
+  server: Server;
+  /** Stops accepting, ends idle connections, cuts streams still running after a short grace. */
+  close(): Promise<void>;
+}
+
+/** Listens on `host:port` and resolves once the server is ready. */
+export function listen(server: Server, host: string, port: number): Promise<RunningEmulator> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error): void => reject(error);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      let closing: Promise<void> | undefined;
+      resolve({
+        url: `http://${shownHost}:${address.port}`,
+        host: address.address,
+        port: address.port,
+        server,
+        close: () => {
+          closing ??= new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+            const timer = setTimeout(() => server.closeAllConnections(), 200);
+            timer.unref();
+          });
+          return closing;
+        },
+      });
+    });
+  });
+}

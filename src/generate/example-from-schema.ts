@@ -1,0 +1,412 @@
+/** @module Deterministic instances of JSON Schemas: valid example inputs, and JSON answers that follow a requested schema. */
+import type { JsonSchema } from '../contract/types.js';
+import type { Rng } from '../emulator/rng.js';
+
+type Obj = Record<string, unknown>;
+
+/** How `exampleFromSchema` builds its instance. */
+export interface ExampleOptions {
+  /** Include optional properties (default true) down to `optionalDepth`; required ones always. */
+  optional?: boolean;
+  /** Object/array nesting below which optional properties are left out (default 4). */
+  optionalDepth?: number;
+  /** Nesting below which arrays get only `minItems` items and objects only required properties (default 8). */
+  maxDepth?: number;
+  /**
+   * Resolves an absolute `$ref` URI that does not point into the schema itself (e.g. a contract document).
+   * Without it, only `#...` references into the root schema resolve.
+   */
+  resolveRef?: (uri: string) => JsonSchema | undefined;
+  /** Base URI of the root schema, against which relative `$ref`s are resolved for `resolveRef`. */
+  baseUri?: string;
+}
+
+/** Thrown when a schema cannot be instantiated (a `false` schema, an unresolvable `$ref`). */
+export class ExampleError extends Error {
+  override name = 'ExampleError';
+}
+
+const WORDS = ['alpha', 'bravo', 'cedar', 'delta', 'ember', 'falcon', 'garnet', 'harbor', 'iris', 'juniper', 'kestrel', 'lumen', 'maple', 'nectar', 'onyx', 'pine', 'quartz', 'river', 'sierra', 'tango', 'umber', 'violet', 'willow', 'yarrow'];
+const HARD_DEPTH = 32;
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** True for schemas no instance satisfies (`false`, `{not: {}}`), as workers-types' XOR renders "absent". */
+export function isNeverSchema(schema: unknown): boolean {
+  if (schema === false) return true;
+  if (!isObject(schema) || !('not' in schema)) return false;
+  return schema.not === true || (isObject(schema.not) && Object.keys(schema.not).length === 0);
+}
+
+interface Scope {
+  root: JsonSchema;
+  base: string | undefined;
+}
+
+class Generator {
+  constructor(
+    private readonly rng: Rng,
+    private readonly options: Required<Pick<ExampleOptions, 'optional' | 'optionalDepth' | 'maxDepth'>> & ExampleOptions,
+  ) {}
+
+  private pointer(root: JsonSchema, fragment: string): JsonSchema | undefined {
+    let node: unknown = root;
+    if (fragment === '' || fragment === '/') return root;
+    for (const raw of fragment.replace(/^\//, '').split('/')) {
+      const token = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+      if (!isObject(node) && !Array.isArray(node)) return undefined;
+      node = (node as Obj)[token];
+    }
+    return node === undefined ? undefined : (node as JsonSchema);
+  }
+
+  /** Follows one `$ref`, returning the target and the scope it lives in. */
+  private deref(ref: string, scope: Scope): { schema: JsonSchema; scope: Scope } {
+    if (ref.startsWith('#') && (scope.base === undefined || !this.options.resolveRef)) {
+      const target = this.pointer(scope.root, ref.slice(1));
+      if (target === undefined) throw new ExampleError(`cannot resolve $ref ${ref}`);
+      return { schema: target, scope };
+    }
+    if (this.options.resolveRef) {
+      const uri = scope.base ? new URL(ref, scope.base).href : ref;
+      const target = this.options.resolveRef(uri);
+      if (target !== undefined) return { schema: target, scope: { root: target, base: uri.split('#')[0] } };
+      if (ref.startsWith('#')) {
+        const local = this.pointer(scope.root, ref.slice(1));
+        if (local !== undefined) return { schema: local, scope };
+      }
+    }
+    throw new ExampleError(`cannot resolve $ref ${ref}`);
+  }
+
+  /**
+   * Flattens `$ref`, `allOf`, `anyOf` and `oneOf` into one plain schema: references are inlined,
+   * `allOf` branches merged, and of `anyOf`/`oneOf` the first satisfiable branch is merged in.
+   */
+  private flatten(input: JsonSchema, scope: Scope, depth = 0): { schema: Obj; scope: Scope } {
+    if (depth > HARD_DEPTH) throw new ExampleError('schema nests $ref/allOf too deeply');
+    if (input === true || input === undefined) return { schema: {}, scope };
+    if (input === false || !isObject(input)) throw new ExampleError('no instance satisfies a false schema');
+    let schema: Obj = input;
+    let current = scope;
+    if (typeof schema.$ref === 'string') {
+      const { $ref, ...siblings } = schema;
+      const target = this.deref($ref as string, current);
+      const flat = this.flatten(target.schema, target.scope, depth + 1);
+      current = flat.scope;
+      schema = mergeSchemas(flat.schema, siblings);
+    }
+    if (Array.isArray(schema.allOf)) {
+      const { allOf, ...rest } = schema;
+      let merged: Obj = rest;
+      for (const branch of allOf as JsonSchema[]) merged = mergeSchemas(merged, this.flatten(branch, current, depth + 1).schema);
+      return this.flatten(merged, current, depth + 1);
+    }
+    for (const key of ['anyOf', 'oneOf'] as const) {
+      if (!Array.isArray(schema[key])) continue;
+      const { [key]: branches, ...rest } = schema;
+      const branch = this.chooseBranch(branches as JsonSchema[], rest, current, depth);
+      return this.flatten(mergeSchemas(rest, branch), current, depth + 1);
+    }
+    return { schema, scope: current };
+  }
+
+  /** The first branch that can hold an instance of the parent's type, preferring non-null ones. */
+  private chooseBranch(branches: JsonSchema[], parent: Obj, scope: Scope, depth: number): Obj {
+    const candidates: Obj[] = [];
+    for (const branch of branches) {
+      if (isNeverSchema(branch)) continue;
+      try {
+        const flat = this.flatten(branch, scope, depth + 1).schema;
+        if (parent.type !== undefined && flat.type !== undefined && intersectTypes(parent.type, flat.type).length === 0) continue;
+        candidates.push(flat);
+      } catch (error) {
+        if (!(error instanceof ExampleError)) throw error;
+      }
+    }
+    const nonNull = candidates.find((c) => !(c.type === 'null' || c.const === null));
+    const chosen = nonNull ?? candidates[0];
+    if (!chosen) throw new ExampleError('no satisfiable anyOf/oneOf branch');
+    return chosen;
+  }
+
+  generate(input: JsonSchema, scope: Scope, depth: number): unknown {
+    if (depth > HARD_DEPTH) throw new ExampleError('schema requires nesting deeper than 32 levels');
+    const { schema, scope: inner } = this.flatten(input, scope);
+    if ('const' in schema) return structuredClone(schema.const);
+    if (Array.isArray(schema.enum) && schema.enum.length > 0) {
+      const nonNull = schema.enum.filter((v) => v !== null);
+      return structuredClone(this.rng.pick(nonNull.length > 0 ? nonNull : schema.enum));
+    }
+    switch (chooseType(schema)) {
+      case 'null':
+        return null;
+      case 'boolean':
+        return this.rng.next() < 0.5;
+      case 'integer':
+        return this.number(schema, true);
+      case 'number':
+        return this.number(schema, false);
+      case 'array':
+        return this.array(schema, inner, depth);
+      case 'object':
+        return this.object(schema, inner, depth);
+      default:
+        return this.string(schema);
+    }
+  }
+
+  private words(count: number): string {
+    const out: string[] = [];
+    for (let i = 0; i < count; i++) out.push(this.rng.pick(WORDS));
+    return out.join(' ');
+  }
+
+  private string(schema: Obj): string {
+    const formatted = typeof schema.format === 'string' ? this.formatted(schema.format) : undefined;
+    if (formatted !== undefined) return formatted;
+    const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+    const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
+    let text = schema.contentEncoding === 'base64' ? Buffer.from(this.words(2)).toString('base64') : this.words(this.rng.int(1, 3));
+    while ([...text].length < min) text += ` ${this.words(1)}`;
+    if ([...text].length > max) text = [...text].slice(0, max).join('').trimEnd().padEnd(Math.min(min, max), 'x');
+    if (typeof schema.pattern === 'string') return this.patterned(schema.pattern, text, min, max);
+    return text;
+  }
+
+  /** A string matching `pattern`: tries a few likely shapes (the literal prefix the pattern anchors, digits, ...). */
+  private patterned(pattern: string, text: string, min: number, max: number): string {
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern, 'u');
+    } catch {
+      return text;
+    }
+    const prefix = /^\^((?:[^\\[\](){}.*+?^$|]|\\[^a-zA-Z0-9])*)/.exec(pattern)?.[1]?.replace(/\\(.)/g, '$1') ?? '';
+    const word = text.replace(/\s+/g, '');
+    const digits = String(this.rng.int(1, 99999));
+    const candidates = [text, word, prefix + word, prefix + digits, digits, `${prefix}${word}-${digits}`, word.toUpperCase(), prefix, 'a', `${word}@example.com`];
+    const fits = (c: string): boolean => [...c].length >= min && [...c].length <= max && regex.test(c);
+    return candidates.find(fits) ?? text;
+  }
+
+  private formatted(format: string): string | undefined {
+    const day = String(this.rng.int(1, 28)).padStart(2, '0');
+    const hex = (n: number): string => Array.from({ length: n }, () => this.rng.int(0, 15).toString(16)).join('');
+    switch (format) {
+      case 'date-time':
+        return `2026-01-${day}T12:00:00Z`;
+      case 'date':
+        return `2026-01-${day}`;
+      case 'time':
+        return '12:00:00Z';
+      case 'duration':
+        return `P${this.rng.int(1, 9)}D`;
+      case 'email':
+      case 'idn-email':
+        return `${this.rng.pick(WORDS)}@example.com`;
+      case 'hostname':
+      case 'idn-hostname':
+        return `${this.rng.pick(WORDS)}.example.com`;
+      case 'ipv4':
+        return `192.0.2.${this.rng.int(1, 254)}`;
+      case 'ipv6':
+        return `2001:db8::${hex(4)}`;
+      case 'uri':
+      case 'url':
+      case 'iri':
+      case 'uri-reference':
+      case 'iri-reference':
+        return `https://example.com/${this.rng.pick(WORDS)}`;
+      case 'uri-template':
+        return 'https://example.com/{id}';
+      case 'uuid':
+        return `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${hex(12)}`;
+      case 'json-pointer':
+        return `/${this.rng.pick(WORDS)}`;
+      case 'relative-json-pointer':
+        return '0';
+      case 'regex':
+        return '^[a-z]+$';
+      case 'byte':
+        return Buffer.from(this.words(2)).toString('base64');
+      default:
+        return undefined;
+    }
+  }
+
+  private number(schema: Obj, integer: boolean): number {
+    const step = integer ? 1 : 0.01;
+    let lo = typeof schema.minimum === 'number' ? schema.minimum : -Infinity;
+    let hi = typeof schema.maximum === 'number' ? schema.maximum : Infinity;
+    if (typeof schema.exclusiveMinimum === 'number') lo = Math.max(lo, schema.exclusiveMinimum + step);
+    else if (schema.exclusiveMinimum === true) lo += step; // draft-04 form
+    if (typeof schema.exclusiveMaximum === 'number') hi = Math.min(hi, schema.exclusiveMaximum - step);
+    else if (schema.exclusiveMaximum === true) hi -= step;
+    if (lo === -Infinity && hi === Infinity) [lo, hi] = [0, 100];
+    else if (hi === Infinity) hi = lo + 100;
+    else if (lo === -Infinity) lo = hi - 100;
+    if (hi < lo) hi = lo;
+    const multipleOf = typeof schema.multipleOf === 'number' && schema.multipleOf > 0 ? schema.multipleOf : undefined;
+    if (multipleOf !== undefined) {
+      const kLo = Math.ceil(lo / multipleOf);
+      const kHi = Math.max(kLo, Math.floor(hi / multipleOf));
+      return this.rng.int(kLo, kHi) * multipleOf;
+    }
+    if (integer) {
+      const iLo = Math.ceil(lo);
+      return this.rng.int(iLo, Math.max(iLo, Math.floor(hi)));
+    }
+    const value = Math.round((lo + this.rng.next() * (hi - lo)) * 100) / 100;
+    return value < lo || value > hi ? lo : value;
+  }
+
+  private array(schema: Obj, scope: Scope, depth: number): unknown[] {
+    const min = typeof schema.minItems === 'number' ? schema.minItems : 0;
+    const max = typeof schema.maxItems === 'number' ? schema.maxItems : Infinity;
+    const prefix = Array.isArray(schema.prefixItems) ? (schema.prefixItems as JsonSchema[]) : [];
+    const items = schema.items as JsonSchema | undefined;
+    let count = depth >= this.options.maxDepth ? min : Math.min(max, Math.max(min, this.rng.int(1, 2)));
+    if (items === false || isNeverSchema(items)) count = Math.min(count, prefix.length);
+    const out: unknown[] = [];
+    const seen = new Set<string>();
+    let attempts = 0;
+    while (out.length < count && attempts++ < count * 8 + 8) {
+      const index = out.length;
+      const value = this.generate(index < prefix.length ? prefix[index]! : (items ?? true), scope, depth + 1);
+      if (schema.uniqueItems === true) {
+        const key = JSON.stringify(value);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      out.push(value);
+    }
+    if (out.length < min) throw new ExampleError(`cannot make ${min} unique array items`);
+    return out;
+  }
+
+  private object(schema: Obj, scope: Scope, depth: number): Obj {
+    const properties = isObject(schema.properties) ? (schema.properties as Record<string, JsonSchema>) : {};
+    const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : []);
+    const additional = schema.additionalProperties as JsonSchema | undefined;
+    const optional = this.options.optional && depth < Math.min(this.options.optionalDepth, this.options.maxDepth);
+    const out: Obj = {};
+    for (const [key, sub] of Object.entries(properties)) {
+      if (isNeverSchema(sub)) continue;
+      if (required.has(key) || optional) out[key] = this.generate(sub, scope, depth + 1);
+    }
+    const extraSchema: JsonSchema = additional === undefined || additional === false ? true : additional;
+    for (const key of required) if (!(key in out)) out[key] = this.generate(extraSchema, scope, depth + 1);
+    const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
+    for (let i = 0; Object.keys(out).length < minProperties && additional !== false; i++) {
+      if (!(`${WORDS[i % WORDS.length]}${i}` in out)) out[`${WORDS[i % WORDS.length]}${i}`] = this.generate(extraSchema, scope, depth + 1);
+    }
+    if (typeof schema.maxProperties === 'number') {
+      for (const key of Object.keys(out)) if (Object.keys(out).length > schema.maxProperties && !required.has(key)) delete out[key];
+    }
+    return out;
+  }
+}
+
+function toTypes(type: unknown): string[] {
+  return Array.isArray(type) ? (type as string[]) : typeof type === 'string' ? [type] : [];
+}
+
+/** Types allowed by both; `integer` satisfies `number`. */
+function intersectTypes(a: unknown, b: unknown): string[] {
+  const left = toTypes(a);
+  const right = toTypes(b);
+  const out: string[] = [];
+  for (const t of left) {
+    if (right.includes(t)) out.push(t);
+    else if (t === 'integer' && right.includes('number')) out.push('integer');
+    else if (t === 'number' && right.includes('integer')) out.push('integer');
+  }
+  return [...new Set(out)];
+}
+
+/** Merges two flat schemas as `allOf` would constrain them (properties merged, bounds tightened). */
+function mergeSchemas(a: Obj, b: Obj): Obj {
+  const out: Obj = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const current = out[key];
+    if (current === undefined) {
+      out[key] = value;
+      continue;
+    }
+    switch (key) {
+      case 'properties': {
+        const merged: Obj = { ...(current as Obj) };
+        for (const [name, sub] of Object.entries(value as Obj)) merged[name] = name in merged ? { allOf: [merged[name], sub] } : sub;
+        out.properties = merged;
+        break;
+      }
+      case 'required':
+        out.required = [...new Set([...(current as string[]), ...(value as string[])])];
+        break;
+      case 'type': {
+        const both = intersectTypes(current, value);
+        out.type = both.length > 0 ? both : current;
+        break;
+      }
+      case 'items':
+      case 'additionalProperties':
+        out[key] = current === false || value === false ? false : { allOf: [current, value] };
+        break;
+      case 'minimum':
+      case 'exclusiveMinimum':
+      case 'minLength':
+      case 'minItems':
+      case 'minProperties':
+        out[key] = typeof current === 'number' && typeof value === 'number' ? Math.max(current, value) : value;
+        break;
+      case 'maximum':
+      case 'exclusiveMaximum':
+      case 'maxLength':
+      case 'maxItems':
+      case 'maxProperties':
+        out[key] = typeof current === 'number' && typeof value === 'number' ? Math.min(current, value) : value;
+        break;
+      case 'enum':
+        if (Array.isArray(current) && Array.isArray(value)) {
+          const keys = new Set(value.map((v) => JSON.stringify(v)));
+          const both = current.filter((v) => keys.has(JSON.stringify(v)));
+          out.enum = both.length > 0 ? both : value;
+        }
+        break;
+      case 'allOf':
+        out.allOf = [...(current as unknown[]), ...(value as unknown[])];
+        break;
+      case 'anyOf':
+      case 'oneOf':
+        // Both sides choose among branches: keep one choice here, defer the other through allOf.
+        out.allOf = [...((out.allOf as unknown[] | undefined) ?? []), { [key]: value }];
+        break;
+      default:
+        break; // first one wins (annotations, formats, patterns)
+    }
+  }
+  return out;
+}
+
+/** The JSON type an instance of this flat schema gets. */
+function chooseType(schema: Obj): string {
+  const types = toTypes(schema.type);
+  if (types.length > 0) return types.find((t) => t !== 'null') ?? 'null';
+  if (isObject(schema.properties) || Array.isArray(schema.required) || schema.additionalProperties !== undefined) return 'object';
+  if (schema.items !== undefined || schema.prefixItems !== undefined || schema.minItems !== undefined) return 'array';
+  if (schema.minimum !== undefined || schema.maximum !== undefined || schema.multipleOf !== undefined) return 'number';
+  return 'string';
+}
+
+/**
+ * A deterministic instance of `schema` drawn with `rng` (same schema and seed → same value).
+ * Supports types, `enum`/`const`, `required`/`properties`/`additionalProperties`, `items`/`prefixItems`,
+ * numeric and length bounds, common `format`s, simple `pattern`s, `allOf` (merged), `anyOf`/`oneOf`
+ * (first satisfiable branch) and `$ref` (into the schema itself, or through `options.resolveRef`).
+ * Not supported: `if`/`then`/`else`, `not` beyond "never", `dependent*`, `contains`, general regex synthesis.
+ * Throws ExampleError when the schema cannot be instantiated.
+ */
+export function exampleFromSchema(schema: JsonSchema, rng: Rng, options: ExampleOptions = {}): unknown {
+  const generator = new Generator(rng, { optional: true, optionalDepth: 4, maxDepth: 8, ...options });
+  return generator.generate(schema, { root: schema, base: options.baseUri }, 0);
+}

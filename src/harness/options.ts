@@ -1,0 +1,64 @@
+/** @module The options of a conformance run: parsed from `wai-conformance run` flags, validated, defaulted. */
+import type { TargetKind } from '../targets/types.js';
+import type { CheckId } from '../checks/types.js';
+
+/** Areas of the suites besides task ids (DESIGN.md). */
+export const AREAS = ['envelope', 'streaming', 'errors', 'openai', 'gateway', 'catalog'] as const;
+export type Area = (typeof AREAS)[number];
+
+/** Everything a run needs, after defaults. Credentials are not here: they come from the environment only. */
+export interface RunOptions {
+  target: TargetKind;
+  baseUrl?: string;
+  accountId?: string;
+  gatewayId?: string;
+  /** Model ids or globs (`@cf/meta/*`); empty = all catalogue models. */
+  models: string[];
+  /** Task ids and areas; empty = all. */
+  tasks: string[];
+  /** Check ids; empty = all. */
+  checks: CheckId[];
+  /** Property cases per model and check family. */
+  runs: number;
+  seed: number;
+  maxRequests?: number;
+  concurrency: number;
+  timeoutMs: number;
+  pathStyle: 'raw' | 'encoded';
+  list: boolean;
+  reportDir: string;
+  reporters: ReporterName[];
+  /** Emulator target only: faults to inject (self-tests). */
+  faults: string[];
+  /** vitest shard (`1/3`), passed through. */
+  shard?: string;
+}
+
+export const REPORTERS = ['json', 'junit', 'markdown', 'html'] as const;
+export type ReporterName = (typeof REPORTERS)[number];
+
+/** Defaults chosen so a run over every catalogue model on the emulator takes seconds, not minutes. */
+export const DEFAULT_OPTIONS: Omit<RunOptions, 'seed'> = {
+  target: 'emulator',
+  models: [],
+  tasks: [],
+  checks: [],
+  runs: 3,
+  concurrency: 8,
+  timeoutMs: 30_000,
+  pathStyle: 'raw',
+  list: false,
+  reportDir: 'reports',
+  reporters: [...REPORTERS],
+  faults: [],
+};
+
+/** Converts a glob such as `@cf/meta/*` to a matcher; `*` matches within a segment, `**` across. */
+export function globMatcher(pattern: string): (id: string) => boolean {
+  const source = pattern
+    .split(/(\*\*|\*)/)
+    .map((part) => (part === '**' ? '.*' : part === '*' ? '[^/]*' : part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  const regex = new RegExp(`^${source}$`);
+  return (id) => regex.test(id);
+}

@@ -1,0 +1,392 @@
+/** @module The one HTTP target: undici with keep-alive, budget, concurrency, timeouts, size cap, retries, redaction. */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Pool } from 'undici';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Budget } from './budget.js';
+import type { CloudflareAuth } from './credentials.js';
+import { buildUrl, supportsOperation, type Layout, type PathStyle } from './layout.js';
+import { Limiter } from './limiter.js';
+import { DEFAULT_RECORD_LIMIT, Redactor, mediaType, recordBody } from './redact.js';
+import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry.js';
+import { EventStreamRecorder } from './sse.js';
+import type {
+  Exchange,
+  Operation,
+  RecordedRequest,
+  RecordedResponse,
+  RequestSpec,
+  Target,
+  TargetKind,
+  TransportError,
+} from './types.js';
+
+/** Default per-request timeout: 60 s, headers and the whole body or stream included. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+/** Default response size cap: 16 MiB. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+/** Default requests in flight. */
+export const DEFAULT_CONCURRENCY = 4;
+
+/** How to build an HttpTarget. Everything but `kind` and `layout` has a default. */
+export interface HttpTargetOptions {
+  kind: TargetKind;
+  layout: Layout;
+  /** API root shown in reports; defaults to the layout's root. Never holds credentials. */
+  baseUrl?: string;
+  /** How model ids go into paths (default `raw`). */
+  pathStyle?: PathStyle;
+  /** Per request (one attempt), covering headers and the whole body or stream. */
+  timeoutMs?: number;
+  /** A response longer than this ends the exchange with error kind `too-large`. */
+  maxResponseBytes?: number;
+  /** Most bytes of a text body kept in a record. */
+  recordLimit?: number;
+  /** Requests in flight, and the pool's connection count. */
+  concurrency?: number;
+  /** A budget shared with other senders; default: a budget of `maxRequests`. */
+  budget?: Budget;
+  /** Used when `budget` is not given (default: no limit). */
+  maxRequests?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Sent for `auth: 'default'`. */
+  auth?: CloudflareAuth;
+  /** Sent as `cf-aig-authorization` (except for `auth: 'none'`). */
+  gatewayToken?: string;
+  /** More strings to keep out of records, besides those in `auth` and `gatewayToken`. */
+  secrets?: string[];
+  userAgent?: string;
+  /** Runs after the pool has closed, e.g. to stop an in-process emulator. */
+  onClose?: () => Promise<void>;
+}
+
+/** What one attempt produced. */
+interface AttemptResult {
+  response?: RecordedResponse;
+  error?: TransportError;
+}
+
+/** Everything `send` works out once per logical request. */
+interface PreparedRequest {
+  url: string;
+  path: string;
+  method: RequestSpec['method'];
+  headers: Record<string, string>;
+  body: Uint8Array | undefined;
+  record: RecordedRequest;
+}
+
+/** Thrown into an abort to say which clock ran out. */
+class AttemptTimeout extends Error {
+  override readonly name = 'AttemptTimeout';
+}
+
+const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  return chunks.length === 1 ? chunks[0]! : new Uint8Array(Buffer.concat(chunks, size));
+}
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * A Target over HTTP. Never throws for HTTP or network failures: they come back as an Exchange
+ * with `error`. It throws only for a request its layout cannot express (see `supports`).
+ */
+export class HttpTarget implements Target {
+  readonly kind: TargetKind;
+  readonly baseUrl: string;
+  readonly pathStyle: PathStyle;
+  readonly timeoutMs: number;
+  readonly budget: Budget;
+  readonly #layout: Layout;
+  readonly #pool: Pool;
+  readonly #limiter: Limiter;
+  readonly #redactor: Redactor;
+  readonly #retry: RetryPolicy;
+  readonly #maxResponseBytes: number;
+  readonly #recordLimit: number;
+  readonly #options: HttpTargetOptions;
+  #sent = 0;
+  #closing: Promise<void> | undefined;
+
+  constructor(options: HttpTargetOptions) {
+    this.#options = options;
+    this.kind = options.kind;
+    this.#layout = options.layout;
+    this.baseUrl = options.baseUrl ?? options.layout.root;
+    this.pathStyle = options.pathStyle ?? 'raw';
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.#recordLimit = options.recordLimit ?? DEFAULT_RECORD_LIMIT;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.budget = options.budget ?? new Budget(options.maxRequests ?? Infinity);
+    const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+    this.#limiter = new Limiter(concurrency);
+    const secrets = [...(options.secrets ?? [])];
+    if (options.auth?.kind === 'token') secrets.push(options.auth.token);
+    if (options.auth?.kind === 'key') secrets.push(options.auth.key, options.auth.email);
+    if (options.gatewayToken) secrets.push(options.gatewayToken);
+    this.#redactor = new Redactor(secrets);
+    // One origin per target, so a Pool; `connections` matches the limiter so a held slot
+    // always has a socket, and keep-alive reuses them across requests.
+    this.#pool = new Pool(new URL(options.layout.root).origin, {
+      connections: concurrency,
+      keepAliveTimeout: 10_000,
+      connect: { timeout: this.timeoutMs },
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
+    });
+  }
+
+  /** Requests sent so far, retries included. */
+  get requestsSent(): number {
+    return this.#sent;
+  }
+
+  /** Whether this target's layout serves an operation (the AI Gateway has no catalogue). */
+  supports(operation: Operation): boolean {
+    return supportsOperation(this.#layout, operation);
+  }
+
+  /** The URL an operation goes to (unredacted: for planning and tests, not for records). */
+  urlFor(operation: Operation, query?: Record<string, string>): string {
+    return buildUrl(this.#layout, operation, this.pathStyle, query);
+  }
+
+  /**
+   * Sends one logical request: waits for a slot, takes from the budget before every attempt,
+   * retries 429 and 503 per the retry policy. Resolves with the exchange of the last attempt.
+   */
+  async send(spec: RequestSpec, options: { signal?: AbortSignal } = {}): Promise<Exchange> {
+    const prepared = this.#prepare(spec);
+    const { signal } = options;
+    let attempts = 0;
+    let last: AttemptResult = {};
+    const done = (extra: AttemptResult = {}): Exchange => {
+      // The caller's spec is recorded too; a copy only if it carries a credential.
+      const exchange: Exchange = { spec: this.#redactor.value(spec), request: prepared.record, attempts };
+      const response = extra.response ?? last.response;
+      const error = extra.error ?? last.error;
+      if (response) exchange.response = response;
+      if (error) exchange.error = error;
+      return exchange;
+    };
+    const aborted = (): TransportError => ({ kind: 'aborted', message: 'the run was aborted before the exchange completed' });
+    const outOfBudget = (): TransportError => ({
+      kind: 'budget',
+      message: `request budget of ${this.budget.limit} exhausted; nothing was sent`,
+    });
+
+    for (;;) {
+      if (signal?.aborted) return done({ error: aborted() });
+      // A retry the budget cannot pay for keeps the last answer (a real 429/503), without error.
+      if (this.budget.exhausted) return attempts === 0 ? done({ error: outOfBudget() }) : done();
+      let release: () => void;
+      try {
+        release = await this.#limiter.acquire(signal);
+      } catch {
+        return done({ error: aborted() });
+      }
+      try {
+        // Taken after the slot, so the budget counts requests that really go out.
+        if (!this.budget.tryTake()) return attempts === 0 ? done({ error: outOfBudget() }) : done();
+        attempts += 1;
+        this.#sent += 1;
+        last = await this.#attempt(prepared, signal);
+      } finally {
+        release();
+      }
+      const { response, error } = last;
+      if (error || !response || !isRetryableStatus(response.status)) return done();
+      const delay = retryDelay(attempts, response.headers['retry-after'], this.#retry);
+      if (delay === undefined || this.budget.exhausted) return done();
+      try {
+        await sleep(delay, undefined, signal ? { signal } : undefined);
+      } catch {
+        return done({ error: aborted() });
+      }
+    }
+  }
+
+  /** Closes the connection pool (after requests in flight) and then whatever `onClose` stops. */
+  async close(): Promise<void> {
+    this.#closing ??= (async () => {
+      try {
+        await this.#pool.close();
+      } finally {
+        await this.#options.onClose?.();
+      }
+    })();
+    return this.#closing;
+  }
+
+  /** URL, headers and body bytes of a logical request, and its redacted record. */
+  #prepare(spec: RequestSpec): PreparedRequest {
+    const url = buildUrl(this.#layout, spec.operation, this.pathStyle, spec.query);
+    const origin = ORIGIN.exec(url)?.[0] ?? '';
+    // Sliced rather than parsed with URL, which could normalise the path we mean to test.
+    const path = url.slice(origin.length) || '/';
+    const headers: Record<string, string> = {};
+    if (this.#options.userAgent !== '') headers['user-agent'] = this.#options.userAgent ?? 'workers-ai-conformance';
+    let body: Uint8Array | undefined;
+    let contentType: string | undefined;
+    if (spec.body && 'json' in spec.body) {
+      body = new TextEncoder().encode(JSON.stringify(spec.body.json) ?? '');
+      contentType = 'application/json';
+    } else if (spec.body) {
+      body = spec.body.raw;
+      contentType = spec.body.contentType;
+    }
+    if (contentType) headers['content-type'] = contentType;
+    for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = value;
+    Object.assign(headers, this.#authHeaders(spec.auth ?? 'default'));
+    const record: RecordedRequest = {
+      method: spec.method,
+      url: this.#redactor.text(url),
+      headers: this.#redactor.headers(headers),
+      body: body ? recordBody(this.#redactor.bytes(body), headers['content-type'], this.#recordLimit) : { kind: 'none' },
+    };
+    return { url, path, method: spec.method, headers, body, record };
+  }
+
+  #authHeaders(mode: 'default' | 'none' | 'invalid'): Record<string, string> {
+    if (mode === 'none') return {};
+    const headers: Record<string, string> = {};
+    // The gateway token stays for `invalid`, so what is tested is the Workers AI credential.
+    if (this.#options.gatewayToken) headers['cf-aig-authorization'] = `Bearer ${this.#options.gatewayToken}`;
+    const auth = this.#options.auth;
+    if (mode === 'invalid') {
+      headers.authorization = `Bearer invalid-${randomBytes(16).toString('hex')}`;
+    } else if (auth?.kind === 'token') {
+      headers.authorization = `Bearer ${auth.token}`;
+    } else if (auth?.kind === 'key') {
+      headers['x-auth-email'] = auth.email;
+      headers['x-auth-key'] = auth.key;
+    }
+    return headers;
+  }
+
+  /** One HTTP round trip: status, headers, the body read under the size cap and the clock. */
+  async #attempt(request: PreparedRequest, outer: AbortSignal | undefined): Promise<AttemptResult> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(new AttemptTimeout(`no complete response within ${this.timeoutMs} ms`)), this.timeoutMs);
+    const onOuterAbort = (): void => controller.abort(outer?.reason);
+    if (outer?.aborted) onOuterAbort();
+    else outer?.addEventListener('abort', onOuterAbort, { once: true });
+    const start = performance.now();
+    let head: { status: number; headers: Record<string, string>; firstByteMs: number } | undefined;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    let stream: EventStreamRecorder | undefined;
+    let error: TransportError | undefined;
+    try {
+      const response = await this.#pool.request({
+        path: request.path,
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal: controller.signal,
+        headersTimeout: this.timeoutMs,
+        bodyTimeout: this.timeoutMs,
+      });
+      head = {
+        status: response.statusCode,
+        headers: flattenHeaders(response.headers),
+        firstByteMs: round(performance.now() - start),
+      };
+      const declared = Number(head.headers['content-length']);
+      if (declared > this.#maxResponseBytes) {
+        response.body.destroy();
+        error = this.#tooLarge(`content-length ${declared}`);
+      } else {
+        if (mediaType(head.headers['content-type']) === 'text/event-stream') stream = new EventStreamRecorder();
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          const room = this.#maxResponseBytes - size;
+          const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+          if (kept.length > 0) {
+            chunks.push(kept);
+            size += kept.length;
+            stream?.push(kept, round(performance.now() - start));
+          }
+          if (chunk.length > room) {
+            error = this.#tooLarge(`more than ${this.#maxResponseBytes} bytes received`);
+            break; // leaving the loop destroys the body and its socket
+          }
+        }
+      }
+    } catch (caught) {
+      error = this.#classify(caught, controller.signal);
+    } finally {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuterAbort);
+    }
+    const result: AttemptResult = {};
+    if (error) result.error = error;
+    if (head) result.response = this.#recordResponse(head, concat(chunks, size), stream, performance.now() - start);
+    return result;
+  }
+
+  #recordResponse(
+    head: { status: number; headers: Record<string, string>; firstByteMs: number },
+    received: Uint8Array,
+    stream: EventStreamRecorder | undefined,
+    totalMs: number,
+  ): RecordedResponse {
+    const bytes = this.#redactor.bytes(received);
+    const response: RecordedResponse = {
+      status: head.status,
+      headers: this.#redactor.headers(head.headers),
+      bytes,
+      body: recordBody(bytes, head.headers['content-type'], this.#recordLimit),
+      timing: { firstByteMs: head.firstByteMs, totalMs: round(totalMs) },
+    };
+    if (stream) {
+      response.events = stream.events.map((event) => ({ ...event, data: this.#redactor.text(event.data) }));
+      response.trailingBytes = stream.trailingBytes;
+    }
+    return response;
+  }
+
+  #tooLarge(detail: string): TransportError {
+    return { kind: 'too-large', message: `response exceeds the ${this.#maxResponseBytes}-byte cap (${detail})` };
+  }
+
+  /** Which TransportError a thrown error means: our clock, the caller's abort, undici's timers, or the network. */
+  #classify(caught: unknown, signal: AbortSignal): TransportError {
+    if (signal.aborted && signal.reason instanceof AttemptTimeout) {
+      return { kind: 'timeout', message: signal.reason.message };
+    }
+    if (signal.aborted) return { kind: 'aborted', message: 'the run was aborted before the exchange completed' };
+    const code = errorCode(caught);
+    const message = this.#redactor.text(caught instanceof Error ? caught.message : String(caught));
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
+      return { kind: 'timeout', message: `${code}: ${message}` };
+    }
+    const cause = (caught as { cause?: unknown } | null)?.cause;
+    const causeCode = errorCode(cause);
+    return { kind: 'network', message: [code ?? causeCode, message].filter(Boolean).join(': ') };
+  }
+}
+
+/** The transport settings every kind of target takes (the CLI's `--timeout`, `--concurrency`, ...). */
+export type TransportOptions = Pick<
+  HttpTargetOptions,
+  'pathStyle' | 'timeoutMs' | 'maxResponseBytes' | 'recordLimit' | 'concurrency' | 'budget' | 'maxRequests' | 'retry' | 'userAgent'
+>;

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HttpTarget } from '../../../src/targets/http-target.js';
+import { REDACTED, Redactor, recordBody } from '../../../src/targets/redact.js';
+import { startTestServer, type TestServer } from './test-server.js';
+
+describe('Redactor', () => {
+  const redactor = new Redactor(['s3cr3t-token', 'key with space']);
+  it('replaces sensitive header values whatever they hold', () => {
+    expect(
+      redactor.headers({ Authorization: 'Bearer x', 'x-auth-key': 'k', 'x-auth-email': 'e', 'cf-aig-authorization': 'g', accept: 'y' }),
+    ).toEqual({ Authorization: REDACTED, 'x-auth-key': REDACTED, 'x-auth-email': REDACTED, 'cf-aig-authorization': REDACTED, accept: 'y' });
+  });
+  it('replaces secrets in text, raw and percent-encoded', () => {
+    expect(redactor.text('a s3cr3t-token b')).toBe(`a ${REDACTED} b`);
+    expect(redactor.text('?k=key%20with%20space&j=key+with+space')).toBe(`?k=${REDACTED}&j=${REDACTED}`);
+  });
+  it('replaces secrets in JSON values, keeping unchanged values as they are', () => {
+    const clean = { a: [1, 'x', { b: null }] };
+    expect(redactor.value(clean)).toBe(clean);
+    expect(redactor.value({ a: ['s3cr3t-token', 2], 's3cr3t-token': true })).toEqual({ a: [REDACTED, 2], [REDACTED]: true });
+  });
+  it('replaces secrets in bytes, and returns the same bytes when there are none', () => {
+    const clean = new TextEncoder().encode('nothing here');
+    expect(redactor.bytes(clean)).toBe(clean);
+    const dirty = new TextEncoder().encode('x s3cr3t-token y s3cr3t-token');
+    expect(new TextDecoder().decode(redactor.bytes(dirty))).toBe(`x ${REDACTED} y ${REDACTED}`);
+  });
+});
+
+describe('recordBody', () => {
+  it('records nothing for an empty body', () => {
+    expect(recordBody(new Uint8Array(), 'application/json')).toEqual({ kind: 'none' });
+  });
+  it('records JSON as text', () => {
+    expect(recordBody(new TextEncoder().encode('{"a":1}'), 'application/json; charset=utf-8')).toEqual({
+      kind: 'text',
+      text: '{"a":1}',
+      truncated: false,
+      size: 7,
+    });
+  });
+  it('truncates text past the limit on a character boundary', () => {
+    const bytes = new TextEncoder().encode('ab€cd'); // € is 3 bytes: a b [3] c d = 7 bytes
+    expect(recordBody(bytes, 'text/plain', 4)).toEqual({ kind: 'text', text: 'ab', truncated: true, size: 7 });
+    expect(recordBody(bytes, 'text/plain', 5)).toEqual({ kind: 'text', text: 'ab€', truncated: true, size: 7 });
+  });
+  it('records binary as size, digest and content type', () => {
+    const record = recordBody(new Uint8Array([1, 2, 3]), 'image/png');
+    expect(record).toEqual({
+      kind: 'binary',
+      size: 3,
+      sha256: '039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81',
+      contentType: 'image/png',
+    });
+  });
+  it('sniffs undeclared bodies', () => {
+    expect(recordBody(new TextEncoder().encode('hello'), undefined).kind).toBe('text');
+    expect(recordBody(new Uint8Array([0, 159, 146, 150]), undefined)).toMatchObject({ kind: 'binary', contentType: 'application/octet-stream' });
+  });
+});
+
+describe('a canary credential never appears in a recorded exchange', () => {
+  const CANARY = 'canary-7f3c9e2a1b';
+  const GATEWAY_CANARY = 'gw-canary-55d1e0';
+  const KEY_CANARY = 'key-canary-0a9b8c';
+  const EMAIL_CANARY = 'canary.person@example.com';
+  let server: TestServer;
+  const targets: HttpTarget[] = [];
+
+  beforeAll(async () => {
+    // A careless server: echoes every header back in its body, its headers and its stream.
+    server = await startTestServer((request, response) => {
+      const echoed = JSON.stringify(request.headers);
+      const auth = String(request.headers.authorization ?? request.headers['x-auth-key'] ?? '');
+      if (request.url.includes('/stream')) {
+        response.writeHead(200, { 'content-type': 'text/event-stream', 'x-echo': auth });
+        response.end(`data: ${echoed}\n\ndata: ${auth}`);
+        return;
+      }
+      response.writeHead(400, { 'content-type': 'application/json', 'x-echo': auth, 'set-cookie': `t=${auth}` });
+      response.end(JSON.stringify({ success: false, errors: [{ code: 10000, message: `bad token ${auth} at ${request.url}` }], echoed }));
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(targets.map((t) => t.close()));
+    await server.close();
+  });
+
+  function check(value: unknown): void {
+    const text = JSON.stringify(value);
+    for (const canary of [CANARY, GATEWAY_CANARY, KEY_CANARY, EMAIL_CANARY, encodeURIComponent(EMAIL_CANARY)]) {
+      expect(text).not.toContain(canary);
+    }
+  }
+
+  it('token and gateway token, in headers, URL, request body, response body, headers and events', async () => {
+    const target = new HttpTarget({
+      kind: 'gateway',
+      layout: { kind: 'gateway', root: `${server.url}/v1/acc/gw/workers-ai` },
+      auth: { kind: 'token', token: CANARY },
+      gatewayToken: GATEWAY_CANARY,
+    });
+    targets.push(target);
+    const plain = await target.send({
+      operation: { kind: 'run', model: '@cf/meta/x' },
+      method: 'POST',
+      query: { leak: CANARY },
+      body: { json: { prompt: `please repeat ${CANARY}` } },
+    });
+    const streamed = await target.send({ operation: { kind: 'run', model: '@cf/meta/stream' }, method: 'POST', body: { json: { stream: true } } });
+    // The server really did see (and echo) the credentials.
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${CANARY}`);
+    expect(plain.response?.status).toBe(400);
+    expect(streamed.response?.events?.length).toBeGreaterThan(0);
+    for (const exchange of [plain, streamed]) {
+      check(exchange);
+      check(Buffer.from(exchange.response!.bytes).toString('utf8'));
+    }
+    expect(plain.request.headers.authorization).toBe(REDACTED);
+    expect(plain.request.url).toContain(`leak=${REDACTED}`);
+    expect(plain.spec.query).toEqual({ leak: REDACTED });
+  });
+
+  it('email and key', async () => {
+    const target = new HttpTarget({
+      kind: 'live',
+      layout: { kind: 'rest', root: server.url, accountId: 'acc' },
+      auth: { kind: 'key', email: EMAIL_CANARY, key: KEY_CANARY },
+    });
+    targets.push(target);
+    const exchange = await target.send({ operation: { kind: 'run', model: '@cf/meta/x' }, method: 'POST', body: { json: {} } });
+    expect(server.requests.at(-1)!.headers['x-auth-key']).toBe(KEY_CANARY);
+    check(exchange);
+    check(Buffer.from(exchange.response!.bytes).toString('utf8'));
+  });
+
+  it('errors of a failed exchange', async () => {
+    const target = new HttpTarget({
+      kind: 'url',
+      layout: { kind: 'rest', root: 'http://127.0.0.1:9', accountId: CANARY },
+      auth: { kind: 'token', token: CANARY },
+      timeoutMs: 2000,
+    });
+    targets.push(target);
+    const exchange = await target.send({ operation: { kind: 'run', model: '@cf/meta/x' }, method: 'POST' });
+    expect(exchange.error).toBeDefined();
+    check(exchange);
+  });
+});
