@@ -119,9 +119,9 @@ function judge(exchanges: Exchange[], context: CheckContext): Finding[] {
   for (const exchange of exchanges) {
     if (!isRun(exchange) || !exchange.response) continue;
     const model = modelIdOf(exchange)!;
-    const codes = errorCodes(jsonValue(exchange.response)).filter((code) => code in UNKNOWN_MODEL_CODES);
+    const codes = errorCodes(jsonValue(exchange.response)).filter((code) => UNKNOWN_MODEL_CODES.has(code));
     if (listed.has(model) && codes.length > 0) {
-      findings.push({ check, message: `models/search lists ${model} but /ai/run answered ${exchange.response.status} with code ${codes[0]} (${UNKNOWN_MODEL_CODES[codes[0]!]}), expected a listed model to exist`, instancePath: '/errors/0/code', expected: 'the model to be served', actual: `code ${codes[0]}` });
+      findings.push({ check, message: `models/search lists ${model} but /ai/run answered ${exchange.response.status} with code ${codes[0]} (${UNKNOWN_MODEL_CODES.get(codes[0]!)}), expected a listed model to exist`, instancePath: '/errors/0/code', expected: 'the model to be served', actual: `code ${codes[0]}` });
     }
     const published = schemas.get(model);
     if (published) findings.push(...runAgainstSchema(exchange, published, model));
@@ -132,10 +132,10 @@ function judge(exchanges: Exchange[], context: CheckContext): Finding[] {
 /** True when there is a catalogue answer and something to compare it with. */
 function applies(exchanges: Exchange[]): boolean {
   const listed = listedModels(exchanges);
-  const { schemas, failures } = publishedSchemas(exchanges);
   if (listed.size > 0) return true; // listed tasks are always compared with the contract
+  const { schemas } = publishedSchemas(exchanges);
   const runModels = new Set(exchanges.filter((e) => isRun(e) && e.response).map((e) => modelIdOf(e)));
-  return [...schemas.keys()].some((m) => runModels.has(m)) || (failures.size > 0 && listed.size > 0);
+  return [...schemas.keys()].some((m) => runModels.has(m));
 }
 
 /** catalog.consistency: compares catalogue answers with /ai/run answers (and listed tasks with the contract). */

@@ -8,7 +8,10 @@ import { errorEnvelopeProblems } from './status.js';
 import type { Finding } from './types.js';
 
 /** The documented errors for a model that does not exist: 5007 "No such model" and 3042 "Invalid model ID". */
-export const UNKNOWN_MODEL_CODES: Readonly<Record<number, string>> = { 5007: 'No such model', 3042: 'Invalid model ID' };
+export const UNKNOWN_MODEL_CODES: ReadonlyMap<number, string> = new Map([
+  [5007, 'No such model'],
+  [3042, 'Invalid model ID'],
+]);
 
 /** model.unknown: unknown model → the status the contract documents for code 5007 (400) or 3042 (404), with that code. */
 export const modelUnknown = defineCheck({
@@ -27,7 +30,7 @@ export const modelUnknown = defineCheck({
     const op = exchange.spec.operation;
     // models/schema documents only 400 with message-only errors for an unknown model.
     const catalog = op.kind === 'catalog';
-    const byCode = new Map(Object.keys(UNKNOWN_MODEL_CODES).map((code) => [Number(code), statusesForCode(context.contract, exchange, Number(code))]));
+    const byCode = new Map([...UNKNOWN_MODEL_CODES.keys()].map((code) => [code, statusesForCode(context.contract, exchange, code)]));
     const documentedStatuses = catalog ? [400] : [...new Set([...byCode.values()].flat())].sort();
     const expectedStatuses = documentedStatuses.length ? documentedStatuses : [400, 404];
     if (isSuccessStatus(status) || status >= 500 || status < 400) {
@@ -43,15 +46,15 @@ export const modelUnknown = defineCheck({
     findings.push(...toFindings(check, errorEnvelopeProblems(body, !catalog)));
     if (catalog) return findings;
     const codes = errorCodes(body);
-    const known = codes.filter((code) => code in UNKNOWN_MODEL_CODES);
-    const wanted = Object.entries(UNKNOWN_MODEL_CODES).map(([code, name]) => `${code} (${name})`).join(' or ');
+    const known = codes.filter((code) => UNKNOWN_MODEL_CODES.has(code));
+    const wanted = [...UNKNOWN_MODEL_CODES].map(([code, name]) => `${code} (${name})`).join(' or ');
     if (codes.length > 0 && known.length === 0) {
-      findings.push({ check, message: `errors carry code ${codes.join(', ')}, expected ${wanted}`, instancePath: '/errors/0/code', expected: Object.keys(UNKNOWN_MODEL_CODES).join(' | '), actual: codes.join(', ') });
+      findings.push({ check, message: `errors carry code ${codes.join(', ')}, expected ${wanted}`, instancePath: '/errors/0/code', expected: [...UNKNOWN_MODEL_CODES.keys()].join(' | '), actual: codes.join(', ') });
     }
     for (const code of known) {
       const statuses = byCode.get(code) ?? [];
       if (statuses.length > 0 && !statuses.includes(status)) {
-        findings.push({ check, message: `${label}: code ${code} (${UNKNOWN_MODEL_CODES[code]}) came with status ${status}, expected ${statuses.join(' or ')} as documented for that code`, expected: statuses.join(' | '), actual: String(status) });
+        findings.push({ check, message: `${label}: code ${code} (${UNKNOWN_MODEL_CODES.get(code)}) came with status ${status}, expected ${statuses.join(' or ')} as documented for that code`, expected: statuses.join(' | '), actual: String(status) });
       }
     }
     return findings;

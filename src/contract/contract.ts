@@ -5,7 +5,8 @@ import { createAjv, SPEC_BASE_URI } from './ajv.js';
 import { ContractError } from './errors.js';
 import { displayPath } from './files.js';
 import { toSchemaErrors } from './schema-errors.js';
-import type { ModelEntry, SchemaError, TaskEntry, TaskId } from './types.js';
+import { inlineRefs } from './dereference.js';
+import type { JsonSchema, ModelEntry, SchemaError, TaskEntry, TaskId } from './types.js';
 
 /** A document registered with ajv, and the file it came from (for error messages). */
 export interface SchemaDocument {
@@ -38,10 +39,16 @@ export class Contract {
   readonly typesPackage: { name: string; version: string };
   readonly tasks: ReadonlyMap<TaskId, TaskEntry>;
   readonly models: ReadonlyMap<string, ModelEntry>;
+  /** Answers "valid?" and stops at the first error: the hot path (most answers are valid). */
   private readonly ajv: Ajv2020;
+  /** Collects every error, compiled only for documents that failed: what users read. */
+  private readonly ajvAllErrors: Ajv2020;
   private readonly fileOf = new Map<string, string>();
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly allErrorsValidators = new Map<string, ValidateFunction>();
   private readonly lazyDocuments: Map<string, () => SchemaDocument>;
+  private readonly documents = new Map<string, Record<string, unknown>>();
+  private readonly inlinedSchemas = new Map<string, JsonSchema>();
   private readonly loadOpenapi: () => Record<string, unknown>;
   private openapiDocument: Record<string, unknown> | undefined;
 
@@ -52,7 +59,8 @@ export class Contract {
     this.typesPackage = parts.typesPackage;
     this.tasks = parts.tasks;
     this.models = parts.models;
-    this.ajv = createAjv();
+    this.ajv = createAjv({ allErrors: false });
+    this.ajvAllErrors = createAjv({ allErrors: true });
     for (const document of parts.schemaDocuments) this.register(document);
   }
 
@@ -65,8 +73,10 @@ export class Contract {
   private register({ file, doc }: SchemaDocument): void {
     const id = String(doc.$id);
     this.fileOf.set(id, file);
+    this.documents.set(id, doc);
     try {
       this.ajv.addSchema(doc, id, undefined, false);
+      this.ajvAllErrors.addSchema(doc, id, undefined, false);
     } catch (cause) {
       throw new ContractError(displayPath(file), '', `cannot register schema: ${(cause as Error).message}`, { cause });
     }
@@ -87,24 +97,48 @@ export class Contract {
    * Throws ContractError naming the file and pointer when the schema does not compile.
    */
   validator(uri: string): ValidateFunction {
-    let validate = this.validators.get(uri);
+    return this.compiled(uri, this.ajv, this.validators);
+  }
+
+  private compiled(uri: string, ajv: Ajv2020, cache: Map<string, ValidateFunction>): ValidateFunction {
+    let validate = cache.get(uri);
     if (validate) return validate;
     const [base = '', fragment = ''] = uri.split('#');
-    const lazy = this.lazyDocuments.get(base);
-    if (lazy) {
-      this.lazyDocuments.delete(base);
-      this.register(lazy());
-    }
+    this.document(base);
     try {
-      validate = this.ajv.getSchema(uri);
+      validate = ajv.getSchema(uri);
       if (!validate) throw new Error(`no schema at ${uri}`);
     } catch (cause) {
       if (cause instanceof ContractError) throw cause;
       const file = this.fileOf.get(base) ?? base;
       throw new ContractError(displayPath(file), fragment, `schema does not compile: ${(cause as Error).message}`, { cause });
     }
-    this.validators.set(uri, validate);
+    cache.set(uri, validate);
     return validate;
+  }
+
+  /** The document registered (or registrable) under `uri`, for walking schemas. */
+  document(uri: string): Record<string, unknown> | undefined {
+    const lazy = this.lazyDocuments.get(uri);
+    if (lazy) {
+      this.lazyDocuments.delete(uri);
+      this.register(lazy());
+    }
+    return this.documents.get(uri);
+  }
+
+  /**
+   * A model's input or output schema with every `$ref` inlined (cached), for code that walks
+   * schemas rather than validating with them: the generators and the emulator's output makers.
+   */
+  inlinedSchema(model: ModelEntry, part: SchemaPart): JsonSchema {
+    const key = this.modelSchemaUri(model, part);
+    let schema = this.inlinedSchemas.get(key);
+    if (schema === undefined) {
+      schema = inlineRefs(model[part], model.schemaUri, (uri) => this.document(uri));
+      this.inlinedSchemas.set(key, schema);
+    }
+    return schema;
   }
 
   /** URI of a model's input or output schema. */
@@ -124,8 +158,10 @@ export class Contract {
 
   /** Validates `data` against a schema URI; returns the errors (empty when valid). */
   validate(uri: string, data: unknown, pointerPrefix = ''): SchemaError[] {
-    const validate = this.validator(uri);
-    return validate(data) ? [] : toSchemaErrors(validate.errors, data, pointerPrefix);
+    if (this.validator(uri)(data)) return [];
+    const validate = this.compiled(uri, this.ajvAllErrors, this.allErrorsValidators);
+    validate(data);
+    return toSchemaErrors(validate.errors, data, pointerPrefix);
   }
 
   /** Validates a model input or output. */

@@ -32,8 +32,8 @@ export interface SchemaLocation {
 export interface HintContext {
   /** Property name, or undefined for the root and array items. */
   name: string | undefined;
-  /** Property names from the root down to the parent; `[]` marks an array's items. */
-  ancestry: readonly string[];
+  /** Where the value goes: property names from the root down to this one, `[]` for array items (root: `[]`). */
+  path: readonly string[];
   /** The schema after `$ref` and `allOf` resolution. */
   schema: Readonly<SchemaObject>;
   /** `<base>#<pointer>` of the schema, or `<base>#(merged)`. */
@@ -240,7 +240,7 @@ export interface SchemaNode {
   schema: JsonSchema;
   location: SchemaLocation;
   name?: string;
-  ancestry: readonly string[];
+  path: readonly string[];
   depth: number;
 }
 
@@ -425,7 +425,7 @@ export class SchemaArbitraryBuilder {
 
   private hint(node: SchemaNode, resolved: ResolvedSchema): HintResult | undefined {
     if (!isSchemaObject(resolved.schema)) return undefined;
-    const context: HintContext = { name: node.name, ancestry: node.ancestry, schema: resolved.schema, location: locationUri(resolved.location) };
+    const context: HintContext = { name: node.name, path: node.path, schema: resolved.schema, location: locationUri(resolved.location) };
     for (const hint of this.options.hints) {
       const result = hint(context);
       if (result) return result;
@@ -434,18 +434,23 @@ export class SchemaArbitraryBuilder {
   }
 
   /** Built-in hints, each used only where the schema provably accepts what it yields. */
-  private semanticHint({ name, ancestry, schema }: HintContext, location: SchemaLocation): HintResult | undefined {
+  private semanticHint({ name, path, schema }: HintContext, location: SchemaLocation): HintResult | undefined {
     const family = mediaFamilyOfProperty(name);
     if (family) {
       const { bytes, base64 } = encodedSamples(family);
       if (this.acceptsBytes(schema, location, bytes)) return { arbitrary: fc.constantFrom(...bytes) };
       if (acceptsText(schema, base64)) return { arbitrary: fc.constantFrom(...base64) };
     }
-    if (name === 'url' && ancestry.at(-1) === 'image_url') {
+    if (name === 'contentType' && family === undefined) {
+      const parent = mediaFamilyOfProperty(path.at(-2));
+      const types = parent ? samplesOf(parent).map((s) => s.contentType) : [];
+      if (types.length && acceptsText(schema, types)) return { arbitrary: fc.constantFrom(...types) };
+    }
+    if (name === 'url' && path.at(-2) === 'image_url') {
       const urls = encodedSamples('image').dataUrls;
       if (acceptsText(schema, urls)) return { arbitrary: fc.constantFrom(...urls) };
     }
-    if (name === 'role' && ancestry.includes('messages') && acceptsText(schema, MESSAGE_ROLES)) return { arbitrary: fc.constantFrom(...MESSAGE_ROLES) };
+    if (name === 'role' && path.includes('messages') && acceptsText(schema, MESSAGE_ROLES)) return { arbitrary: fc.constantFrom(...MESSAGE_ROLES) };
     return undefined;
   }
 
@@ -662,10 +667,10 @@ export class SchemaArbitraryBuilder {
       if (minItems > prefix.length) this.fail(location, `minItems ${minItems} but items: false after ${prefix.length} prefixItems`);
       hi = Math.min(hi, prefix.length);
     }
-    const ancestry = [...node.ancestry, '[]'];
+    const path = [...node.path, '[]'];
     let exact = true;
     const child = (sub: JsonSchema, ...tokens: (string | number)[]): fc.Arbitrary<unknown> => {
-      const built = this.child({ schema: sub, location: this.childLocation(location, sub, ...tokens), ancestry, depth: node.depth + 1 });
+      const built = this.child({ schema: sub, location: this.childLocation(location, sub, ...tokens), path, depth: node.depth + 1 });
       exact &&= built.exact;
       return built.arbitrary;
     };
@@ -696,7 +701,7 @@ export class SchemaArbitraryBuilder {
       return built.arbitrary;
     };
     for (const [name, sub] of Object.entries(properties)) {
-      const childNode: SchemaNode = { schema: sub as JsonSchema, location: this.childLocation(location, sub, 'properties', name), name, ancestry: [...node.ancestry, name], depth: node.depth + 1 };
+      const childNode: SchemaNode = { schema: sub as JsonSchema, location: this.childLocation(location, sub, 'properties', name), name, path: [...node.path, name], depth: node.depth + 1 };
       const resolved = this.resolve(childNode.schema, childNode.location);
       const hint = this.hint(childNode, resolved);
       const isRequired = required.has(name) || hint?.include === true;
@@ -708,14 +713,14 @@ export class SchemaArbitraryBuilder {
     for (const name of required) {
       if (name in properties) continue;
       if (additional === false) this.fail(location, `required property "${name}" is forbidden by additionalProperties: false`);
-      model[name] = take(this.child({ schema: additional, location: this.childLocation(location, additional, 'additionalProperties'), name, ancestry: [...node.ancestry, name], depth: node.depth + 1 }));
+      model[name] = take(this.child({ schema: additional, location: this.childLocation(location, additional, 'additionalProperties'), name, path: [...node.path, name], depth: node.depth + 1 }));
       requiredKeys.push(name);
     }
     const record = fc.record(model, { requiredKeys });
     const free = Object.keys(properties).length === 0 && !('additionalProperties' in schema);
     if (atLimit || additional === false || (additional === true && !free)) return { arbitrary: record, exact };
     // Extra keys: a map-like schema (`additionalProperties: {...}`) is only exercised when keys are made up.
-    const extraValue = additional === true ? smallScalar : take(this.child({ schema: additional, location: this.childLocation(location, additional, 'additionalProperties'), ancestry: [...node.ancestry, '*'], depth: node.depth + 1 }));
+    const extraValue = additional === true ? smallScalar : take(this.child({ schema: additional, location: this.childLocation(location, additional, 'additionalProperties'), path: [...node.path, '*'], depth: node.depth + 1 }));
     const extraKey = keyArbitrary.filter((k) => !(k in properties) && !required.has(k));
     const extras = fc.dictionary(extraKey, extraValue, { maxKeys: free ? 2 : Math.min(2, this.options.maxArrayLength) });
     return { arbitrary: fc.tuple(record, extras).map(([own, more]) => ({ ...more, ...own })), exact };
@@ -818,5 +823,5 @@ export function arbitraryFromSchema(schema: JsonSchema, options: ArbitraryOption
   const base = options.base ?? DEFAULT_BASE;
   const source = options.source ?? documentSource(schema, base);
   const builder = new SchemaArbitraryBuilder(source, options);
-  return builder.build({ schema, location: { base, pointer: options.pointer ?? '' }, ancestry: [], depth: 0 });
+  return builder.build({ schema, location: { base, pointer: options.pointer ?? '' }, path: [], depth: 0 });
 }

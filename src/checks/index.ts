@@ -1,0 +1,102 @@
+/** @module The check catalogue: every check by its public id, and runners that never lose a run to a buggy check. */
+import type { Exchange } from '../targets/types.js';
+import { authRequired } from './auth.js';
+import { catalogConsistency } from './catalog-consistency.js';
+import { contentType } from './content-type.js';
+import { envelopeConsistency, envelopeShape } from './envelope.js';
+import { gatewayCache } from './gateway-cache.js';
+import { modelUnknown } from './model-unknown.js';
+import { openAiChat, openAiChatStream, openAiCompletions, openAiEmbeddings, openAiResponses } from './openai.js';
+import { openAiParity } from './openai-parity.js';
+import { outputSchema } from './output-schema.js';
+import { outputSemantics } from './semantics/index.js';
+import { statusClientError, statusSuccess } from './status.js';
+import { streamFraming } from './stream.js';
+import type { AnyCheckDefinition, CheckContext, CheckDefinition, CheckId, Finding, MultiCheckDefinition } from './types.js';
+
+export type * from './types.js';
+export { streamStats, type StreamStats } from './stream.js';
+
+/** Every check, by id. Ids are public interface (`--checks`, reports); the order is the order reports list them. */
+export const CHECKS: Readonly<Record<CheckId, AnyCheckDefinition>> = {
+  'status.success': statusSuccess,
+  'status.client-error': statusClientError,
+  'envelope.shape': envelopeShape,
+  'envelope.consistency': envelopeConsistency,
+  'content-type': contentType,
+  'output.schema': outputSchema,
+  'output.semantics': outputSemantics,
+  'auth.required': authRequired,
+  'model.unknown': modelUnknown,
+  'stream.framing': streamFraming,
+  'openai.chat': openAiChat,
+  'openai.chat-stream': openAiChatStream,
+  'openai.embeddings': openAiEmbeddings,
+  'openai.completions': openAiCompletions,
+  'openai.responses': openAiResponses,
+  'openai.parity': openAiParity,
+  'gateway.cache': gatewayCache,
+  'catalog.consistency': catalogConsistency,
+};
+
+/** All check ids, in catalogue order. */
+export const CHECK_IDS = Object.keys(CHECKS) as CheckId[];
+
+/** True when `id` names a check (for validating `--checks`). */
+export function isCheckId(id: string): id is CheckId {
+  return Object.prototype.hasOwnProperty.call(CHECKS, id);
+}
+
+/** The checks that judge one exchange at a time. */
+export function exchangeChecks(ids: readonly CheckId[] = CHECK_IDS): CheckDefinition[] {
+  return ids.map((id) => CHECKS[id]).filter((c): c is CheckDefinition => c.scope === 'exchange');
+}
+
+/** The checks that judge several exchanges together. */
+export function multiExchangeChecks(ids: readonly CheckId[] = CHECK_IDS): MultiCheckDefinition[] {
+  return ids.map((id) => CHECKS[id]).filter((c): c is MultiCheckDefinition => c.scope === 'exchanges');
+}
+
+/** A finding that stands for a check that threw: a bug in a check must cost one result, never the run. */
+function crashed(id: CheckId, cause: unknown): Finding {
+  const detail = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return { check: id, message: `check crashed: ${detail}` };
+}
+
+/** The verdict of one check on one exchange (or one set of exchanges). */
+export interface CheckOutcome {
+  check: CheckId;
+  /** `skipped` when the check does not apply: nothing was judged, so nothing passed. */
+  status: 'passed' | 'failed' | 'skipped';
+  findings: Finding[];
+}
+
+function outcome(id: CheckId, applies: () => boolean, run: () => Finding[]): CheckOutcome {
+  try {
+    if (!applies()) return { check: id, status: 'skipped', findings: [] };
+    const findings = run();
+    return { check: id, status: findings.length ? 'failed' : 'passed', findings };
+  } catch (cause) {
+    return { check: id, status: 'failed', findings: [crashed(id, cause)] };
+  }
+}
+
+/** Runs the single-exchange checks among `ids` on one exchange; multi-exchange ids are ignored here (see runMultiChecks). */
+export function evaluateChecks(ids: readonly CheckId[], exchange: Exchange, context: CheckContext): CheckOutcome[] {
+  return exchangeChecks(ids).map((c) => outcome(c.id, () => c.applies(exchange, context), () => c.run(exchange, context)));
+}
+
+/** Runs the multi-exchange checks among `ids` on a set of exchanges; single-exchange ids are ignored here. */
+export function evaluateMultiChecks(ids: readonly CheckId[], exchanges: Exchange[], context: CheckContext): CheckOutcome[] {
+  return multiExchangeChecks(ids).map((c) => outcome(c.id, () => c.applies(exchanges, context), () => c.run(exchanges, context)));
+}
+
+/** The findings of the single-exchange checks among `ids`. Never throws: a crashing check becomes a "check crashed" finding. */
+export function runChecks(ids: readonly CheckId[], exchange: Exchange, context: CheckContext): Finding[] {
+  return evaluateChecks(ids, exchange, context).flatMap((o) => o.findings);
+}
+
+/** The findings of the multi-exchange checks among `ids`. Never throws. */
+export function runMultiChecks(ids: readonly CheckId[], exchanges: Exchange[], context: CheckContext): Finding[] {
+  return evaluateMultiChecks(ids, exchanges, context).flatMap((o) => o.findings);
+}

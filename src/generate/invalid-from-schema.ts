@@ -1,0 +1,325 @@
+/** @module Inputs that break exactly one documented rule of a schema, and the ajv oracle that confirms they are invalid. */
+import fc from 'fast-check';
+import type { Contract } from '../contract/contract.js';
+import type { JsonSchema, ModelEntry } from '../contract/types.js';
+import {
+  codePointLength,
+  documentSource,
+  formatValidator,
+  isSchemaObject,
+  JSON_TYPES,
+  jsonTypeOf,
+  locationUri,
+  SchemaArbitraryBuilder,
+  smallJson,
+  stableJson,
+  typeAllows,
+  typesOf,
+  type ArbitraryOptions,
+  type JsonType,
+  type ResolvedSchema,
+  type SchemaNode,
+  type SchemaObject,
+} from './arbitrary-from-schema.js';
+
+/** One way to break the schema: every value of `arbitrary` breaks `rule` at `pointer` and (as far as can be made so) nothing else. */
+export interface InvalidCase {
+  /** The JSON Schema keyword broken, as ajv names it (`required`, `type`, `minimum`, `maxLength`, `enum`, ...). */
+  rule: string;
+  /** JSON pointer into the value where ajv reports the error (the object for `required` and `additionalProperties`). */
+  pointer: string;
+  /** `<document>#<pointer>` of the schema whose rule is broken. */
+  schemaLocation: string;
+  /** Whole values (the root), valid everywhere except at `pointer`. */
+  arbitrary: fc.Arbitrary<unknown>;
+  /**
+   * True when no anyOf/oneOf lies between the root and the mutation, so the contract rejects every value
+   * by construction. False cases may be accepted by a sibling branch: only the oracle can tell.
+   */
+  certain: boolean;
+}
+
+/** Options of `invalidArbitraries`: those of `arbitraryFromSchema` (for the valid parts) plus how deep to mutate. */
+export interface InvalidOptions extends ArbitraryOptions {
+  /** Deepest nesting at which rules are broken (default 4); deeper rules are left to shallower cases. */
+  maxMutationDepth?: number;
+  /**
+   * Final filter: keep only values this returns true for. Pass `(v) => !validate(v)` built from the
+   * contract (see `isReallyInvalid`) so that a mutation another oneOf/anyOf branch accepts is dropped.
+   */
+  oracle?: (value: unknown) => boolean;
+}
+
+/** The value as a target receives it: what JSON.stringify sends, parsed back (`undefined` dropped, -0 → 0). */
+export function serialise<T>(value: T): T {
+  return value === undefined ? value : (JSON.parse(JSON.stringify(value)) as T);
+}
+
+/**
+ * The oracle: true when the contract really rejects `value` as the model's input, judged on the value
+ * as serialised for the wire. Only such a request may count against a target that accepts it.
+ */
+export function isReallyInvalid(contract: Contract, model: ModelEntry, value: unknown): boolean {
+  return contract.validateModel(model, 'input', serialise(value)).length > 0;
+}
+
+/** Values of each JSON type, used where a value of the wrong type is wanted. */
+const WRONG_TYPE_VALUES: Record<JsonType, unknown> = {
+  null: null,
+  boolean: true,
+  integer: 7,
+  number: 1.5,
+  string: 'not-the-right-type',
+  array: [],
+  object: {},
+};
+
+/** Strings each format rejects (filtered against ajv's own check before use). */
+const BAD_FORMAT_VALUES = ['', 'not a valid value', '2024-13-45T99:99:99Z', 'http://', '@', '::::::', 'zz-zz', '%%%'];
+
+interface Case {
+  rule: string;
+  pointer: string;
+  schemaLocation: string;
+  /** Values for the node itself (not the root). */
+  arbitrary: fc.Arbitrary<unknown>;
+  certain: boolean;
+}
+
+class InvalidWalker {
+  private readonly maxDepth: number;
+
+  constructor(
+    private readonly builder: SchemaArbitraryBuilder,
+    options: InvalidOptions,
+  ) {
+    this.maxDepth = options.maxMutationDepth ?? 4;
+  }
+
+  private valid(node: SchemaNode): fc.Arbitrary<unknown> {
+    return this.builder.build(node);
+  }
+
+  /** Every case for the value at `node`, which sits at `pointer` in the instance. */
+  cases(node: SchemaNode, pointer: string, resolved = this.builder.resolve(node.schema, node.location), inBranch = false, certain = true): Case[] {
+    const schema = resolved.schema;
+    if (!isSchemaObject(schema)) return []; // `true` has no rule to break; `false` has no valid value to start from
+    const at = locationUri(resolved.location);
+    const make = (rule: string, arbitrary: fc.Arbitrary<unknown>, where = pointer): Case => ({ rule, pointer: where, schemaLocation: at, arbitrary, certain: certain && !inBranch });
+    const out: Case[] = [];
+
+    const combinator = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
+    if (combinator) {
+      const branches = this.builder.branches(node, { ...resolved, schema }, combinator);
+      const allowed = new Set<JsonType>();
+      for (const branch of branches) {
+        const types = isSchemaObject(branch.resolved.schema) ? typesOf(branch.resolved.schema) : undefined;
+        if (!types) JSON_TYPES.forEach((t) => allowed.add(t));
+        else types.forEach((t) => allowed.add(t));
+        out.push(...this.cases(branch.node, pointer, branch.resolved, true, false));
+      }
+      const wrong = wrongTypeValues([...allowed]);
+      if (wrong.length) out.push(make('type', fc.constantFrom(...wrong)));
+      return out;
+    }
+
+    // Inside a branch, a wrong type is one for every branch at once: the combinator's case above.
+    const declared = schema.type === undefined || inBranch ? undefined : typesOf(schema);
+    if (declared) {
+      const wrong = wrongTypeValues(declared);
+      if (wrong.length) out.push(make('type', fc.constantFrom(...wrong)));
+    }
+    if ('const' in schema) {
+      const other = differentConstant(schema.const);
+      if (other !== undefined) out.push(make('const', fc.constant(other)));
+      return out;
+    }
+    if (Array.isArray(schema.enum)) {
+      const outside = outsideEnum(schema.enum);
+      if (outside) out.push(make('enum', outside));
+      return out;
+    }
+    const types = typesOf(schema) ?? [];
+    if (types.includes('string')) out.push(...this.stringCases(schema, make));
+    if (types.includes('integer') || types.includes('number')) out.push(...this.numberCases(schema, !types.includes('number'), make));
+    if (node.depth < this.maxDepth) {
+      const inner = certain && !inBranch;
+      if (types.includes('array')) out.push(...this.arrayCases(node, pointer, { ...resolved, schema }, make, inner));
+      if (types.includes('object')) out.push(...this.objectCases(node, pointer, { ...resolved, schema }, make, inner));
+    }
+    return out;
+  }
+
+  private stringCases(schema: SchemaObject, make: (rule: string, a: fc.Arbitrary<unknown>) => Case): Case[] {
+    const out: Case[] = [];
+    const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
+    const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
+    if (minLength > 0) out.push(make('minLength', fc.string({ unit: 'grapheme-ascii', maxLength: minLength - 1 })));
+    // One character past the limit: long enough to break it, no longer (it is sent over HTTP).
+    if (maxLength !== undefined) out.push(make('maxLength', fc.constantFrom('a', 'Z', '7').map((c) => c.repeat(maxLength + 1))));
+    if (typeof schema.pattern === 'string') {
+      const pattern = new RegExp(schema.pattern, 'u');
+      const fits = (s: string): boolean => codePointLength(s) >= minLength && (maxLength === undefined || codePointLength(s) <= maxLength);
+      const probes = ['', ' ', '!', '0', 'a', 'Z', '\u00e9', '-', 'not matching'].filter((s) => fits(s) && !pattern.test(s));
+      // Only when mismatching strings of an allowed length exist; otherwise the filter below could spin.
+      if (probes.length) out.push(make('pattern', fc.oneof(fc.constantFrom(...probes), fc.string({ minLength, maxLength: Math.min(maxLength ?? 40, minLength + 40) }).filter((s) => !pattern.test(s)))));
+    }
+    if (typeof schema.format === 'string') {
+      const check = formatValidator(schema.format);
+      const bad = check ? BAD_FORMAT_VALUES.filter((s) => !check(s) && codePointLength(s) >= minLength && (maxLength === undefined || codePointLength(s) <= maxLength)) : [];
+      if (bad.length) out.push(make('format', fc.constantFrom(...bad)));
+    }
+    return out;
+  }
+
+  private numberCases(schema: SchemaObject, integer: boolean, make: (rule: string, a: fc.Arbitrary<unknown>) => Case): Case[] {
+    const out: Case[] = [];
+    const num = (k: string): number | undefined => (typeof schema[k] === 'number' ? (schema[k] as number) : undefined);
+    // Strictly past the bound: integers for integer schemas, else integers and fractions.
+    const below = (bound: number): fc.Arbitrary<number> => {
+      const top = Math.ceil(bound) - 1;
+      const ints = fc.integer({ min: 0, max: 1000 }).map((d) => top - d);
+      if (integer) return ints;
+      return fc.oneof(ints, fc.double({ min: bound - 1000, max: bound, maxExcluded: true, noNaN: true }));
+    };
+    const above = (bound: number): fc.Arbitrary<number> => below(-bound).map((v) => (v === 0 ? 0 : -v));
+    const minimum = num('minimum');
+    const maximum = num('maximum');
+    const exclusiveMinimum = num('exclusiveMinimum');
+    const exclusiveMaximum = num('exclusiveMaximum');
+    if (minimum !== undefined) out.push(make('minimum', below(minimum)));
+    if (maximum !== undefined) out.push(make('maximum', above(maximum)));
+    if (exclusiveMinimum !== undefined && (!integer || Number.isInteger(exclusiveMinimum))) out.push(make('exclusiveMinimum', fc.constant(exclusiveMinimum)));
+    if (exclusiveMaximum !== undefined && (!integer || Number.isInteger(exclusiveMaximum))) out.push(make('exclusiveMaximum', fc.constant(exclusiveMaximum)));
+    const multipleOf = num('multipleOf');
+    if (multipleOf !== undefined) {
+      const lo = Math.max(minimum ?? -Infinity, exclusiveMinimum ?? -Infinity);
+      const start = Number.isFinite(lo) ? Math.ceil(lo / multipleOf) : 0;
+      // Halfway between two multiples: not a multiple, still inside the range for any range wider than one step.
+      const candidates = [0, 1, 2, 3].map((k) => (start + k + 0.5) * multipleOf).filter((v) => !Number.isInteger(v / multipleOf) && (!integer || Number.isInteger(v)));
+      if (candidates.length) out.push(make('multipleOf', fc.constantFrom(...candidates)));
+    }
+    return out;
+  }
+
+  private arrayCases(node: SchemaNode, pointer: string, resolved: ResolvedSchema & { schema: SchemaObject }, make: (rule: string, a: fc.Arbitrary<unknown>, where?: string) => Case, certain: boolean): Case[] {
+    const { schema, location } = resolved;
+    const out: Case[] = [];
+    const minItems = typeof schema.minItems === 'number' ? schema.minItems : 0;
+    const maxItems = typeof schema.maxItems === 'number' ? schema.maxItems : undefined;
+    const items = schema.items as JsonSchema | undefined;
+    const path = [...node.path, '[]'];
+    const itemNode: SchemaNode | undefined =
+      items === undefined || items === false ? undefined : { schema: items, location: this.builder.childLocation(location, items, 'items'), path, depth: node.depth + 1 };
+    const itemValid = itemNode ? this.valid(itemNode) : smallJson;
+    const prefix = Array.isArray(schema.prefixItems) ? (schema.prefixItems as JsonSchema[]) : [];
+    if (prefix.length === 0) {
+      if (minItems > 0) out.push(make('minItems', fc.array(itemValid, { minLength: minItems - 1, maxLength: minItems - 1 })));
+      if (maxItems !== undefined && maxItems < 10_000) out.push(make('maxItems', fc.array(itemValid, { minLength: maxItems + 1, maxLength: maxItems + 1 })));
+      if (schema.uniqueItems === true && (maxItems === undefined || maxItems >= 2)) {
+        const length = Math.max(2, minItems);
+        out.push(make('uniqueItems', itemValid.map((v) => Array.from({ length }, () => structuredClone(v)))));
+      }
+    }
+    const whole = this.valid({ ...node, schema, location });
+    const mutateAt = (index: number, child: SchemaNode): void => {
+      for (const c of this.cases(child, `${pointer}/${index}`, undefined, false, certain)) {
+        out.push({
+          ...c,
+          arbitrary: fc.tuple(whole as fc.Arbitrary<unknown[]>, c.arbitrary).map(([array, bad]) => {
+            const copy = [...array];
+            while (copy.length < index) copy.push(undefined); // unreachable for valid arrays (prefix is always full)
+            copy[index] = bad;
+            return copy;
+          }),
+        });
+      }
+    };
+    prefix.forEach((p, i) => mutateAt(i, { schema: p, location: this.builder.childLocation(location, p, 'prefixItems', i), path, depth: node.depth + 1 }));
+    if (itemNode && (maxItems === undefined || maxItems > prefix.length)) mutateAt(prefix.length, itemNode);
+    return out;
+  }
+
+  private objectCases(node: SchemaNode, pointer: string, resolved: ResolvedSchema & { schema: SchemaObject }, make: (rule: string, a: fc.Arbitrary<unknown>, where?: string) => Case, certain: boolean): Case[] {
+    const { schema, location } = resolved;
+    const out: Case[] = [];
+    const properties = isSchemaObject(schema.properties) ? schema.properties : {};
+    const required = Array.isArray(schema.required) ? (schema.required as string[]) : [];
+    const whole = this.valid({ ...node, schema, location }) as fc.Arbitrary<Record<string, unknown>>;
+    for (const name of required) {
+      out.push(make('required', whole.map((o) => {
+        const copy = { ...o };
+        delete copy[name];
+        return copy;
+      })));
+    }
+    const additional = schema.additionalProperties;
+    const extraKey = uniqueKey('unexpected_property', properties);
+    if (additional === false) out.push(make('additionalProperties', fc.tuple(whole, smallJson).map(([o, v]) => ({ ...o, [extraKey]: v }))));
+    const withChild = (name: string, child: SchemaNode): void => {
+      for (const c of this.cases(child, `${pointer}/${escape(name)}`, undefined, false, certain)) {
+        out.push({ ...c, arbitrary: fc.tuple(whole, c.arbitrary).map(([o, bad]) => ({ ...o, [name]: bad })) });
+      }
+    };
+    for (const [name, sub] of Object.entries(properties)) {
+      withChild(name, { schema: sub as JsonSchema, location: this.builder.childLocation(location, sub, 'properties', name), name, path: [...node.path, name], depth: node.depth + 1 });
+    }
+    if (isSchemaObject(additional)) {
+      const key = uniqueKey('extra', properties);
+      withChild(key, { schema: additional, location: this.builder.childLocation(location, additional, 'additionalProperties'), path: [...node.path, '*'], depth: node.depth + 1 });
+    }
+    return out;
+  }
+}
+
+const escape = (token: string): string => token.replace(/~/g, '~0').replace(/\//g, '~1');
+
+function uniqueKey(base: string, taken: Record<string, unknown>): string {
+  let key = base;
+  for (let i = 2; key in taken; i++) key = `${base}_${i}`;
+  return key;
+}
+
+/** One value of each JSON type the list does not allow (1.5 breaks `integer`; 7 does not break `number`). */
+function wrongTypeValues(allowed: readonly JsonType[]): unknown[] {
+  return (Object.keys(WRONG_TYPE_VALUES) as JsonType[])
+    .filter((t) => !typeAllows(allowed, jsonTypeOf(WRONG_TYPE_VALUES[t])))
+    .map((t) => WRONG_TYPE_VALUES[t]);
+}
+
+function differentConstant(value: unknown): unknown {
+  if (typeof value === 'string') return `${value}_x`;
+  if (typeof value === 'number') return value + 1;
+  if (typeof value === 'boolean') return !value;
+  return undefined; // null, arrays and objects: a different type breaks `type`, not `const`
+}
+
+/** Values of the enum's own type(s) that are not in it. */
+function outsideEnum(values: readonly unknown[]): fc.Arbitrary<unknown> | undefined {
+  const taken = new Set(values.map(stableJson));
+  const candidates: fc.Arbitrary<unknown>[] = [];
+  if (values.some((v) => typeof v === 'string')) candidates.push(fc.string({ unit: 'grapheme-ascii', maxLength: 12 }).filter((s) => !taken.has(stableJson(s))));
+  const numbers = values.filter((v): v is number => typeof v === 'number');
+  if (numbers.length) candidates.push(fc.constant(Math.max(...numbers) + 1));
+  const booleans = values.filter((v) => typeof v === 'boolean');
+  if (booleans.length === 1) candidates.push(fc.constant(!booleans[0]));
+  return candidates.length ? fc.oneof(...candidates) : undefined;
+}
+
+/**
+ * The ways to break `schema`, one rule each: a missing required property, a wrong type, a number
+ * below the minimum or above the maximum, a string or array shorter or longer than allowed, a value
+ * outside an enum, a property additionalProperties forbids, ... Each case starts from a valid value
+ * and mutates it at one pointer. Inside anyOf/oneOf another branch may still accept the mutation, so
+ * pass `oracle` (or filter with `isReallyInvalid`) before counting a case against a target.
+ */
+export function invalidArbitraries(schema: JsonSchema, options: InvalidOptions = {}): InvalidCase[] {
+  if (options.source && options.base === undefined) throw new TypeError('invalidArbitraries: options.base is required with options.source');
+  const base = options.base ?? 'https://wai-conformance.local/generate/schema.json';
+  const source = options.source ?? documentSource(schema, base);
+  const builder = new SchemaArbitraryBuilder(source, options);
+  const walker = new InvalidWalker(builder, options);
+  const cases = walker.cases({ schema, location: { base, pointer: options.pointer ?? '' }, path: [], depth: 0 }, '');
+  const oracle = options.oracle;
+  return cases.map((c) => ({ ...c, arbitrary: oracle ? c.arbitrary.filter((v) => oracle(serialise(v))) : c.arbitrary }));
+}

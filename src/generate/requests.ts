@@ -1,0 +1,208 @@
+/** @module POST /ai/run requests drawn from a model's contract (valid and invalid), reproducible from (seed, path). */
+import fc from 'fast-check';
+import type { Contract } from '../contract/contract.js';
+import type { ModelEntry } from '../contract/types.js';
+import type { RequestSpec } from '../targets/types.js';
+import { arbitraryFromSchema, contractSource, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
+import { invalidArbitraries, isReallyInvalid, serialise } from './invalid-from-schema.js';
+import { mediaForms, type MediaForm } from './media.js';
+
+/** How a request carries its input. */
+export type RequestForm = 'json' | 'raw';
+
+/** A generated request and the input it carries (JSON data, or the raw body's bytes). */
+export interface GeneratedRequest {
+  spec: RequestSpec;
+  input: unknown;
+  form: RequestForm;
+}
+
+/** A request the contract rejects, and the one rule it breaks. */
+export interface InvalidRequest extends GeneratedRequest {
+  /** The JSON Schema keyword broken (`required`, `type`, `minimum`, ...). */
+  rule: string;
+  /** JSON pointer into the input where the rule is broken. */
+  pointer: string;
+  /** `<document>#<pointer>` of the schema that states the rule. */
+  schemaLocation: string;
+}
+
+/** Options for generating requests. Generation options (sizes, hints) pass through to the schema generator. */
+export interface RequestOptions extends Omit<ArbitraryOptions, 'source' | 'base' | 'pointer'> {
+  /** Value of a top-level boolean `stream` property (default false: streaming is its own case). */
+  stream?: boolean;
+  /** Upper bound on `max_tokens` and its kin, sent always so runs stay cheap (default 64; null: the schema's own range). */
+  maxTokens?: number | null;
+  /** Include the raw-body forms of `facts.rawInput` (default true). */
+  raw?: boolean;
+}
+
+/** Default cap on generated tokens: enough to see an answer, cheap on a live account. */
+export const DEFAULT_MAX_TOKENS = 64;
+/** Properties that bound how much a model generates (classic, chat-completions and Responses inputs). */
+const TOKEN_LIMITS = new Set(['max_tokens', 'max_completion_tokens', 'max_output_tokens']);
+
+function runSpec(model: ModelEntry, body: RequestSpec['body']): RequestSpec {
+  return { operation: { kind: 'run', model: model.id }, method: 'POST', body };
+}
+
+/** Hints that keep requests cheap and on the JSON path; raw bodies are generated from `facts.rawInput` instead. */
+function requestHints(options: RequestOptions): Hint[] {
+  const stream = options.stream ?? false;
+  const maxTokens = options.maxTokens === undefined ? DEFAULT_MAX_TOKENS : options.maxTokens;
+  return [
+    ({ name, path, schema }) => {
+      if (path.length !== 1 || name !== 'stream' || schema.type !== 'boolean') return undefined;
+      if (Array.isArray(schema.enum) && !schema.enum.includes(stream)) return undefined;
+      return { arbitrary: fc.constant(stream), include: true };
+    },
+    ({ name, path, schema }) => {
+      if (maxTokens === null || path.length !== 1 || name === undefined || !TOKEN_LIMITS.has(name)) return undefined;
+      if (schema.type !== 'integer' && schema.type !== 'number') return undefined;
+      // Narrow only where the schema's range reaches below the cap; otherwise its minimum wins.
+      if (typeof schema.minimum === 'number' && schema.minimum > maxTokens) return undefined;
+      return { narrow: { maximum: maxTokens, minimum: typeof schema.minimum === 'number' ? schema.minimum : 1 }, include: true };
+    },
+    // A top-level `format: binary` string is the raw file as the body: JSON cannot carry it.
+    ({ path, schema }) => (path.length === 0 && schema.type === 'string' && schema.format === 'binary' ? { exclude: true } : undefined),
+  ];
+}
+
+function optionsKey(options: RequestOptions): string {
+  const { hints, ...rest } = options;
+  return JSON.stringify(rest) + (hints?.length ? `+${hints.length} hints` : '');
+}
+
+const validCache = new WeakMap<Contract, Map<string, fc.Arbitrary<GeneratedRequest>>>();
+const invalidCache = new WeakMap<Contract, Map<string, fc.Arbitrary<InvalidRequest> | null>>();
+
+function cached<T>(store: WeakMap<Contract, Map<string, T>>, contract: Contract, key: string, make: () => T): T {
+  let perContract = store.get(contract);
+  if (!perContract) store.set(contract, (perContract = new Map()));
+  let value = perContract.get(key);
+  if (value === undefined) perContract.set(key, (value = make()));
+  return value;
+}
+
+/** The JSON inputs of a model: its input schema, with the request hints. Cached per model and options. */
+export function validInputs(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<unknown> {
+  return arbitraryFromSchema(model.input, {
+    ...options,
+    hints: [...(options.hints ?? []), ...requestHints(options)],
+    source: contractSource(contract),
+    base: model.schemaUri,
+    pointer: '/$defs/input',
+  });
+}
+
+/** The raw-body forms of a model (`facts.rawInput`), as requests. */
+export function rawRequests(contract: Contract, model: ModelEntry): GeneratedRequest[] {
+  return mediaForms(model, contract)
+    .filter((f): f is Extract<MediaForm, { kind: 'raw' }> => f.kind === 'raw')
+    .map((f) => ({ spec: runSpec(model, { raw: f.bytes, contentType: f.contentType }), input: f.bytes, form: 'raw' as const }));
+}
+
+/**
+ * Valid requests for `POST /ai/run/{model}`: JSON inputs drawn from the model's input schema (every
+ * branch reachable, real media where the input takes media, `stream: false` and `max_tokens` ≤ 64
+ * unless asked otherwise), plus the raw-body forms of `facts.rawInput`. The JSON body is the
+ * serialised input, so what is validated is what is sent. Cached per contract, model and options.
+ */
+export function validRequests(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<GeneratedRequest> {
+  return cached(validCache, contract, `${model.id}\u0000${optionsKey(options)}`, () => {
+    const json = validInputs(contract, model, options).map((value): GeneratedRequest => {
+      const input = serialise(value);
+      return { spec: runSpec(model, { json: input }), input, form: 'json' };
+    });
+    const raw = options.raw === false ? [] : rawRequests(contract, model);
+    return raw.length ? fc.oneof(json, fc.constantFrom(...raw)) : json;
+  });
+}
+
+/** How many values each invalid case is probed with before use: a case none of whose values is invalid is dropped. */
+const PROBE_RUNS = 8;
+const PROBE_SEED = 0x5eed;
+
+/**
+ * Requests the contract rejects, each breaking one documented rule of the model's input (see
+ * `invalidArbitraries`). Every value, shrunk ones included, has passed the ajv oracle
+ * (`isReallyInvalid`) on its serialised form, so a target that accepts one is really at fault.
+ * Cases that the oracle never confirms (a sibling anyOf branch accepts every mutation) are dropped.
+ * Returns undefined when the input has no rule that can be broken.
+ */
+export function invalidRequests(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<InvalidRequest> | undefined {
+  const made = cached(invalidCache, contract, `${model.id}\u0000${optionsKey(options)}`, () => {
+    const oracle = (value: unknown): boolean => isReallyInvalid(contract, model, value);
+    const cases = invalidArbitraries(model.input, {
+      ...options,
+      hints: [...(options.hints ?? []), ...requestHints(options)],
+      source: contractSource(contract),
+      base: model.schemaUri,
+      pointer: '/$defs/input',
+    }).filter((c) => c.certain || fc.sample(c.arbitrary, { numRuns: PROBE_RUNS, seed: PROBE_SEED }).some(oracle));
+    if (cases.length === 0) return null;
+    return fc.oneof(
+      ...cases.map((c) =>
+        c.arbitrary
+          .map(serialise)
+          .filter(oracle)
+          .map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation })),
+      ),
+    );
+  });
+  return made ?? undefined;
+}
+
+/** What identifies one generated case: fast-check's seed and path (`"<run>:<shrink>:..."`). */
+export interface Replay {
+  seed: number;
+  /** fast-check path; omitted or "" for the first case of the run. */
+  path?: string;
+  numRuns?: number;
+}
+
+/**
+ * Draws `numRuns` values exactly as `fc.assert({seed, path, numRuns})` would see them: the same seed gives
+ * the same values, and a failure's `(seed, path)` gives back the failing (shrunk) value first.
+ */
+export function runSample<T>(arbitrary: fc.Arbitrary<T>, replay: Replay): T[] {
+  const path = replay.path ? replay.path : undefined;
+  return fc.sample(arbitrary, { seed: replay.seed, numRuns: replay.numRuns ?? 1, ...(path ? { path } : {}) });
+}
+
+/** The single value a `(seed, path)` pair names (the counterexample of a failure). */
+export function replayCase<T>(arbitrary: fc.Arbitrary<T>, replay: Omit<Replay, 'numRuns'>): T {
+  const [value] = runSample(arbitrary, { ...replay, numRuns: 1 });
+  if (value === undefined && replay.path) throw new Error(`no case at seed ${replay.seed} path ${replay.path}`);
+  return value as T;
+}
+
+/** The outcome of a property run: data, not an exception (as fast-check's RunDetails). */
+export interface PropertyOutcome<T> {
+  failed: boolean;
+  seed: number;
+  /** fast-check path of the (shrunk) counterexample, for `replayCase`. */
+  path?: string;
+  counterexample?: T;
+  error?: unknown;
+  numRuns: number;
+  numShrinks: number;
+}
+
+/**
+ * Runs an (async) predicate over `arbitrary` with fast-check: shrinks a failure to a minimal value and
+ * reports it with the seed and path that replay it. Throwing or returning false fails the property.
+ */
+export async function runProperty<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => boolean | void | Promise<boolean | void>, replay: Replay): Promise<PropertyOutcome<T>> {
+  const details = await fc.check(
+    fc.asyncProperty(arbitrary, async (value) => predicate(value)),
+    { seed: replay.seed, numRuns: replay.numRuns ?? 100, ...(replay.path ? { path: replay.path } : {}) },
+  );
+  const outcome: PropertyOutcome<T> = { failed: details.failed, seed: details.seed, numRuns: details.numRuns, numShrinks: details.numShrinks };
+  if (details.failed) {
+    if (details.counterexamplePath !== null) outcome.path = details.counterexamplePath;
+    if (details.counterexample !== null) outcome.counterexample = details.counterexample[0];
+    if (details.errorInstance !== null) outcome.error = details.errorInstance;
+  }
+  return outcome;
+}

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { statusClientError, statusSuccess } from '../../../src/checks/status.js';
+import { catalogExchange, contextFor, envelope, errorEnvelope, messages, runExchange } from './exchange-builder.js';
+
+const LLAMA = '@cf/meta/llama-3.1-8b-instruct-fp8';
+
+describe('status.success', () => {
+  it('passes a 2xx answer to a valid request', () => {
+    const ex = runExchange(LLAMA, { prompt: 'hi' }, { json: envelope({ response: 'hello' }) });
+    expect(statusSuccess.applies(ex, contextFor(ex))).toBe(true);
+    expect(statusSuccess.run(ex, contextFor(ex))).toEqual([]);
+  });
+
+  it('fails a 4xx answer to a valid request, quoting the error', () => {
+    const ex = runExchange(LLAMA, { prompt: 'hi' }, { status: 400, json: errorEnvelope(5006, 'Bad input') });
+    const findings = statusSuccess.run(ex, contextFor(ex));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ check: 'status.success', expected: '2xx', actual: '400' });
+    expect(findings[0]!.message).toContain(`POST /ai/run/${LLAMA}: expected a 2xx answer to a valid request, got 400 (code 5006: Bad input)`);
+  });
+
+  it('fails a timeout, which the target caused', () => {
+    const ex = runExchange(LLAMA, { prompt: 'hi' }, { kind: 'timeout', message: 'no answer within 5000 ms' });
+    expect(messages(statusSuccess.run(ex, contextFor(ex)))).toEqual([`POST /ai/run/${LLAMA}: expected a 2xx answer to a valid request, got no response (timeout): no answer within 5000 ms`]);
+  });
+
+  it('skips an exchange the budget stopped, and other expectations', () => {
+    const budget = runExchange(LLAMA, { prompt: 'hi' }, { kind: 'budget', message: 'budget exhausted' });
+    expect(statusSuccess.applies(budget, contextFor(budget))).toBe(false);
+    expect(statusSuccess.run(budget, contextFor(budget))).toEqual([]);
+    const invalid = runExchange(LLAMA, { prompt: '' }, { status: 400, json: errorEnvelope(5006, 'Bad input') });
+    expect(statusSuccess.applies(invalid, contextFor(invalid, 'client-error'))).toBe(false);
+  });
+});
+
+describe('status.client-error', () => {
+  const invalid = (init: Parameters<typeof runExchange>[2]) => runExchange(LLAMA, { prompt: '' }, init);
+
+  it('passes a documented 400 with the error envelope', () => {
+    const ex = invalid({ status: 400, json: errorEnvelope(5006, "AiError: Bad input: Error: oneOf at '/' not met") });
+    expect(statusClientError.run(ex, contextFor(ex, 'client-error'))).toEqual([]);
+  });
+
+  it('fails a 2xx: the invalid input was accepted', () => {
+    const ex = invalid({ json: envelope({ response: 'sure' }) });
+    const [finding] = statusClientError.run(ex, contextFor(ex, 'client-error'));
+    expect(finding).toMatchObject({ check: 'status.client-error', expected: '4xx', actual: '200' });
+    expect(finding!.message).toContain('got 200: the invalid input was accepted');
+  });
+
+  it('fails a 5xx: a server error instead of a client error', () => {
+    const ex = invalid({ status: 500, json: errorEnvelope(1000, 'Internal error') });
+    expect(messages(statusClientError.run(ex, contextFor(ex, 'client-error')))[0]).toContain('got 500: a server error instead of a client error (code 1000: Internal error)');
+  });
+
+  it('fails a 4xx the contract does not document for the operation', () => {
+    const ex = invalid({ status: 422, json: errorEnvelope(5006, 'Bad input') });
+    const findings = statusClientError.run(ex, contextFor(ex, 'client-error'));
+    expect(findings).toHaveLength(1);
+    expect(findings[0]!.message).toContain('status 422 is not documented for this operation (documented 4xx: 400, 401, 403, 404, 405, 408, 413, 429)');
+  });
+
+  it('fails an error answer without the error envelope', () => {
+    const ex = invalid({ status: 400, json: { success: true, errors: [{ code: 'E_BAD', message: '' }] } });
+    const findings = statusClientError.run(ex, contextFor(ex, 'client-error'));
+    expect(findings.map((f) => f.instancePath)).toEqual(['/success', '/errors/0/code', '/errors/0/message']);
+    expect(findings[0]!.message).toBe('success is true, expected false in an error answer');
+    expect(findings[1]!.message).toBe('errors[0].code is "E_BAD", expected a numeric error code');
+    expect(findings[2]!.message).toBe('errors[0].message is "", expected a non-empty message');
+  });
+
+  it('fails an empty errors array and a body that is not JSON', () => {
+    const empty = invalid({ status: 400, json: { success: false, errors: [] } });
+    expect(statusClientError.run(empty, contextFor(empty, 'client-error'))).toMatchObject([{ instancePath: '/errors', message: 'errors is empty, expected at least one error' }]);
+    const html = invalid({ status: 400, text: '<html>Bad Request</html>', contentType: 'text/html' });
+    expect(messages(statusClientError.run(html, contextFor(html, 'client-error')))[0]).toContain('the 400 answer is not JSON');
+  });
+
+  it('accepts an all-digit string code, as the contract does', () => {
+    const ex = invalid({ status: 400, json: errorEnvelope('5006', 'Bad input') });
+    expect(statusClientError.run(ex, contextFor(ex, 'client-error'))).toEqual([]);
+  });
+
+  it('accepts message-only errors where models/schema documents them', () => {
+    const ex = catalogExchange('models/schema', { model: '' }, { status: 400, json: { success: false, result: {}, errors: [{ message: 'No such model' }] } });
+    expect(statusClientError.run(ex, contextFor(ex, 'client-error'))).toEqual([]);
+  });
+});
