@@ -28,7 +28,7 @@ export const authRequired = defineCheck({
     if (!response) return [{ check, message: `${label}: expected an authentication error, got ${noResponseText(exchange)}`, expected: '401 or 403', actual: exchange.error?.kind ?? 'no response' }];
     const codes = documentedResponse(context.contract, exchange, 401)?.errorCodes ?? [];
     const expectedCodes = codes.length ? codes : [AUTHENTICATION_ERROR];
-    const statuses = [...new Set(expectedCodes.flatMap((code) => statusesForCode(context.contract, exchange, code)))].sort();
+    const statuses = [...new Set(expectedCodes.flatMap((code) => statusesForCode(context.contract, exchange, code)))].sort((a, b) => a - b);
     const expectedStatuses = statuses.length ? statuses : [401, 403];
     const { status } = response;
     if (isSuccessStatus(status)) return [{ check, message: `${label}: answered ${status}, expected ${expectedStatuses.join(' or ')}: the request was served without valid credentials`, expected: expectedStatuses.join(' | '), actual: String(status) }];

@@ -31,7 +31,7 @@ export const modelUnknown = defineCheck({
     // models/schema documents only 400 with message-only errors for an unknown model.
     const catalog = op.kind === 'catalog';
     const byCode = new Map([...UNKNOWN_MODEL_CODES.keys()].map((code) => [code, statusesForCode(context.contract, exchange, code)]));
-    const documentedStatuses = catalog ? [400] : [...new Set([...byCode.values()].flat())].sort();
+    const documentedStatuses = catalog ? [400] : [...new Set([...byCode.values()].flat())].sort((a, b) => a - b);
     const expectedStatuses = documentedStatuses.length ? documentedStatuses : [400, 404];
     if (isSuccessStatus(status) || status >= 500 || status < 400) {
       const what = isSuccessStatus(status) ? 'the unknown model was served' : status >= 500 ? 'a server error instead of a client error' : 'not an error';

@@ -57,6 +57,17 @@ export function errorEnvelopeProblems(body: unknown, requireCode = true): Proble
   return problems;
 }
 
+/**
+ * Documented 4xx statuses that are about the credentials, the clock or the rate, never about the input: a request
+ * with valid credentials and invalid input answered with one of them was not judged on its input.
+ */
+const NOT_ABOUT_INPUT: ReadonlyMap<number, string> = new Map([
+  [401, 'an authentication error'],
+  [403, 'a permission error'],
+  [408, 'a timeout'],
+  [429, 'a rate or capacity limit'],
+]);
+
 /** status.client-error: invalid input is answered with a documented 4xx and the error envelope; never 2xx, never 5xx. */
 export const statusClientError = defineCheck({
   id: 'status.client-error',
@@ -77,8 +88,11 @@ export const statusClientError = defineCheck({
     if (status < 400) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}`, expected: '4xx', actual: String(status) }];
     const findings: Finding[] = [];
     const documented = documentedClientErrors(context.contract, exchange);
-    if (documented.length > 0 && !documented.includes(status)) {
-      findings.push({ check, message: `${label}: status ${status} is not documented for this operation (documented 4xx: ${documented.join(', ')})`, expected: documented.join(' | '), actual: String(status) });
+    const answers = documented.filter((s) => !NOT_ABOUT_INPUT.has(s));
+    if (NOT_ABOUT_INPUT.has(status)) {
+      findings.push({ check, message: `${label}: status ${status} says nothing about the input (${NOT_ABOUT_INPUT.get(status)}), expected it refused as invalid (${answers.join(', ') || '4xx'})`, expected: answers.join(' | ') || '4xx', actual: String(status) });
+    } else if (documented.length > 0 && !documented.includes(status)) {
+      findings.push({ check, message: `${label}: status ${status} is not documented for this operation (documented input errors: ${answers.join(', ')})`, expected: answers.join(' | '), actual: String(status) });
     }
     const body = jsonValue(response);
     if (body === undefined) {

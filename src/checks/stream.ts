@@ -185,12 +185,15 @@ export function framingProblems(exchange: Exchange, context: CheckContext): Prob
       problems.push(problem(path, `is not JSON: ${shortJson(event.data, 60)}`, 'a JSON event', shortJson(event.data, 60)));
       return;
     }
-    lastJson = { index: i, value: data.value };
+    // Events after the terminator are a finding of their own; the usage event is the last one before it.
+    if (doneAt === undefined) lastJson = { index: i, value: data.value };
     if (event.event !== undefined && isObject(data.value) && typeof data.value.type === 'string' && event.event !== data.value.type) {
       problems.push(problem(path, `has type "${data.value.type}" but the SSE event line says "${event.event}", expected them equal`, event.event, data.value.type));
     }
     const schema = eventSchema(exchange, context, data.value, sse?.dataUri);
     if (schema) schemaFindings.push(...schemaProblems(context.contract.validate(schema.uri, data.value, path), schema.name));
+    // With no schema in the contract, the one rule every documented event shares: it is a JSON object.
+    else if (!isObject(data.value)) schemaFindings.push(problem(path, `is ${shortJson(data.value, 40)}, expected a JSON object`, 'a JSON object', shortJson(data.value, 40)));
   });
   problems.push(...schemaFindings);
   if (terminator !== null && doneAt === undefined) {

@@ -171,7 +171,8 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
     const defs: Obj = (generatedDoc?.$defs as Obj | undefined) ?? {};
     for (const part of ['input', 'output'] as const) {
       if (overlay[part] !== undefined) defs[part] = overlay[part];
-      else if (!(part in defs)) defs[part] = structuredClone(part === 'input' ? taskEntry.input : taskEntry.output);
+      // A documented model the types lack and the overlay gives no schema: the task's contract holds.
+      else if (!(part in defs)) defs[part] = { $ref: `../tasks/${task}.yaml#/$defs/${part}` };
     }
     applyTaskConstraints(defs.input as JsonSchema, taskEntry.input);
     if (overlay.patch !== undefined) {

@@ -61,10 +61,42 @@ function expectedOf(error: ErrorObject): string {
   }
 }
 
-/** Converts ajv errors to SchemaErrors, describing what was found in `data`. */
+const STRUCTURAL = new Set(['required', 'type', 'const', 'enum', 'not', 'oneOf', 'anyOf']);
+
+/**
+ * When a oneOf/anyOf fails, ajv reports every alternative's errors, most of them noise ("missing
+ * prompt" for a messages-style request). Keep the alternatives whose shape fits (no structural
+ * error at the alternative's own level) and drop the rest, as jsonschema's best_match does.
+ */
+function pruneAlternatives(errors: readonly ErrorObject[]): ErrorObject[] {
+  let kept = [...errors];
+  for (const combinator of errors.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')) {
+    const prefix = `${combinator.schemaPath}/`;
+    const branches = new Map<string, ErrorObject[]>();
+    for (const error of kept) {
+      if (!error.schemaPath.startsWith(prefix)) continue;
+      const branch = error.schemaPath.slice(prefix.length).split('/')[0]!;
+      branches.set(branch, [...(branches.get(branch) ?? []), error]);
+    }
+    const fitting = [...branches].filter(([, branchErrors]) => !branchErrors.some((e) => e.instancePath === combinator.instancePath && STRUCTURAL.has(e.keyword)));
+    if (fitting.length === 0 || fitting.length === branches.size) continue;
+    const dropped = new Set([...branches].filter(([branch]) => !fitting.some(([f]) => f === branch)).flatMap(([, branchErrors]) => branchErrors));
+    dropped.add(combinator);
+    kept = kept.filter((e) => !dropped.has(e));
+  }
+  return kept;
+}
+
+/** Converts ajv errors to SchemaErrors, describing what was found in `data`; repeated lines are merged. */
 export function toSchemaErrors(errors: readonly ErrorObject[] | null | undefined, data: unknown, prefix = ''): SchemaError[] {
   if (!errors) return [];
-  return errors.map((error) => {
+  const seen = new Set<string>();
+  return pruneAlternatives(errors).filter((error) => {
+    const key = `${error.instancePath} ${error.keyword} ${JSON.stringify(error.params)}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  }).map((error) => {
     const found = getAtPointer(data, error.instancePath);
     let actual: string;
     if (error.keyword === 'required') actual = 'no such property';

@@ -208,7 +208,7 @@ const enveloped = (model: ModelEntry): boolean => model.facts.response.envelope;
 export const FAULTS: readonly Fault[] = [
   {
     name: 'latency',
-    description: 'hold every answer back by VALUE ms (default 200)',
+    description: 'hold every answer back by MS milliseconds (default 200)',
     area: 'transport',
     affects: 'every answer',
     param: { name: 'ms', default: 200 },
@@ -223,7 +223,7 @@ export const FAULTS: readonly Fault[] = [
   },
   {
     name: 'rate-limit',
-    description: 'answer 429 (code 3040, Retry-After: 1) to the 1st and then every VALUE-th inference request (default 2)',
+    description: 'answer 429 (code 3040, Retry-After: 1) to the 1st and then every EVERY-th inference request (default 2)',
     area: 'transport',
     affects: 'every inference request',
     param: { name: 'every', default: 2 },
@@ -233,8 +233,7 @@ export const FAULTS: readonly Fault[] = [
     name: 'stream-cut',
     description: 'streams stop half-way, without data: [DONE], and the connection is closed',
     area: 'stream',
-    affects: 'streamed answers (text-generation, /ai/v1 streams)',
-    tasks: ['text-generation'],
+    affects: 'streamed answers: models with the streams fact, /ai/v1 streams',
     appliesTo: streamsOnly,
     response: (response) => {
       const body = response.body;
@@ -311,8 +310,7 @@ export const FAULTS: readonly Fault[] = [
     name: 'missing-done',
     description: 'streams end without the data: [DONE] event',
     area: 'stream',
-    affects: 'streamed answers (text-generation, /ai/v1 streams)',
-    tasks: ['text-generation'],
+    affects: 'streamed answers: models with the streams fact, /ai/v1 streams',
     appliesTo: streamsOnly,
     response: (response) => {
       const body = response.body;

@@ -40,8 +40,10 @@ export function cachePolicy(headers: Headers, gatewayTtlSeconds = 0): CachePolic
   const ttlText = header(headers, 'cf-aig-cache-ttl') ?? header(headers, 'cf-cache-ttl');
   let ttlSeconds = gatewayTtlSeconds;
   const asked = ttlText === undefined ? NaN : Number(ttlText.trim());
-  if (ttlText !== undefined && ttlText.trim() !== '' && Number.isFinite(asked)) {
-    ttlSeconds = Math.min(MAX_CACHE_TTL_SECONDS, Math.max(MIN_CACHE_TTL_SECONDS, Math.floor(asked)));
+  const explicit = ttlText !== undefined && ttlText.trim() !== '' && Number.isFinite(asked);
+  if (explicit) {
+    // 0 (or less) turns caching off for the request; other values are clamped to the documented range.
+    ttlSeconds = asked <= 0 ? 0 : Math.min(MAX_CACHE_TTL_SECONDS, Math.max(MIN_CACHE_TTL_SECONDS, Math.floor(asked)));
   } else if (customKey !== undefined && ttlSeconds <= 0) {
     ttlSeconds = CACHE_KEY_DEFAULT_TTL_SECONDS;
   }

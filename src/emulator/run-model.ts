@@ -110,7 +110,7 @@ function rawInput(model: ModelEntry, mediaType: string, body: Uint8Array, conten
 
 /** Reads the request body as the model's input. */
 export function parseInput(model: ModelEntry, contentType: string | undefined, body: Uint8Array): ParsedInput {
-  const mediaType = bareMediaType(contentType);
+  const mediaType = contentType === 'application/json' ? contentType : bareMediaType(contentType);
   if (!isJsonish(mediaType) && acceptsRaw(model, mediaType)) return rawInput(model, mediaType, body, contentType);
   if (!isJsonish(mediaType) && isBinaryType(mediaType)) {
     const accepted = model.facts.rawInput?.length ? ` or a raw body of ${model.facts.rawInput.join(', ')}` : '';
@@ -119,7 +119,7 @@ export function parseInput(model: ModelEntry, contentType: string | undefined, b
   if (body.length === 0) return { ok: false, response: errorResponse('incomplete', { what: 'body' }) };
   let parsed: unknown;
   try {
-    parsed = JSON.parse(Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8'));
+    parsed = JSON.parse((Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength)).toString('utf8'));
   } catch (error) {
     // A raw file sent without its media type (curl --data-binary): accept it when the bytes say what it is.
     const sniffed = sniffMediaType(body);

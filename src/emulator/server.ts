@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Contract } from '../contract/contract.js';
 import type { TaskId } from '../contract/types.js';
-import { checkCredentials, checkGatewayCredentials } from './auth.js';
+import { checkCredentials, checkGatewayCredentials, type AuthOptions } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
 import { Catalog } from './catalog.js';
 import { catalogNotFound, errorResponse } from './errors.js';
@@ -58,7 +58,7 @@ export interface EmulatorApp {
   deps: RunDeps;
   openAi: OpenAiHandler;
   catalog: Catalog;
-  token: string | undefined;
+  auth: AuthOptions;
   gatewayToken: string | undefined;
   maxBodyBytes: number;
   gatewayCacheTtlSeconds: number;
@@ -84,7 +84,7 @@ export function createApp(options: EmulatorOptions & { contract: Contract; outpu
     },
     openAi: options.openAi,
     catalog: new Catalog(options.contract),
-    token: options.token,
+    auth: options.token !== undefined ? { token: options.token } : {},
     gatewayToken: options.gatewayToken,
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     gatewayCacheTtlSeconds: options.gatewayCacheTtlSeconds ?? 0,
@@ -136,7 +136,7 @@ function toEmulatorRequest(req: IncomingMessage, r: Route & { accountId: string 
   const request: EmulatorRequest = {
     method: req.method ?? 'GET',
     headers: req.headers as Record<string, string | undefined>,
-    query: new URLSearchParams(r.query),
+    query: r.query === '' ? new URLSearchParams() : new URLSearchParams(r.query),
     body,
     accountId: r.accountId,
   };
@@ -160,7 +160,7 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
     if (denied) return writeResponse(res, errorResponse(denied), delay);
   }
   if (!faults.skipAuth) {
-    const denied = checkCredentials(req.headers, { ...(app.token !== undefined ? { token: app.token } : {}) });
+    const denied = checkCredentials(req.headers, app.auth);
     if (denied) return writeResponse(res, errorResponse(denied), delay);
   }
 

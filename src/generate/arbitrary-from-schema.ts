@@ -280,6 +280,7 @@ export class SchemaArbitraryBuilder {
   readonly options: Required<Omit<ArbitraryOptions, 'source' | 'base' | 'pointer' | 'hints'>> & { hints: readonly Hint[] };
   /** Locations of subschemas copied into merged schemas, so their `$ref`s and validators still resolve. */
   private readonly placed = new WeakMap<object, SchemaLocation>();
+  private readonly memo = new WeakMap<object, Map<string, Built>>();
 
   constructor(
     readonly source: SchemaSource,
@@ -473,7 +474,18 @@ export class SchemaArbitraryBuilder {
   }
 
   private child(node: SchemaNode): Built {
-    return this.buildNode(node, this.resolve(node.schema, node.location));
+    // Arbitraries are immutable: a subtree reached again at the same place, path and depth is reused
+    // (the invalid-input walker builds every subtree once more as the "valid rest" of a mutation).
+    const key = `${locationUri(node.location)}|${node.name ?? ''}|${node.path.join('/')}|${node.depth}`;
+    const bySchema = typeof node.schema === 'object' ? this.memo.get(node.schema) : undefined;
+    const hit = bySchema?.get(key);
+    if (hit) return hit;
+    const built = this.buildNode(node, this.resolve(node.schema, node.location));
+    if (typeof node.schema === 'object') {
+      if (bySchema) bySchema.set(key, built);
+      else this.memo.set(node.schema, new Map([[key, built]]));
+    }
+    return built;
   }
 
   private buildNode(node: SchemaNode, resolved: ResolvedSchema, hinted?: HintResult): Built {
@@ -487,7 +499,8 @@ export class SchemaArbitraryBuilder {
     if (hint?.arbitrary) built = { arbitrary: hint.arbitrary, exact: true };
     else if (hint?.narrow) {
       const narrowed = this.merge([resolved, { schema: hint.narrow, location: { base: location.base }, exact: true }], location);
-      built = this.buildResolved(node, { ...narrowed, location: { base: location.base } });
+      // A hint narrows a union (`number|null` to `integer`): branches the narrowing empties are dropped.
+      built = this.buildResolved(node, { ...narrowed, location: { base: location.base } }, true);
     } else built = this.buildResolved(node, resolved);
     let exact = built.exact && resolved.exact;
     let arbitrary = built.arbitrary;
@@ -499,15 +512,17 @@ export class SchemaArbitraryBuilder {
     return { arbitrary, exact };
   }
 
-  /** The branch nodes of an anyOf/oneOf: each branch conjoined with the keywords beside the combinator. */
-  branches(node: SchemaNode, resolved: ResolvedSchema & { schema: SchemaObject }, keyword: 'anyOf' | 'oneOf'): { node: SchemaNode; resolved: ResolvedSchema }[] {
+  /**
+   * The branch nodes of an anyOf/oneOf: each branch conjoined with the keywords beside the combinator.
+   * `tolerant` drops branches the conjunction makes unsatisfiable (used where a hint narrowed the node).
+   */
+  branches(node: SchemaNode, resolved: ResolvedSchema & { schema: SchemaObject }, keyword: 'anyOf' | 'oneOf', tolerant = false): { node: SchemaNode; resolved: ResolvedSchema }[] {
     const schema: SchemaObject = resolved.schema;
-    const list = schema[keyword];
     const rest: SchemaObject = { ...schema };
     delete rest[keyword];
     const restTypes = declaredTypes(rest);
     const restIsOnlyType = Object.keys(rest).every((k) => k === 'type' || isAnnotation(k));
-    return (list as JsonSchema[]).map((branch, i) => {
+    const branchAt = (branch: JsonSchema, i: number): { node: SchemaNode; resolved: ResolvedSchema } => {
       const at = this.childLocation(resolved.location, branch, keyword, i);
       const own = this.resolve(branch, at);
       const branchTypes = isSchemaObject(own.schema) ? typesOf(own.schema) : undefined;
@@ -515,18 +530,33 @@ export class SchemaArbitraryBuilder {
       const implied = !hasAssertions(rest) || (restIsOnlyType && restTypes !== undefined && branchTypes !== undefined && branchTypes.every((t) => typeAllows(restTypes, t)));
       const merged = implied ? own : { ...this.merge([{ schema: rest, location: resolved.location, exact: true }, own], at), location: { base: at.base } };
       return { node: { ...node, schema: merged.schema, location: merged.location }, resolved: merged };
+    };
+    return (schema[keyword] as JsonSchema[]).flatMap((branch, i) => {
+      try {
+        return [branchAt(branch, i)];
+      } catch (error) {
+        if (tolerant && error instanceof SchemaGenerationError) return [];
+        throw error;
+      }
     });
   }
 
-  private buildResolved(node: SchemaNode, resolved: ResolvedSchema): Built {
+  private buildResolved(node: SchemaNode, resolved: ResolvedSchema, tolerant = false): Built {
     const schema = resolved.schema as SchemaObject;
     const location = resolved.location;
     for (const keyword of ['anyOf', 'oneOf'] as const) {
       if (!Array.isArray(schema[keyword])) continue;
-      const options = this.branches(node, { ...resolved, schema }, keyword)
+      const options = this.branches(node, { ...resolved, schema }, keyword, tolerant)
         .map((b) => ({ ...b, hint: this.hint(b.node, b.resolved) }))
         .filter((b) => !b.hint?.exclude)
-        .map((b) => this.buildNode(b.node, b.resolved, b.hint));
+        .flatMap((b) => {
+          try {
+            return [this.buildNode(b.node, b.resolved, b.hint)];
+          } catch (error) {
+            if (tolerant && error instanceof SchemaGenerationError) return [];
+            throw error;
+          }
+        });
       if (options.length === 0) this.fail(location, `every ${keyword} branch is unsatisfiable or excluded`);
       const arbitrary = options.length === 1 ? options[0]!.arbitrary : fc.oneof(...options.map((o) => o.arbitrary));
       return { arbitrary, exact: keyword === 'anyOf' && options.every((o) => o.exact) };

@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import type { Contract } from '../contract/contract.js';
 import type { ModelEntry } from '../contract/types.js';
 import type { RequestSpec } from '../targets/types.js';
-import { arbitraryFromSchema, contractSource, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
-import { invalidArbitraries, isReallyInvalid, serialise } from './invalid-from-schema.js';
+import { arbitraryFromSchema, contractSource, declaredTypes, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
+import { invalidArbitraries, isReallyInvalid, probeCase, serialise, type InvalidCase } from './invalid-from-schema.js';
 import { mediaForms, type MediaForm } from './media.js';
 
 /** How a request carries its input. */
@@ -52,16 +52,18 @@ function requestHints(options: RequestOptions): Hint[] {
   const maxTokens = options.maxTokens === undefined ? DEFAULT_MAX_TOKENS : options.maxTokens;
   return [
     ({ name, path, schema }) => {
-      if (path.length !== 1 || name !== 'stream' || schema.type !== 'boolean') return undefined;
+      if (path.length !== 1 || name !== 'stream' || !declaredTypes(schema)?.includes('boolean')) return undefined;
       if (Array.isArray(schema.enum) && !schema.enum.includes(stream)) return undefined;
       return { arbitrary: fc.constant(stream), include: true };
     },
     ({ name, path, schema }) => {
       if (maxTokens === null || path.length !== 1 || name === undefined || !TOKEN_LIMITS.has(name)) return undefined;
-      if (schema.type !== 'integer' && schema.type !== 'number') return undefined;
+      const types = declaredTypes(schema);
+      if (!types?.includes('integer') && !types?.includes('number')) return undefined;
       // Narrow only where the schema's range reaches below the cap; otherwise its minimum wins.
       if (typeof schema.minimum === 'number' && schema.minimum > maxTokens) return undefined;
-      return { narrow: { maximum: maxTokens, minimum: typeof schema.minimum === 'number' ? schema.minimum : 1 }, include: true };
+      // An integer (never null, never absent): "no limit" is exactly what a cheap run must avoid.
+      return { narrow: { type: 'integer', maximum: maxTokens, minimum: typeof schema.minimum === 'number' ? schema.minimum : 1 }, include: true };
     },
     // A top-level `format: binary` string is the raw file as the body: JSON cannot carry it.
     ({ path, schema }) => (path.length === 0 && schema.type === 'string' && schema.format === 'binary' ? { exclude: true } : undefined),
@@ -119,16 +121,35 @@ export function validRequests(contract: Contract, model: ModelEntry, options: Re
   });
 }
 
-/** How many values each invalid case is probed with before use: a case none of whose values is invalid is dropped. */
-const PROBE_RUNS = 8;
-const PROBE_SEED = 0x5eed;
+/**
+ * An arbitrary made on first use. Probing invalid cases costs ajv runs; deferring it keeps building every
+ * model's arbitraries cheap, and a model never drawn from never pays. Deterministic: the probe has its own seed.
+ */
+class LazyArbitrary<T> extends fc.Arbitrary<T> {
+  private inner: fc.Arbitrary<T> | undefined;
+  constructor(private readonly make: () => fc.Arbitrary<T>) {
+    super();
+  }
+  private get arbitrary(): fc.Arbitrary<T> {
+    return (this.inner ??= this.make());
+  }
+  generate(random: fc.Random, biasFactor: number | undefined): fc.Value<T> {
+    return this.arbitrary.generate(random, biasFactor);
+  }
+  canShrinkWithoutContext(value: unknown): value is T {
+    return this.arbitrary.canShrinkWithoutContext(value);
+  }
+  shrink(value: T, context: unknown): fc.Stream<fc.Value<T>> {
+    return this.arbitrary.shrink(value, context);
+  }
+}
 
 /**
  * Requests the contract rejects, each breaking one documented rule of the model's input (see
  * `invalidArbitraries`). Every value, shrunk ones included, has passed the ajv oracle
  * (`isReallyInvalid`) on its serialised form, so a target that accepts one is really at fault.
- * Cases that the oracle never confirms (a sibling anyOf branch accepts every mutation) are dropped.
- * Returns undefined when the input has no rule that can be broken.
+ * Cases under an anyOf/oneOf are probed first (on first use) and dropped when a sibling branch accepts
+ * every mutation. Returns undefined when the input has no rule that can be broken.
  */
 export function invalidRequests(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<InvalidRequest> | undefined {
   const made = cached(invalidCache, contract, `${model.id}\u0000${optionsKey(options)}`, () => {
@@ -139,16 +160,21 @@ export function invalidRequests(contract: Contract, model: ModelEntry, options: 
       source: contractSource(contract),
       base: model.schemaUri,
       pointer: '/$defs/input',
-    }).filter((c) => c.certain || fc.sample(c.arbitrary, { numRuns: PROBE_RUNS, seed: PROBE_SEED }).some(oracle));
-    if (cases.length === 0) return null;
-    return fc.oneof(
-      ...cases.map((c) =>
-        c.arbitrary
-          .map(serialise)
-          .filter(oracle)
-          .map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation })),
-      ),
-    );
+    });
+    const toRequests = (kept: InvalidCase[]): fc.Arbitrary<InvalidRequest> =>
+      fc.oneof(
+        ...kept.map((c) =>
+          c.arbitrary
+            .map(serialise)
+            .filter(oracle)
+            .map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation })),
+        ),
+      );
+    const probe = (): InvalidCase[] => cases.filter((c) => c.certain || probeCase(c.arbitrary, oracle));
+    // With one certain case the result is known to be non-empty, so probing can wait for first use.
+    if (cases.some((c) => c.certain)) return new LazyArbitrary(() => toRequests(probe()));
+    const kept = probe();
+    return kept.length ? toRequests(kept) : null;
   });
   return made ?? undefined;
 }

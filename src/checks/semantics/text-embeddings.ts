@@ -35,10 +35,11 @@ export function matrixProblems(matrix: unknown, path: string, shape: unknown, sh
     });
   }
   if (Array.isArray(shape)) {
-    const dim = Array.isArray(matrix[0]) ? matrix[0].length : 0;
+    // Against the expected dimension, not the vectors': a short vector is reported once, above, not again here.
+    const dim = expected?.dim ?? (Array.isArray(matrix[0]) ? matrix[0].length : 0);
     const want = [matrix.length, dim];
     if (shape.length !== 2 || shape[0] !== want[0] || shape[1] !== want[1]) {
-      problems.push(problem(shapePath, `is ${shortJson(shape)}, expected ${JSON.stringify(want)} (the size of the vectors it describes)`, JSON.stringify(want), shortJson(shape)));
+      problems.push(problem(shapePath, `is ${shortJson(shape)}, expected ${JSON.stringify(want)} (the number of vectors and their dimension)`, JSON.stringify(want), shortJson(shape)));
     }
   }
   return problems;

@@ -7,7 +7,7 @@ import type { Io } from '../output.js';
 
 const faultLines = FAULTS.map((f) => {
   const name = f.param ? `${f.name}[=${f.param.name.toUpperCase()}]` : f.name;
-  return `    ${name.padEnd(26)} ${f.description} (${f.affects})`;
+  return `    ${name.padEnd(26)} ${f.description} [${f.affects}]`;
 }).join('\n');
 
 export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--fault NAME ...] [--token T] [--gateway-token T]

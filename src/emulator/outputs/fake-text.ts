@@ -16,11 +16,16 @@ export const WORDS: readonly string[] = (
 /** Unix time (seconds) stamped on answers: a constant, because answers must not depend on the clock. */
 export const CREATED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
 
-/** `n` hex digits drawn from `rng` (deterministic ids). */
+const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** `n` hex digits drawn from `rng` (deterministic ids); one rng draw per 6 digits, bytes from a table. */
 export function hexId(rng: Rng, n = 24): string {
   let out = '';
-  while (out.length < n) out += Math.floor(rng.next() * 0x100000000).toString(16).padStart(8, '0');
-  return out.slice(0, n);
+  while (out.length < n) {
+    const x = Math.floor(rng.next() * 0x1000000);
+    out += HEX_BYTES[x >>> 16]! + HEX_BYTES[(x >>> 8) & 0xff]! + HEX_BYTES[x & 0xff]!;
+  }
+  return out.length === n ? out : out.slice(0, n);
 }
 
 /** Counts whitespace-separated words: the emulator's token count for any text. */
@@ -69,23 +74,32 @@ export function promptTokens(input: Record<string, unknown>): number {
   return count;
 }
 
+/** Every token form a word can take, precomputed so the hot path only indexes (text generation runs per request). */
+const capitalise = (w: string): string => w.charAt(0).toUpperCase() + w.slice(1);
+const FORMS = {
+  mid: WORDS.map((w) => ` ${w}`),
+  midEnd: WORDS.map((w) => ` ${w}.`),
+  start: WORDS.map((w) => ` ${capitalise(w)}`),
+  startEnd: WORDS.map((w) => ` ${capitalise(w)}.`),
+};
+
 /**
  * `n` words of fake prose as stream tokens: the first bare, the others with a leading space, sentences
  * of 6–14 words capitalised and ended with a full stop. `tokens.join('')` is the text.
  */
 export function proseTokens(rng: Rng, n: number): string[] {
   const tokens = new Array<string>(n);
+  const count = WORDS.length;
   let left = 0;
   for (let i = 0; i < n; i++) {
-    let word = WORDS[Math.floor(rng.next() * WORDS.length)]!;
-    if (left === 0) {
-      left = rng.int(6, 14);
-      word = word.charAt(0).toUpperCase() + word.slice(1);
-    }
+    const index = Math.floor(rng.next() * count);
+    const start = left === 0;
+    if (start) left = 6 + Math.floor(rng.next() * 9);
     left--;
-    if (left === 0 || i === n - 1) word += '.';
-    tokens[i] = i === 0 ? word : ` ${word}`;
+    const end = left === 0 || i === n - 1;
+    tokens[i] = (start ? (end ? FORMS.startEnd : FORMS.start) : end ? FORMS.midEnd : FORMS.mid)[index]!;
   }
+  if (n > 0) tokens[0] = tokens[0]!.slice(1);
   return tokens;
 }
 

@@ -57,7 +57,14 @@ describe('status.client-error', () => {
     const ex = invalid({ status: 422, json: errorEnvelope(5006, 'Bad input') });
     const findings = statusClientError.run(ex, contextFor(ex, 'client-error'));
     expect(findings).toHaveLength(1);
-    expect(findings[0]!.message).toContain('status 422 is not documented for this operation (documented 4xx: 400, 401, 403, 404, 405, 408, 413, 429)');
+    expect(findings[0]!.message).toContain('status 422 is not documented for this operation (documented input errors: 400, 404, 405, 413)');
+  });
+
+  it('fails a 4xx that says nothing about the input', () => {
+    const ex = invalid({ status: 429, json: errorEnvelope(3040, 'Capacity temporarily exceeded') });
+    expect(statusClientError.run(ex, contextFor(ex, 'client-error'))).toMatchObject([
+      { expected: '400 | 404 | 405 | 413', actual: '429', message: `POST /ai/run/${LLAMA}: status 429 says nothing about the input (a rate or capacity limit), expected it refused as invalid (400, 404, 405, 413)` },
+    ]);
   });
 
   it('fails an error answer without the error envelope', () => {

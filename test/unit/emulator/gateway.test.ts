@@ -17,6 +17,8 @@ describe('cache policy', () => {
     expect(cachePolicy({ 'cf-skip-cache': '1' }).skip).toBe(true);
     expect(cachePolicy({ 'cf-aig-cache-key': 'k' })).toEqual({ ttlSeconds: 300, skip: false, customKey: 'k' });
     expect(cachePolicy({}, 90).ttlSeconds).toBe(90);
+    expect(cachePolicy({ 'cf-aig-cache-ttl': '0' }, 90).ttlSeconds).toBe(0);
+    expect(cachePolicy({ 'cf-aig-cache-ttl': '0', 'cf-aig-cache-key': 'k' }).ttlSeconds).toBe(0);
   });
 
   it('keys on gateway, target and body, or on the custom key alone', () => {

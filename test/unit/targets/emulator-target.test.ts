@@ -3,7 +3,7 @@ import { createTarget, PLACEHOLDER_ACCOUNT_ID } from '../../../src/targets/index
 import type { HttpTarget } from '../../../src/targets/http-target.js';
 import type { RequestSpec } from '../../../src/targets/types.js';
 
-const MODEL = '@cf/meta/llama-3.1-8b-instruct';
+const MODEL = '@cf/meta/llama-3.2-1b-instruct';
 const run = (body: unknown, auth?: RequestSpec['auth']): RequestSpec => ({
   operation: { kind: 'run', model: MODEL },
   method: 'POST',
@@ -64,6 +64,19 @@ describe('the emulator target with options', () => {
       expect(exchange.attempts).toBe(2);
       expect(exchange.response?.status).toBe(200);
       expect(target.requestsSent).toBe(2);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('keeps the events of a stream the server cuts off (network error, no [DONE])', async () => {
+    const target = await createTarget({ kind: 'emulator', env: {}, emulator: { faults: ['stream-cut'] } });
+    try {
+      const exchange = await target.send(run({ prompt: 'hello', stream: true }));
+      expect(exchange.error?.kind).toBe('network');
+      expect(exchange.response?.status).toBe(200);
+      expect(exchange.response?.events?.length).toBeGreaterThan(0);
+      expect(exchange.response?.events?.some((event) => event.data === '[DONE]')).toBe(false);
     } finally {
       await target.close();
     }

@@ -33,9 +33,11 @@ describe('output.semantics: text embeddings', () => {
     expect(findings).toMatchObject([{ instancePath: '/result/data', message: 'result.data has 2 vectors, expected 3 (one per input text)' }]);
   });
 
-  it('fails a shape that does not describe data', () => {
+  it('fails a shape that does not describe data, and reports a short vector only once', () => {
+    expect(judge(BGE, { text: 'a' }, { shape: [1, 768], data: [vector(3)] }).map((f) => f.instancePath)).toEqual(['/result/data/0']);
+    expect(judge(BGE, { text: 'a' }, { shape: [1, 1024], data: [vector(768)] })).toMatchObject([{ instancePath: '/result/shape' }]);
     const findings = judge(BGE, { text: ['a', 'b'] }, { shape: [3, 768], data: [vector(768), vector(768)] });
-    expect(findings).toMatchObject([{ instancePath: '/result/shape', message: 'result.shape is [3,768], expected [2,768] (the size of the vectors it describes)' }]);
+    expect(findings).toMatchObject([{ instancePath: '/result/shape', message: 'result.shape is [3,768], expected [2,768] (the number of vectors and their dimension)' }]);
   });
 
   it('judges bge-m3 context embeddings and query rankings', () => {
