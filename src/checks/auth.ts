@@ -23,7 +23,8 @@ export const authRequired = defineCheck({
   applies: (exchange, context) => context.expectation === 'auth-error' && judgeable(exchange),
   judge(exchange, context): Finding[] {
     const check = 'auth.required';
-    const label = `${operationLabel(exchange)} with ${exchange.spec.auth === 'invalid' ? 'a wrong credential' : 'no credential'}`;
+    const sent = { none: 'no credential', invalid: 'a wrong credential', default: 'the credential under test' }[exchange.spec.auth ?? 'default'];
+    const label = `${operationLabel(exchange)} with ${sent}`;
     const response = exchange.response;
     if (!response) return [{ check, message: `${label}: expected an authentication error, got ${noResponseText(exchange)}`, expected: '401 or 403', actual: exchange.error?.kind ?? 'no response' }];
     const codes = documentedResponse(context.contract, exchange, 401)?.errorCodes ?? [];

@@ -3,7 +3,7 @@
  * a listed model is not refused as unknown, its published schema is answered, /ai/run accepts exactly the inputs the
  * published input schema accepts, answers match the published output schema, and listed tasks match the contract's.
  */
-import { bareMediaType } from '../media/sniff.js';
+import { bareMediaType, mediaTypeMatches } from '../media/sniff.js';
 import type { Exchange } from '../targets/types.js';
 import { validateAdHoc } from './_internals/ad-hoc-schema.js';
 import { defineMultiCheck } from './_internals/define.js';
@@ -11,6 +11,7 @@ import { header, isObject, isRun, isSuccessStatus, jsonValue, modelIdOf, request
 import { at, pathLabel } from './_internals/problem.js';
 import { formatSchemaError } from '../contract/schema-errors.js';
 import { errorCodes } from './auth.js';
+import { requestedAudioType } from './_internals/media.js';
 import { UNKNOWN_MODEL_CODES } from './model-unknown.js';
 import type { CheckContext, Finding } from './types.js';
 
@@ -59,7 +60,7 @@ function sameTaskName(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-function summarize(errors: ReturnType<typeof formatSchemaError>[], limit = 3): string {
+function summarize(errors: string[], limit = 3): string {
   return errors.length <= limit ? errors.join('; ') : `${errors.slice(0, limit).join('; ')}; and ${errors.length - limit} more`;
 }
 
@@ -84,7 +85,10 @@ function runAgainstSchema(exchange: Exchange, published: { input: unknown; outpu
   const declared = typeof published.output.contentType === 'string' ? published.output.contentType : undefined;
   const answered = bareMediaType(header(response.headers, 'content-type'));
   if (declared && declared !== 'application/json') {
-    if (answered !== 'text/event-stream' && answered !== bareMediaType(declared)) {
+    // A request may ask for another container (Aura's `encoding: linear16` answers WAV); the
+    // published type is the default, so the requested one is as good.
+    const requested = declared.startsWith('audio/') ? requestedAudioType(requestJson(exchange)) : undefined;
+    if (answered !== 'text/event-stream' && answered !== bareMediaType(declared) && !(requested && mediaTypeMatches(requested, answered))) {
       findings.push({ check, message: `models/schema says ${model} answers ${declared}, /ai/run answered ${answered || '(no Content-Type)'}`, expected: declared, actual: answered || 'no header' });
     }
     return findings;

@@ -2,8 +2,7 @@
  * @module The OpenAI-compatible endpoints under /ai/v1: each answer matches the OpenAI component schema openapi.yaml
  * documents (ChatCompletion, Completion, EmbeddingsResponse, Response) and means what OpenAI's API means by it.
  */
-import type { OpenAiEndpoint } from '../targets/types.js';
-import type { Exchange } from '../targets/types.js';
+import type { Exchange, OpenAiEndpoint } from '../targets/types.js';
 import { bareMediaType } from '../media/sniff.js';
 import { defineCheck } from './_internals/define.js';
 import { jsonSchemaFor } from './_internals/documented.js';

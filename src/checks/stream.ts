@@ -138,7 +138,12 @@ function existingSchema(context: CheckContext, uri: string): string | undefined 
  * `x-wai-sse` data schema openapi.yaml documents for the operation.
  */
 function eventSchema(exchange: Exchange, context: CheckContext, data: unknown, documentedUri: string | undefined): { uri: string; name: string } | undefined {
-  if (isRun(exchange) && (modelOf(exchange, context)?.task ?? 'text-generation') === 'text-generation') {
+  const model = isRun(exchange) ? modelOf(exchange, context) : undefined;
+  // Responses-style models (gpt-oss) stream Responses events on /ai/run too, framed like /ai/v1/responses.
+  if (model?.facts.outputStyle === 'responses' && isObject(data) && typeof data.type === 'string' && data.type.startsWith('response.')) {
+    return { uri: context.contract.componentUri('ResponsesStreamEvent'), name: 'ResponsesStreamEvent' };
+  }
+  if (isRun(exchange) && (model?.task ?? 'text-generation') === 'text-generation') {
     const chunk = isObject(data) && data.object === 'chat.completion.chunk';
     const def = chunk ? 'stream-event-chat-completions' : 'stream-event';
     const uri = existingSchema(context, context.contract.taskDefUri('text-generation', def));
@@ -150,7 +155,8 @@ function eventSchema(exchange: Exchange, context: CheckContext, data: unknown, d
 /** True when the answer must carry a usage event: always on /ai/run, on /ai/v1 only with `stream_options.include_usage`. */
 function usageRequired(exchange: Exchange, context: CheckContext): boolean {
   const kind = streamKind(exchange);
-  if (kind === 'run') return true;
+  // Usage is documented for text generation; other streaming tasks (moondream's image-to-text) promise none.
+  if (kind === 'run') return (modelOf(exchange, context)?.task ?? 'text-generation') === 'text-generation';
   if (kind === 'responses') return false; // Responses report usage inside response.completed; not a separate event.
   const options = inputOf(exchange, context)?.stream_options;
   return isObject(options) && options.include_usage === true;

@@ -579,7 +579,7 @@ export class SchemaArbitraryBuilder {
       if (!Array.isArray(schema.enum)) this.fail(location, 'enum must be an array');
       const values = (schema.enum as unknown[]).filter((v) => !types || typeAllows(types, jsonTypeOf(v)));
       if (values.length === 0) this.fail(location, `no enum value is of type ${types?.join('|')}`);
-      return { arbitrary: fc.constantFrom(...values).map((v) => structuredClone(v)), exact: Object.keys(schema).every((k) => k === 'enum' || k === 'type' || isAnnotation(k)) };
+      return { arbitrary: fc.constantFrom(values[0]).map((v) => structuredClone(v)), exact: Object.keys(schema).every((k) => k === 'enum' || k === 'type' || isAnnotation(k)) };
     }
     if (!types) return { arbitrary: smallJson, exact: true };
     if (types.length === 0) this.fail(location, 'type is an empty list');

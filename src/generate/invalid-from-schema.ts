@@ -125,7 +125,8 @@ class InvalidWalker {
     }
 
     // Inside a branch, a wrong type is one for every branch at once: the combinator's case above.
-    const declared = schema.type === undefined || inBranch ? undefined : typesOf(schema);
+    // Beside enum/const a wrong type breaks both rules; the enum/const case breaks one.
+    const declared = schema.type === undefined || inBranch || 'const' in schema || 'enum' in schema ? undefined : typesOf(schema);
     if (declared) {
       const wrong = wrongTypeValues(declared);
       if (wrong.length) out.push(make('type', fc.constantFrom(...wrong)));

@@ -42,6 +42,11 @@ export const DEFAULT_MAX_TOKENS = 64;
 /** Properties that bound how much a model generates (classic, chat-completions and Responses inputs). */
 const TOKEN_LIMITS = new Set(['max_tokens', 'max_completion_tokens', 'max_output_tokens']);
 
+/** A top-level field of the input, or of one request of an async batch (`{requests: [...]}`), which runs each. */
+function isRequestField(path: readonly string[]): boolean {
+  return path.length === 1 || (path.length === 3 && path[0] === 'requests' && path[1] === '[]');
+}
+
 function runSpec(model: ModelEntry, body: RequestSpec['body']): RequestSpec {
   return { operation: { kind: 'run', model: model.id }, method: 'POST', body };
 }
@@ -52,12 +57,12 @@ function requestHints(options: RequestOptions): Hint[] {
   const maxTokens = options.maxTokens === undefined ? DEFAULT_MAX_TOKENS : options.maxTokens;
   return [
     ({ name, path, schema }) => {
-      if (path.length !== 1 || name !== 'stream' || !declaredTypes(schema)?.includes('boolean')) return undefined;
+      if (!isRequestField(path) || name !== 'stream' || !declaredTypes(schema)?.includes('boolean')) return undefined;
       if (Array.isArray(schema.enum) && !schema.enum.includes(stream)) return undefined;
       return { arbitrary: fc.constant(stream), include: true };
     },
     ({ name, path, schema }) => {
-      if (maxTokens === null || path.length !== 1 || name === undefined || !TOKEN_LIMITS.has(name)) return undefined;
+      if (maxTokens === null || !isRequestField(path) || name === undefined || !TOKEN_LIMITS.has(name)) return undefined;
       const types = declaredTypes(schema);
       if (!types?.includes('integer') && !types?.includes('number')) return undefined;
       // Narrow only where the schema's range reaches below the cap; otherwise its minimum wins.

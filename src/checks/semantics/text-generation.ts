@@ -126,7 +126,7 @@ export function offeredToolNames(input: Obj | undefined): Set<string> {
 }
 
 function nameProblems(name: unknown, path: string, offered: ReadonlySet<string>): Problem[] {
-  if (typeof name !== 'string' || name === '') return [problem(path, `is ${shortJson(name)}, expected the name of an offered tool`, 'a tool name', shortJson(name))];
+  if (typeof name !== 'string' || (name === '' && !offered.has(''))) return [problem(path, `is ${shortJson(name)}, expected the name of an offered tool`, 'a tool name', shortJson(name))];
   if (offered.has(name)) return [];
   const list = offered.size ? [...offered].join(', ') : 'none';
   return [problem(path, `calls tool "${name}", which the request did not offer (offered: ${list})`, `one of: ${list}`, name)];

@@ -55,12 +55,10 @@ export interface Generation {
 const ANSWER_WORDS = { min: 12, max: 48 } as const;
 const DEFAULT_MAX_TOKENS = 256;
 
-function firstNumber(input: Obj, ...names: string[]): number | undefined {
-  for (const name of names) {
-    const v = input[name];
-    if (typeof v === 'number' && Number.isFinite(v)) return v;
-  }
-  return undefined;
+/** The tightest of several limits a request may state (OpenAI's max_completion_tokens beside a legacy max_tokens). */
+function smallestNumber(input: Obj, ...names: string[]): number | undefined {
+  const values = names.map((name) => input[name]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return values.length ? Math.min(...values) : undefined;
 }
 
 function normaliseTools(tools: unknown): ToolSpec[] {
@@ -102,7 +100,7 @@ function answersToolResult(input: Obj): boolean {
 
 /** Reads a generation request from any text request body (validated elsewhere; unknown members ignored). */
 export function readGenerationRequest(input: Obj, model: ModelEntry): GenerationRequest {
-  const limit = firstNumber(input, 'max_tokens', 'max_completion_tokens', 'max_output_tokens') ?? model.facts.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const limit = smallestNumber(input, 'max_tokens', 'max_completion_tokens', 'max_output_tokens') ?? model.facts.maxTokens ?? DEFAULT_MAX_TOKENS;
   const choice = input.tool_choice;
   const tools = choice === 'none' || answersToolResult(input) ? [] : normaliseTools(input.tools);
   let forcedTool: string | undefined;
@@ -154,26 +152,27 @@ function jsonAnswer(request: GenerationRequest, rng: Rng): { tokens: string[]; j
  * Never more completion tokens than `maxTokens`; `finishReason` is `length` when it cut the answer.
  */
 export function generate(request: GenerationRequest, rng: Rng): Generation {
+  // Objects are built whole, not spread from a shared base: spreads cost more than the rest of a generation.
   const id = hexId(rng);
-  const base = { id, promptTokens: request.promptTokens };
+  const promptTokens = request.promptTokens;
   if (request.tools.length > 0) {
     const tool = request.tools.find((t) => t.name === request.forcedTool) ?? rng.pick(request.tools);
     const args = toolArguments(tool, rng);
     const argumentsJson = JSON.stringify(args);
     const call: GeneratedToolCall = { id: `call_${hexId(rng, 24)}`, name: tool.name, arguments: args, argumentsJson };
     const cost = 1 + tokenize(argumentsJson).length;
-    return { ...base, tokens: [], text: '', toolCalls: [call], completionTokens: Math.min(cost, request.maxTokens), finishReason: 'tool_calls' };
+    return { id, promptTokens, tokens: [], text: '', toolCalls: [call], completionTokens: Math.min(cost, request.maxTokens), finishReason: 'tool_calls' };
   }
   if (request.json) {
     const { tokens, json, truncated } = jsonAnswer(request, rng);
-    const generation: Generation = { ...base, tokens, text: tokens.join(''), toolCalls: [], completionTokens: tokens.length, finishReason: truncated ? 'length' : 'stop' };
+    const generation: Generation = { id, promptTokens, tokens, text: tokens.join(''), toolCalls: [], completionTokens: tokens.length, finishReason: truncated ? 'length' : 'stop' };
     if (!truncated) generation.json = json;
     return generation;
   }
   const wanted = rng.int(ANSWER_WORDS.min, ANSWER_WORDS.max);
   const count = Math.min(wanted, request.maxTokens);
   const tokens = proseTokens(rng, count);
-  return { ...base, tokens, text: tokens.join(''), toolCalls: [], completionTokens: count, finishReason: count < wanted ? 'length' : 'stop' };
+  return { id, promptTokens, tokens, text: tokens.join(''), toolCalls: [], completionTokens: count, finishReason: count < wanted ? 'length' : 'stop' };
 }
 
 // ----------------------------------------------------------------------------------------- shapes
@@ -273,15 +272,16 @@ export function toChatCompletion(g: Generation, modelId: string, options: { null
  * with `finish_reason`, and with `includeUsage` a last chunk with empty `choices` and `usage` (OpenAI's form).
  */
 export function chatCompletionChunks(g: Generation, modelId: string, options: { includeUsage: boolean }): Obj[] {
-  const head = { id: `chatcmpl-${g.id}`, object: 'chat.completion.chunk', created: CREATED_AT, model: modelId };
-  const chunk = (delta: Obj, finish: string | null): Obj => ({ ...head, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+  const id = `chatcmpl-${g.id}`;
+  const object = 'chat.completion.chunk';
+  const chunk = (delta: Obj, finish: string | null): Obj => ({ id, object, created: CREATED_AT, model: modelId, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
   const chunks: Obj[] = [chunk({ role: 'assistant', content: '' }, null)];
   for (const token of g.tokens) chunks.push(chunk({ content: token }, null));
   if (g.toolCalls.length > 0) {
     chunks.push(chunk({ tool_calls: g.toolCalls.map((c, index) => ({ index, ...openAiToolCall(c) })) }, null));
   }
   chunks.push(chunk({}, g.finishReason));
-  if (options.includeUsage) chunks.push({ ...head, choices: [], usage: usage(g) });
+  if (options.includeUsage) chunks.push({ id, object, created: CREATED_AT, model: modelId, choices: [], usage: usage(g) });
   return chunks;
 }
 
@@ -318,8 +318,8 @@ export function responseEvents(g: Generation, modelId: string): Obj[] {
   const final = toResponse(g, modelId);
   const events: Obj[] = [];
   const push = (event: Obj): void => void events.push({ ...event, sequence_number: events.length });
-  const { output: _output, usage: _usage, output_text: _text, ...shell } = final;
-  push({ type: 'response.created', response: { ...shell, status: 'in_progress', incomplete_details: null, output: [] } });
+  const { id, object, created_at, model } = final;
+  push({ type: 'response.created', response: { id, object, created_at, model, status: 'in_progress', error: null, incomplete_details: null, output: [] } });
   const items = final.output as Obj[];
   items.forEach((item, outputIndex) => {
     const itemId = item.id as string;

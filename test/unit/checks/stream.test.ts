@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { streamFraming, streamStats } from '../../../src/checks/stream.js';
-import { contextFor, envelope, messages, openAiExchange, runExchange } from './exchange-builder.js';
+import type { Contract } from '../../../src/contract/contract.js';
+import { contextFor, envelope, messages, openAiExchange, runExchange, testContract } from './exchange-builder.js';
 
 const LLAMA = '@cf/meta/llama-3.1-8b-instruct-fp8';
 const KIMI = '@cf/moonshotai/kimi-k2.5';
@@ -75,6 +76,16 @@ describe('stream.framing: /ai/run', () => {
     expect(streamFraming.run(ok, contextFor(ok))).toEqual([]);
     const bad = runExchange(KIMI, { messages: [{ role: 'user', content: 'x' }], stream: true }, { events: [{ object: 'chat.completion.chunk', choices: 'nope' }, last, '[DONE]'] });
     expect(streamFraming.run(bad, contextFor(bad))[0]!.message).toContain('against text-generation stream-event-chat-completions');
+  });
+
+  it('falls back to requiring JSON objects when the contract has no event schema', () => {
+    const ex = runExchange(LLAMA, { prompt: 'hi', stream: true }, { events: [[1, 2], usageEvent, '[DONE]'] });
+    const real = testContract();
+    const bare = Object.create(real, {
+      openapi: { value: {} },
+      validator: { value: () => { throw new Error('no such schema'); } },
+    }) as Contract;
+    expect(streamFraming.run(ex, { ...contextFor(ex), contract: bare })).toMatchObject([{ instancePath: '/events/0/data', message: 'events[0].data is [1,2], expected a JSON object' }]);
   });
 
   it('skips requests that did not ask for a stream, and failed ones', () => {

@@ -111,6 +111,17 @@ describe('robustness', () => {
     expect(await alive()).toBe(true);
   });
 
+  it('answers 413 at once to a declared body far past the limit, and closes that connection', async () => {
+    const reply = await rawExchange(
+      emu.port,
+      `POST ${runPath(textModel().id)} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{"prompt":`,
+    );
+    expect(reply).toMatch(/^HTTP\/1\.1 413 /);
+    expect(reply.toLowerCase()).toContain('connection: close');
+    expect(reply).toContain('"code":3006');
+    expect(await alive()).toBe(true);
+  });
+
   it('copes with clients that leave in the middle of a stream', async () => {
     const slow = await start({ streamDelayMs: 20, onError: (e) => errors.push(e) });
     try {

@@ -1,0 +1,222 @@
+/** @module The harness: runs planned executions against a target once each, and judges them into results. */
+import fc from 'fast-check';
+import { evaluateChecks, evaluateMultiChecks } from '../checks/index.js';
+import type { CheckContext, CheckId, Expectation } from '../checks/types.js';
+import type { Contract } from '../contract/contract.js';
+import type { ModelEntry } from '../contract/types.js';
+import { invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
+import type { Exchange, RequestSpec, Target } from '../targets/types.js';
+import type { RunOptions } from './options.js';
+import { EXECUTION_CHECKS, selectModels, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
+import { runProperty, toResults, type JudgedExchange } from './property.js';
+import type { ResultRecord } from './report.js';
+
+/** The exchanges of one execution, judged, and the seed they were drawn with. */
+interface Execution {
+  judged: JudgedExchange[];
+  seed: number;
+}
+
+/** FNV-1a: a stable 32-bit hash, so each execution's seed depends only on the run seed, kind and model. */
+function hash32(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The seed of one execution: reproducible with `--seed` whatever else the run selects. */
+export function executionSeed(runSeed: number, kind: ExecutionKind, model: string | undefined): number {
+  return hash32(`${runSeed}:${kind}:${model ?? ''}`) | 0;
+}
+
+/** What the harness drives. */
+export interface HarnessParts {
+  contract: Contract;
+  target: Target;
+  /** A target on the AI Gateway layout, when the gateway area can run. */
+  gatewayTarget?: Target;
+  options: RunOptions;
+}
+
+const SAMPLE_TEXTS = ['Where is New York?', 'Tell me a story about an orange cloud.', 'What is the capital of France?', 'Summarise the plot of Hamlet.'];
+
+/**
+ * Runs executions on demand, each once (suites of different areas view the same execution
+ * through different checks), and turns them into report results.
+ */
+export class Harness {
+  private readonly executions = new Map<string, Promise<Execution>>();
+
+  constructor(private readonly parts: HarnessParts) {}
+
+  /** Results of one planned case (the execution runs on first use). */
+  async run(planned: PlannedCase): Promise<ResultRecord[]> {
+    const execution = await this.execution(planned.kind, planned.model);
+    const { options, target } = this.parts;
+    const model = planned.model?.id ?? null;
+    const base = `wai-conformance run --target ${target.kind}${target.kind === 'url' ? ` --base-url ${target.baseUrl}` : ''}`;
+    return toResults(execution.judged, planned.checks, {
+      model,
+      task: planned.model?.task ?? planned.area,
+      endpoint: planned.endpoint,
+      seed: execution.seed,
+      reproduce: (check) => `${base}${model ? ` --models ${model}` : ''} --checks ${check} --seed ${options.seed}${options.runs !== 3 ? ` --runs ${options.runs}` : ''}`,
+    });
+  }
+
+  private execution(kind: ExecutionKind, model: ModelEntry | undefined): Promise<Execution> {
+    const key = `${kind}:${model?.id ?? ''}`;
+    let execution = this.executions.get(key);
+    if (!execution) {
+      const seed = executionSeed(this.parts.options.seed, kind, model?.id);
+      execution = this.execute(kind, model, seed).then((judged) => ({ judged, seed }));
+      this.executions.set(key, execution);
+    }
+    return execution;
+  }
+
+  private checksOf(kind: ExecutionKind): CheckId[] {
+    const selected = this.parts.options.checks;
+    return EXECUTION_CHECKS[kind].filter((c) => selected.length === 0 || selected.includes(c));
+  }
+
+  private async execute(kind: ExecutionKind, model: ModelEntry | undefined, seed: number): Promise<JudgedExchange[]> {
+    const { contract, target, options } = this.parts;
+    const checks = this.checksOf(kind);
+    // A "valid" request is sent only if the contract accepts it, shrunk ones included: a generator
+    // slip must never count against a target.
+    const acceptValid = (value: GeneratedRequest) => value.form !== 'json' || !model || contract.validateModel(model, 'input', value.input).length === 0;
+    const property = async (arbitrary: fc.Arbitrary<GeneratedRequest>, expectation: Expectation, runs = options.runs) =>
+      (await runProperty({ contract, target, ...(model ? { model } : {}), arbitrary, checks, expectation, seed, runs, ...(expectation === 'success' ? { accept: acceptValid } : {}) })).judged;
+    switch (kind) {
+      case 'run-valid':
+        return property(validRequests(contract, model!), 'success');
+      case 'run-invalid': {
+        const invalid = invalidRequests(contract, model!);
+        return invalid ? property(invalid, 'client-error') : [];
+      }
+      case 'run-stream':
+        return property(validRequests(contract, model!, { stream: true, raw: false }), 'success');
+      case 'auth':
+        return this.sendJudged(
+          (['none', 'invalid'] as const).map((auth) => ({ ...this.sample(validRequests(contract, model!, { raw: false }), seed), auth })),
+          checks,
+          'auth-error',
+          model,
+        );
+      case 'unknown-model':
+        return this.sendJudged([{ operation: { kind: 'run', model: UNKNOWN_MODEL_ID }, method: 'POST', body: { json: { prompt: 'Hello' } } }], checks, 'unknown-model');
+      case 'openai':
+        return this.openAi(model!, seed, checks);
+      case 'gateway':
+        return this.gateway(model!, seed, checks);
+      case 'catalog':
+        return this.catalog(checks);
+    }
+  }
+
+  /** One deterministic request spec drawn from an arbitrary. */
+  private sample(arbitrary: fc.Arbitrary<GeneratedRequest>, seed: number): RequestSpec {
+    return fc.sample(arbitrary, { seed, numRuns: 1 })[0]!.spec;
+  }
+
+  /** Sends requests one after another (order matters to multi-exchange checks) and judges each. */
+  private async sendJudged(specs: RequestSpec[], checks: CheckId[], expectation: Expectation, model?: ModelEntry, target = this.parts.target): Promise<JudgedExchange[]> {
+    const judged: JudgedExchange[] = [];
+    for (const [index, spec] of specs.entries()) {
+      const exchange = await target.send(spec);
+      if (exchange.error?.kind === 'budget') break;
+      const input = spec.body && 'json' in spec.body ? spec.body.json : undefined;
+      const context = this.context(expectation, model, input);
+      judged.push({ exchange, input, outcomes: evaluateChecks(checks, exchange, context), path: String(index) });
+    }
+    return judged;
+  }
+
+  private context(expectation: Expectation, model: ModelEntry | undefined, input: unknown): CheckContext {
+    return { contract: this.parts.contract, expectation, input, ...(model ? { model } : {}) };
+  }
+
+  /** Adds the verdict of multi-exchange checks to the last exchange they judged. */
+  private judgeTogether(judged: JudgedExchange[], checks: CheckId[], model?: ModelEntry): JudgedExchange[] {
+    const exchanges = judged.map((j) => j.exchange);
+    const outcomes = evaluateMultiChecks(checks, exchanges, this.context('success', model, undefined));
+    const last = judged.at(-1);
+    if (last) last.outcomes.push(...outcomes.filter((o) => !last.outcomes.some((existing) => existing.check === o.check)));
+    return judged;
+  }
+
+  private async openAi(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
+    const texts = fc.sample(fc.constantFrom(...SAMPLE_TEXTS), { seed, numRuns: 2 });
+    const text = texts[0]!;
+    const openai = model.facts.openai ?? {};
+    const specs: RequestSpec[] = [];
+    const post = (endpoint: 'chat/completions' | 'completions' | 'embeddings' | 'responses', json: unknown): RequestSpec => ({ operation: { kind: 'openai', endpoint }, method: 'POST', body: { json } });
+    const run = (json: unknown): RequestSpec => ({ operation: { kind: 'run', model: model.id }, method: 'POST', body: { json } });
+    const messages = [{ role: 'user', content: text }];
+    if (openai.chat) {
+      specs.push(run({ messages, max_tokens: 32 }));
+      specs.push(post('chat/completions', { model: model.id, messages, max_tokens: 32 }));
+      specs.push(post('chat/completions', { model: model.id, messages, max_tokens: 32, stream: true, stream_options: { include_usage: true } }));
+    }
+    if (openai.completions) specs.push(post('completions', { model: model.id, prompt: text, max_tokens: 32 }));
+    if (openai.embeddings) {
+      specs.push(run({ text: texts }));
+      specs.push(post('embeddings', { model: model.id, input: texts, encoding_format: 'float' }));
+      specs.push(post('embeddings', { model: model.id, input: text, encoding_format: 'base64' }));
+    }
+    if (openai.responses) specs.push(post('responses', { model: model.id, input: text, max_output_tokens: 64 }));
+    const single = checks.filter((c) => c !== 'openai.parity');
+    const judged = await this.sendJudged(specs, single, 'success', model);
+    return checks.includes('openai.parity') ? this.judgeTogether(judged, ['openai.parity'], model) : judged;
+  }
+
+  private async gateway(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
+    const gateway = this.parts.gatewayTarget;
+    if (!gateway) return [];
+    const spec = this.sample(validRequests(this.parts.contract, model, { raw: false }), seed);
+    const ttl = { 'cf-aig-cache-ttl': '3600' };
+    const specs: RequestSpec[] = [
+      { ...spec, headers: ttl },
+      { ...spec, headers: ttl },
+      { ...spec, headers: { ...ttl, 'cf-aig-skip-cache': 'true' } },
+    ];
+    const judged = await this.sendJudged(specs, [], 'success', model, gateway);
+    return this.judgeTogether(judged, checks, model);
+  }
+
+  private async catalog(checks: CheckId[]): Promise<JudgedExchange[]> {
+    const { contract } = this.parts;
+    const get = (endpoint: 'models/search' | 'models/schema', query: Record<string, string>): RequestSpec => ({ operation: { kind: 'catalog', endpoint }, method: 'GET', query });
+    const specs: RequestSpec[] = [];
+    const perPage = 100;
+    const judged: JudgedExchange[] = [];
+    // Every page of the listing, then each selected model's published schema.
+    for (let page = 1; page <= 20; page++) {
+      const [listing] = await this.sendJudged([get('models/search', { page: String(page), per_page: String(perPage) })], [], 'success');
+      if (!listing) break;
+      judged.push(listing);
+      const count = this.listedCount(listing.exchange);
+      if (count < perPage) break;
+    }
+    const models = selectModels(contract, this.parts.options);
+    for (const model of models) specs.push(get('models/schema', { model: model.id }));
+    judged.push(...(await this.sendJudged(specs, [], 'success')));
+    // What /ai/run accepted and answered, from the executions this run has already made.
+    for (const model of models.filter((m) => m.facts.transport === 'http')) {
+      const key = `run-valid:${model.id}`;
+      if (this.executions.has(key)) judged.push(...(await this.executions.get(key)!).judged.map((j) => ({ ...j, outcomes: [] })));
+    }
+    return this.judgeTogether(judged, checks);
+  }
+
+  private listedCount(exchange: Exchange): number {
+    try {
+      const body = JSON.parse(Buffer.from(exchange.response?.bytes ?? []).toString('utf8')) as { result?: unknown[] };
+      return Array.isArray(body.result) ? body.result.length : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+}

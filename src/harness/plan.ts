@@ -1,0 +1,121 @@
+/** @module The plan of a run: which executions run for which models, and which checks judge them, per suite area. */
+import type { CheckId } from '../checks/types.js';
+import type { Contract } from '../contract/contract.js';
+import { TASK_IDS, type ModelEntry, type TaskId } from '../contract/types.js';
+import { AREAS, globMatcher, type Area, type RunOptions } from './options.js';
+
+/** The kinds of execution: each is a set of requests judged together. */
+export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'gateway' | 'catalog';
+
+/** A suite area: a task id or one of the API-wide areas. */
+export type SuiteArea = TaskId | Area;
+
+/** One planned case: an execution (shared between areas) viewed through some checks. */
+export interface PlannedCase {
+  area: SuiteArea;
+  kind: ExecutionKind;
+  model?: ModelEntry;
+  checks: CheckId[];
+  /** How reports name the operation. */
+  endpoint: string;
+  /** Upper bound of requests the execution sends (before shrinking and retries). */
+  requests: number;
+}
+
+/** Checks each execution kind runs (the property fails, and shrinks, on any of them). */
+export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
+  'run-valid': ['status.success', 'envelope.shape', 'envelope.consistency', 'content-type', 'output.schema', 'output.semantics'],
+  'run-invalid': ['status.client-error', 'envelope.shape', 'envelope.consistency'],
+  'run-stream': ['status.success', 'stream.framing'],
+  auth: ['auth.required'],
+  'unknown-model': ['model.unknown'],
+  openai: ['openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
+  gateway: ['gateway.cache'],
+  catalog: ['catalog.consistency'],
+};
+
+const ENVELOPE_VIEW: CheckId[] = ['status.success', 'envelope.shape', 'envelope.consistency', 'content-type'];
+const TASK_VIEW: CheckId[] = ['output.schema', 'output.semantics'];
+
+/** Model ids that name no model, for `model.unknown`. */
+export const UNKNOWN_MODEL_ID = '@cf/wai-conformance/no-such-model';
+
+/** The models a run selects (`--models` globs, task ids in `--tasks`), in catalogue order. */
+export function selectModels(contract: Contract, options: Pick<RunOptions, 'models' | 'tasks'>): ModelEntry[] {
+  const matchers = options.models.map(globMatcher);
+  const tasks = options.tasks.filter((t): t is TaskId => (TASK_IDS as readonly string[]).includes(t));
+  return [...contract.models.values()].filter(
+    (m) => (matchers.length === 0 || matchers.some((match) => match(m.id))) && (tasks.length === 0 || tasks.includes(m.task)),
+  );
+}
+
+/** The areas a run selects: every area unless `--tasks` names some areas. */
+export function selectAreas(options: Pick<RunOptions, 'tasks'>): Set<Area> {
+  const named = options.tasks.filter((t): t is Area => (AREAS as readonly string[]).includes(t));
+  return new Set(named.length ? named : AREAS);
+}
+
+function openAiRequests(model: ModelEntry): number {
+  const o = model.facts.openai ?? {};
+  return (o.chat ? 3 : 0) + (o.completions ? 1 : 0) + (o.embeddings ? 3 : 0) + (o.responses ? 1 : 0);
+}
+
+/** Plans a run. `gateway` says whether a gateway layout can be tested (gateway target, or the emulator's). */
+export function planRun(contract: Contract, options: RunOptions, gateway: boolean): PlannedCase[] {
+  const models = selectModels(contract, options);
+  const areas = selectAreas(options);
+  // Task suites run unless --tasks names only API-wide areas (e.g. `--tasks openai`).
+  const namesAreas = options.tasks.some((t) => (AREAS as readonly string[]).includes(t));
+  const taskSuites = !namesAreas || options.tasks.some((t) => (TASK_IDS as readonly string[]).includes(t));
+  const keep = (checks: CheckId[]) => (options.checks.length ? checks.filter((c) => options.checks.includes(c)) : checks);
+  const cases: PlannedCase[] = [];
+  const add = (c: PlannedCase) => {
+    const checks = keep(c.checks);
+    if (checks.length) cases.push({ ...c, checks });
+  };
+  const http = models.filter((m) => m.facts.transport === 'http');
+  const runs = options.runs;
+
+  for (const model of http) {
+    if (areas.has('envelope')) add({ area: 'envelope', kind: 'run-valid', model, checks: ENVELOPE_VIEW, endpoint: 'POST /ai/run/{model}', requests: runs });
+    if (!taskSuites) continue;
+    add({ area: model.task, kind: 'run-valid', model, checks: TASK_VIEW, endpoint: 'POST /ai/run/{model}', requests: runs });
+    add({ area: model.task, kind: 'run-invalid', model, checks: EXECUTION_CHECKS['run-invalid'], endpoint: 'POST /ai/run/{model} (invalid input)', requests: runs });
+  }
+  if (areas.has('streaming')) {
+    for (const model of http.filter((m) => m.facts.streams)) {
+      add({ area: 'streaming', kind: 'run-stream', model, checks: EXECUTION_CHECKS['run-stream'], endpoint: 'POST /ai/run/{model} (stream)', requests: runs });
+    }
+  }
+  if (areas.has('errors')) {
+    const firstOfTask = new Map<TaskId, ModelEntry>();
+    for (const model of http) if (!firstOfTask.has(model.task)) firstOfTask.set(model.task, model);
+    for (const model of firstOfTask.values()) add({ area: 'errors', kind: 'auth', model, checks: EXECUTION_CHECKS.auth, endpoint: 'POST /ai/run/{model} (credentials)', requests: 2 });
+    if (options.models.length === 0) add({ area: 'errors', kind: 'unknown-model', checks: EXECUTION_CHECKS['unknown-model'], endpoint: 'POST /ai/run/{model} (unknown model)', requests: 1 });
+  }
+  if (areas.has('openai')) {
+    for (const model of http.filter((m) => openAiRequests(m) > 0)) {
+      add({ area: 'openai', kind: 'openai', model, checks: EXECUTION_CHECKS.openai, endpoint: 'POST /ai/v1/*', requests: openAiRequests(model) });
+    }
+  }
+  if (areas.has('gateway') && gateway) {
+    const firstOfTask = new Map<TaskId, ModelEntry>();
+    for (const model of http.filter((m) => m.facts.response.envelope)) if (!firstOfTask.has(model.task)) firstOfTask.set(model.task, model);
+    for (const model of firstOfTask.values()) add({ area: 'gateway', kind: 'gateway', model, checks: EXECUTION_CHECKS.gateway, endpoint: 'POST /v1/{account}/{gateway}/workers-ai/{model}', requests: 3 });
+  }
+  if (areas.has('catalog')) add({ area: 'catalog', kind: 'catalog', checks: EXECUTION_CHECKS.catalog, endpoint: 'GET /ai/models/search, /ai/models/schema', requests: 2 + models.length });
+  return cases;
+}
+
+/** The requests a plan may send before shrinking and retries (each execution counted once). */
+export function plannedRequests(cases: readonly PlannedCase[]): number {
+  const seen = new Set<string>();
+  let total = 0;
+  for (const c of cases) {
+    const key = `${c.kind}:${c.model?.id ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    total += c.requests;
+  }
+  return total;
+}

@@ -1,0 +1,64 @@
+/** @module The conformance report (DESIGN.md `reports/conformance.json`): the one result model every reporter renders. */
+import type { CheckId, Finding } from '../checks/types.js';
+import type { RecordedRequest, RecordedResponse, TargetKind, TransportError } from '../targets/types.js';
+
+/** A response as reports keep it: everything but the raw bytes (the body record stands for them). */
+export type ReportedResponse = Omit<RecordedResponse, 'bytes'>;
+
+/** One failure of one check, with what replays it. */
+export interface FailureRecord extends Omit<Finding, 'check'> {
+  request: RecordedRequest;
+  response?: ReportedResponse;
+  error?: TransportError;
+  /** fast-check seed of the property run that found it. */
+  seed: number;
+  /** fast-check path of the (shrunk) case within that run; with the seed it replays the failure. */
+  path: string;
+  /** The command that reproduces it. */
+  reproduce: string;
+}
+
+/** One model × check verdict. */
+export interface ResultRecord {
+  /** Model id, or null for checks of the whole API (catalogue, unknown model). */
+  model: string | null;
+  /** Task id of the model, or the area (`catalog`, `errors`, ...) for checks of the whole API. */
+  task: string;
+  /** The operation judged, e.g. `POST /ai/run/{model}`. */
+  endpoint: string;
+  check: CheckId;
+  status: 'passed' | 'failed' | 'skipped';
+  /** Exchanges the check judged. */
+  requests: number;
+  failures: FailureRecord[];
+  /** Latency of the judged exchanges (ms): time to first byte and total. */
+  latency?: { firstByteMs: number[]; totalMs: number[] };
+}
+
+/** The whole report. */
+export interface ConformanceReport {
+  tool: { name: string; version: string };
+  target: { kind: TargetKind; baseUrl: string };
+  seed: number;
+  startedAt: string;
+  durationMs: number;
+  /** False when the run was interrupted or the target died: the results cover what finished. */
+  complete: boolean;
+  /** Why the run is incomplete, when it is. */
+  incompleteReason?: string;
+  /** The settings of the run (no credentials). */
+  settings: Record<string, unknown>;
+  summary: { checks: number; passed: number; failed: number; skipped: number; requests: number };
+  results: ResultRecord[];
+}
+
+/** Summary counts of a set of results; `requests` is what the target counted (retries included). */
+export function summarise(results: readonly ResultRecord[], requests: number): ConformanceReport['summary'] {
+  return {
+    checks: results.length,
+    passed: results.filter((r) => r.status === 'passed').length,
+    failed: results.filter((r) => r.status === 'failed').length,
+    skipped: results.filter((r) => r.status === 'skipped').length,
+    requests,
+  };
+}

@@ -1,0 +1,137 @@
+/** @module A run session: contract, targets, plan and harness set up from RunOptions, and the report built from results. */
+import { randomBytes } from 'node:crypto';
+import { packageInfo } from '../cli/version.js';
+import type { Contract } from '../contract/contract.js';
+import { loadContract } from '../contract/load.js';
+import { createTarget, PLACEHOLDER_TOKEN, type Env, type HttpTarget } from '../targets/index.js';
+import { Harness } from './harness.js';
+import type { RunOptions } from './options.js';
+import { planRun, type PlannedCase } from './plan.js';
+import { summarise, type ConformanceReport, type ResultRecord } from './report.js';
+
+/** Everything a run needs, set up. Close it to stop the targets (and the in-process emulator). */
+export interface Session {
+  contract: Contract;
+  target: HttpTarget;
+  gatewayTarget?: HttpTarget;
+  harness: Harness;
+  plan: PlannedCase[];
+  startedAt: Date;
+  close(): Promise<void>;
+}
+
+/** The gateway id the emulator's gateway layout is tested under. */
+const EMULATOR_GATEWAY_ID = 'conformance';
+
+/**
+ * Sets up a session. Throws ConfigurationError (exit 2) for bad options or missing credentials
+ * before any request is sent.
+ */
+export async function openSession(options: RunOptions, env: Env = process.env, contract: Contract = loadContract()): Promise<Session> {
+  const transport = {
+    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+    ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+    pathStyle: options.pathStyle,
+    timeoutMs: options.timeoutMs,
+    concurrency: options.concurrency,
+    ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
+  };
+  const target = await createTarget({
+    ...transport,
+    kind: options.target,
+    ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
+    env,
+    // The embedded emulator accepts only a token made for this run, so wrong credentials are really wrong.
+    ...(options.target === 'emulator' ? { emulator: { faults: options.faults, token: `wai-run-${randomBytes(12).toString('hex')}` } } : {}),
+  });
+  let gatewayTarget: HttpTarget | undefined;
+  try {
+    if (options.target === 'gateway') gatewayTarget = target;
+    else if (options.target === 'emulator') {
+      // The emulator serves both layouts; the gateway area tests its AI Gateway layout on the same server.
+      const origin = new URL(target.baseUrl).origin;
+      gatewayTarget = await createTarget({
+        kind: 'gateway',
+        baseUrl: `${origin}/v1`,
+        accountId: options.accountId ?? '0123456789abcdef0123456789abcdef',
+        gatewayId: EMULATOR_GATEWAY_ID,
+        pathStyle: options.pathStyle,
+        timeoutMs: options.timeoutMs,
+        concurrency: options.concurrency,
+        env: { CLOUDFLARE_API_TOKEN: PLACEHOLDER_TOKEN },
+        budget: target.budget,
+      });
+    }
+  } catch (error) {
+    await target.close();
+    throw error;
+  }
+  const harness = new Harness({ contract, target, options, ...(gatewayTarget ? { gatewayTarget } : {}) });
+  const plan = planRun(contract, options, gatewayTarget !== undefined);
+  return {
+    contract,
+    target,
+    ...(gatewayTarget ? { gatewayTarget } : {}),
+    harness,
+    plan,
+    startedAt: new Date(),
+    async close() {
+      if (gatewayTarget && gatewayTarget !== target) await gatewayTarget.close();
+      await target.close();
+    },
+  };
+}
+
+/** Settings recorded in the report: what reproduces the run, nothing secret. */
+export function reportSettings(options: RunOptions): Record<string, unknown> {
+  const { list: _list, reportDir: _dir, reporters: _reporters, ...settings } = options;
+  return settings;
+}
+
+/** Builds the report of a session from its results. */
+export function buildReport(session: Pick<Session, 'target' | 'gatewayTarget' | 'startedAt'>, options: RunOptions, results: ResultRecord[], complete: boolean, incompleteReason?: string): ConformanceReport {
+  const requests = session.target.requestsSent + (session.gatewayTarget && session.gatewayTarget !== session.target ? session.gatewayTarget.requestsSent : 0);
+  const { name, version } = packageInfo();
+  return {
+    tool: { name, version },
+    target: { kind: session.target.kind, baseUrl: session.target.baseUrl },
+    seed: options.seed,
+    startedAt: session.startedAt.toISOString(),
+    durationMs: Date.now() - session.startedAt.getTime(),
+    complete,
+    ...(incompleteReason ? { incompleteReason } : {}),
+    settings: reportSettings(options),
+    summary: summarise(results, requests),
+    results,
+  };
+}
+
+/** Runs items through `work` with at most `limit` in flight, keeping input order in the output. */
+export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
+}
+
+/**
+ * Runs every planned case without vitest (the library entry point; the suites run the same
+ * cases through vitest). Executions are shared between cases; `concurrency` cases run at once.
+ */
+export async function runConformance(options: RunOptions, env: Env = process.env, contract?: Contract): Promise<ConformanceReport> {
+  const session = await openSession(options, env, contract);
+  try {
+    // The catalogue execution reuses /ai/run executions, so it goes last.
+    const ordered = [...session.plan.filter((c) => c.kind !== 'catalog'), ...session.plan.filter((c) => c.kind === 'catalog')];
+    const results = (await pool(ordered, options.concurrency, (c) => session.harness.run(c))).flat();
+    return buildReport(session, options, results, true);
+  } finally {
+    await session.close();
+  }
+}
