@@ -7,14 +7,23 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/**/*.test.ts'],
-          testTimeout: 30_000,
+          testTimeout: 60_000,
         },
       },
       {
         test: {
           name: 'conformance',
           include: ['suites/**/*.suite.ts'],
-          testTimeout: 60_000,
+          globalSetup: ['suites/_support/global-setup.ts'],
+          provide: { waiRunOptions: null, waiEmulator: null },
+          // One worker, one module graph: every suite file shares the run's session (one target,
+          // one budget, each execution once), and requests run concurrently inside it instead.
+          pool: 'threads',
+          maxWorkers: 1,
+          isolate: false,
+          fileParallelism: false,
+          maxConcurrency: 8,
+          testTimeout: 300_000,
         },
       },
     ],

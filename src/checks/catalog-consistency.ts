@@ -87,7 +87,7 @@ function runAgainstSchema(exchange: Exchange, published: { input: unknown; outpu
   if (declared && declared !== 'application/json') {
     // A request may ask for another container (Aura's `encoding: linear16` answers WAV); the
     // published type is the default, so the requested one is as good.
-    const requested = declared.startsWith('audio/') ? requestedAudioType(requestJson(exchange)) : undefined;
+    const requested = declared.startsWith('audio/') ? requestedAudioType(isObject(requestJson(exchange)) ? (requestJson(exchange) as Record<string, unknown>) : undefined) : undefined;
     if (answered !== 'text/event-stream' && answered !== bareMediaType(declared) && !(requested && mediaTypeMatches(requested, answered))) {
       findings.push({ check, message: `models/schema says ${model} answers ${declared}, /ai/run answered ${answered || '(no Content-Type)'}`, expected: declared, actual: answered || 'no header' });
     }

@@ -89,6 +89,42 @@ export class SchemaGenerationError extends Error {
   }
 }
 
+/** Draws in a row a filter may reject before generation gives up: a filter that never passes must not hang a run. */
+export const MAX_REJECTIONS = 1000;
+
+/** `arbitrary.filter(predicate)` that throws SchemaGenerationError after MAX_REJECTIONS rejections in a row. */
+class BoundedFilter<T> extends fc.Arbitrary<T> {
+  constructor(
+    private readonly inner: fc.Arbitrary<T>,
+    private readonly predicate: (value: T) => boolean,
+    private readonly location: string,
+    private readonly reason: string,
+  ) {
+    super();
+  }
+  generate(random: fc.Random, biasFactor: number | undefined): fc.Value<T> {
+    for (let i = 0; i < MAX_REJECTIONS; i++) {
+      const value = this.inner.generate(random, biasFactor);
+      if (this.predicate(value.value)) return value;
+    }
+    throw new SchemaGenerationError(this.location, `${MAX_REJECTIONS} values in a row failed ${this.reason}; the schema may be unsatisfiable`);
+  }
+  canShrinkWithoutContext(value: unknown): value is T {
+    return this.inner.canShrinkWithoutContext(value) && this.predicate(value);
+  }
+  shrink(value: T, context: unknown): fc.Stream<fc.Value<T>> {
+    return this.inner.shrink(value, context).filter((v) => this.predicate(v.value));
+  }
+}
+
+/**
+ * Keeps the values `predicate` accepts (shrunk values too), like fast-check's `filter`, but fails with a
+ * SchemaGenerationError naming `location` instead of looping forever when nothing passes.
+ */
+export function boundedFilter<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: T) => boolean, location: string, reason: string): fc.Arbitrary<T> {
+  return new BoundedFilter(arbitrary, predicate, location, reason);
+}
+
 const DEFAULT_BASE = 'https://wai-conformance.local/generate/schema.json';
 const DEFAULTS = { maxStringLength: 40, maxArrayLength: 4, maxDepth: 6, numberRange: 1000 };
 /** A required recursion that never ends is a contract bug; stop well past any real nesting. */
@@ -217,12 +253,8 @@ const contractSources = new WeakMap<Contract, SchemaSource>();
 export function contractSource(contract: Contract): SchemaSource {
   let source = contractSources.get(contract);
   if (!source) {
-    const documents = new Map<string, unknown>();
     source = {
-      document(base) {
-        if (!documents.has(base)) documents.set(base, contract.validator(base).schema);
-        return documents.get(base);
-      },
+      document: (base) => contract.document(base),
       validator: (uri) => {
         const validate = contract.validator(uri);
         return (value) => validate(value) as boolean;
@@ -470,7 +502,8 @@ export class SchemaArbitraryBuilder {
   build(node: SchemaNode): fc.Arbitrary<unknown> {
     const built = this.child(node);
     if (built.exact || node.location.pointer === undefined) return built.arbitrary;
-    return built.arbitrary.filter(this.source.validator(locationUri(node.location)));
+    const uri = locationUri(node.location);
+    return boundedFilter(built.arbitrary, this.source.validator(uri), uri, 'validation');
   }
 
   private child(node: SchemaNode): Built {
@@ -506,7 +539,8 @@ export class SchemaArbitraryBuilder {
     let arbitrary = built.arbitrary;
     // Filter where the schema has a place: the contract's own validator is the judge of exactness.
     if (!exact && location.pointer !== undefined) {
-      arbitrary = arbitrary.filter(this.source.validator(locationUri(location)));
+      const uri = locationUri(location);
+      arbitrary = boundedFilter(arbitrary, this.source.validator(uri), uri, 'validation (oneOf, not or a merged allOf)');
       exact = true;
     }
     return { arbitrary, exact };
@@ -567,7 +601,7 @@ export class SchemaArbitraryBuilder {
       const at = this.childLocation(location, not, 'not');
       if (at.pointer === undefined) return { arbitrary: inner.arbitrary, exact: false };
       const forbidden = this.source.validator(locationUri(at));
-      return { arbitrary: inner.arbitrary.filter((v) => !forbidden(v)), exact: inner.exact };
+      return { arbitrary: boundedFilter(inner.arbitrary, (v) => !forbidden(v), locationUri(location), '`not`'), exact: inner.exact };
     }
     const types = typesOf(schema);
     if ('const' in schema) {
@@ -579,7 +613,7 @@ export class SchemaArbitraryBuilder {
       if (!Array.isArray(schema.enum)) this.fail(location, 'enum must be an array');
       const values = (schema.enum as unknown[]).filter((v) => !types || typeAllows(types, jsonTypeOf(v)));
       if (values.length === 0) this.fail(location, `no enum value is of type ${types?.join('|')}`);
-      return { arbitrary: fc.constantFrom(values[0]).map((v) => structuredClone(v)), exact: Object.keys(schema).every((k) => k === 'enum' || k === 'type' || isAnnotation(k)) };
+      return { arbitrary: fc.constantFrom(...values).map((v) => structuredClone(v)), exact: Object.keys(schema).every((k) => k === 'enum' || k === 'type' || isAnnotation(k)) };
     }
     if (!types) return { arbitrary: smallJson, exact: true };
     if (types.length === 0) this.fail(location, 'type is an empty list');
@@ -640,9 +674,8 @@ export class SchemaArbitraryBuilder {
       const kHi = Math.floor(hi / multipleOf);
       if (kLo > kHi) this.fail(location, `no multiple of ${multipleOf} lies in the range`);
       // ajv's test is `value / multipleOf` being an integer; floating error can break k * multipleOf.
-      return integerBetween(kLo, kHi)
-        .map((k) => k * multipleOf)
-        .filter((v) => inRange(v) && Number.isInteger(v / multipleOf) && (!integer || Number.isInteger(v)));
+      const multiples = integerBetween(kLo, kHi).map((k) => k * multipleOf);
+      return boundedFilter(multiples, (v) => inRange(v) && Number.isInteger(v / multipleOf) && (!integer || Number.isInteger(v)), locationUri(location), 'multipleOf');
     }
     if (integer) {
       if (intLo > intHi) this.fail(location, `no integer lies in the range ${loExcluded ? '(' : '['}${lo}, ${hi}${hiExcluded ? ')' : ']'}`);
@@ -674,7 +707,7 @@ export class SchemaArbitraryBuilder {
       base = generator();
     } else if (schema.contentEncoding === 'base64') base = base64Arbitrary(minLength, cap);
     else return plain;
-    return base.filter((s) => lengthOk(s) && (!pattern || pattern.test(s)) && (!formatCheck || formatCheck(s)));
+    return boundedFilter(base, (s) => lengthOk(s) && (!pattern || pattern.test(s)) && (!formatCheck || formatCheck(s)), locationUri(location), 'the length, pattern and format together');
   }
 
   private regex(pattern: string, location: SchemaLocation): RegExp {
@@ -714,7 +747,11 @@ export class SchemaArbitraryBuilder {
       return done(fc.tuple(head, rest).map(([a, b]) => [...a, ...b]));
     }
     if (!itemArbitrary) return done(fc.constant([]));
-    if (schema.uniqueItems === true) return done(fc.uniqueArray(itemArbitrary, { minLength: minItems, maxLength: hi, selector: stableJson }));
+    if (schema.uniqueItems === true) {
+      // fast-check's uniqueArray loops forever when the items cannot make minItems distinct values.
+      const unique = fc.uniqueArray(itemArbitrary, { minLength: 0, maxLength: hi, selector: stableJson });
+      return done(minItems === 0 ? unique : boundedFilter(unique, (a) => a.length >= minItems, locationUri(location), `minItems ${minItems} distinct items (uniqueItems)`));
+    }
     return done(fc.array(itemArbitrary, { minLength: minItems, maxLength: hi }));
   }
 
@@ -751,7 +788,7 @@ export class SchemaArbitraryBuilder {
     if (atLimit || additional === false || (additional === true && !free)) return { arbitrary: record, exact };
     // Extra keys: a map-like schema (`additionalProperties: {...}`) is only exercised when keys are made up.
     const extraValue = additional === true ? smallScalar : take(this.child({ schema: additional, location: this.childLocation(location, additional, 'additionalProperties'), path: [...node.path, '*'], depth: node.depth + 1 }));
-    const extraKey = keyArbitrary.filter((k) => !(k in properties) && !required.has(k));
+    const extraKey = keyArbitrary.map((k) => (k in properties || required.has(k) ? `${k}_extra` : k));
     const extras = fc.dictionary(extraKey, extraValue, { maxKeys: free ? 2 : Math.min(2, this.options.maxArrayLength) });
     return { arbitrary: fc.tuple(record, extras).map(([own, more]) => ({ ...more, ...own })), exact };
   }

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { Contract } from '../contract/contract.js';
 import type { JsonSchema, ModelEntry } from '../contract/types.js';
 import {
+  boundedFilter,
   codePointLength,
   documentSource,
   formatValidator,
@@ -142,7 +143,7 @@ class InvalidWalker {
       return out;
     }
     const types = typesOf(schema) ?? [];
-    if (types.includes('string')) out.push(...this.stringCases(schema, make));
+    if (types.includes('string')) out.push(...this.stringCases(schema, make, at));
     if (types.includes('integer') || types.includes('number')) out.push(...this.numberCases(schema, !types.includes('number'), make));
     if (node.depth < this.maxDepth) {
       const inner = certain && !inBranch;
@@ -152,7 +153,7 @@ class InvalidWalker {
     return out;
   }
 
-  private stringCases(schema: SchemaObject, make: (rule: string, a: fc.Arbitrary<unknown>) => Case): Case[] {
+  private stringCases(schema: SchemaObject, make: (rule: string, a: fc.Arbitrary<unknown>) => Case, at: string): Case[] {
     const out: Case[] = [];
     const minLength = typeof schema.minLength === 'number' ? schema.minLength : 0;
     const maxLength = typeof schema.maxLength === 'number' ? schema.maxLength : undefined;
@@ -164,7 +165,8 @@ class InvalidWalker {
       const fits = (s: string): boolean => codePointLength(s) >= minLength && (maxLength === undefined || codePointLength(s) <= maxLength);
       const probes = ['', ' ', '!', '0', 'a', 'Z', '\u00e9', '-', 'not matching'].filter((s) => fits(s) && !pattern.test(s));
       // Only when mismatching strings of an allowed length exist; otherwise the filter below could spin.
-      if (probes.length) out.push(make('pattern', fc.oneof(fc.constantFrom(...probes), fc.string({ minLength, maxLength: Math.min(maxLength ?? 40, minLength + 40) }).filter((s) => !pattern.test(s)))));
+      const random = fc.string({ minLength, maxLength: Math.min(maxLength ?? 40, minLength + 40) });
+      if (probes.length) out.push(make('pattern', fc.oneof(fc.constantFrom(...probes), boundedFilter(random, (s) => !pattern.test(s), at, 'a pattern mismatch'))));
     }
     if (typeof schema.format === 'string') {
       const check = formatValidator(schema.format);
@@ -300,7 +302,7 @@ function differentConstant(value: unknown): unknown {
 function outsideEnum(values: readonly unknown[]): fc.Arbitrary<unknown> | undefined {
   const taken = new Set(values.map(stableJson));
   const candidates: fc.Arbitrary<unknown>[] = [];
-  if (values.some((v) => typeof v === 'string')) candidates.push(fc.string({ unit: 'grapheme-ascii', maxLength: 12 }).filter((s) => !taken.has(stableJson(s))));
+  if (values.some((v) => typeof v === 'string')) candidates.push(fc.string({ unit: 'grapheme-ascii', maxLength: 12 }).map((s) => (taken.has(stableJson(s)) ? `${s}~not-in-enum` : s)));
   const numbers = values.filter((v): v is number => typeof v === 'number');
   if (numbers.length) candidates.push(fc.constant(Math.max(...numbers) + 1));
   const booleans = values.filter((v) => typeof v === 'boolean');
@@ -325,7 +327,7 @@ export function invalidArbitraries(schema: JsonSchema, options: InvalidOptions =
   const oracle = options.oracle;
   if (!oracle) return cases;
   const judge = (value: unknown): boolean => oracle(serialise(value));
-  return cases.filter((c) => c.certain || probeCase(c.arbitrary, judge)).map((c) => ({ ...c, arbitrary: c.arbitrary.filter(judge) }));
+  return cases.filter((c) => c.certain || probeCase(c.arbitrary, judge)).map((c) => ({ ...c, arbitrary: boundedFilter(c.arbitrary, judge, c.schemaLocation, 'the oracle') }));
 }
 
 /** Draws an uncertain case is probed with, beyond the first (which alone settles most cases). */

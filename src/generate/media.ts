@@ -1,6 +1,7 @@
 /** @module Small, real, decodable media samples (PNG, JPEG, WAV, MP3) and the forms each model takes them in. */
 import jpeg from 'jpeg-js';
 import type { Contract } from '../contract/contract.js';
+import { getAtPointer } from '../contract/json-pointer.js';
 import type { JsonSchema, ModelEntry } from '../contract/types.js';
 import { encodeSilentMp3 } from '../media/mp3.js';
 import { encodePng } from '../media/png.js';
@@ -126,11 +127,11 @@ function deref(node: Located, contract: Contract, seen = 0): Located {
   if (!isObject(node.schema) || typeof node.schema.$ref !== 'string') return node;
   if (seen > 32) throw new Error(`$ref cycle at ${node.base}`);
   const url = new URL(node.schema.$ref, node.base);
-  const fragment = url.hash;
+  const fragment = decodeURIComponent(url.hash.slice(1));
   url.hash = '';
   const base = url.href;
-  // The contract's ajv instance already holds every document; its compiled root carries the schema.
-  const target = contract.validator(`${base}${fragment || '#'}`).schema as JsonSchema;
+  const target = getAtPointer(contract.document(base), fragment) as JsonSchema | undefined;
+  if (target === undefined) throw new Error(`$ref ${node.schema.$ref} does not resolve from ${node.base}`);
   return deref({ schema: target, base }, contract, seen + 1);
 }
 

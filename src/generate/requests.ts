@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { Contract } from '../contract/contract.js';
 import type { ModelEntry } from '../contract/types.js';
 import type { RequestSpec } from '../targets/types.js';
-import { arbitraryFromSchema, contractSource, declaredTypes, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
+import { arbitraryFromSchema, boundedFilter, contractSource, declaredTypes, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
 import { invalidArbitraries, isReallyInvalid, probeCase, serialise, type InvalidCase } from './invalid-from-schema.js';
 import { mediaForms, type MediaForm } from './media.js';
 
@@ -169,10 +169,7 @@ export function invalidRequests(contract: Contract, model: ModelEntry, options: 
     const toRequests = (kept: InvalidCase[]): fc.Arbitrary<InvalidRequest> =>
       fc.oneof(
         ...kept.map((c) =>
-          c.arbitrary
-            .map(serialise)
-            .filter(oracle)
-            .map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation })),
+          boundedFilter(c.arbitrary.map(serialise), oracle, c.schemaLocation, `the oracle (${c.rule} at ${c.pointer || '/'})`).map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation })),
         ),
       );
     const probe = (): InvalidCase[] => cases.filter((c) => c.certain || probeCase(c.arbitrary, oracle));

@@ -54,7 +54,7 @@ export class Harness {
     const execution = await this.execution(planned.kind, planned.model);
     const { options, target } = this.parts;
     const model = planned.model?.id ?? null;
-    const base = `wai-conformance run --target ${target.kind}${target.kind === 'url' ? ` --base-url ${target.baseUrl}` : ''}`;
+    const base = `wai-conformance run --target ${options.target}${options.target === 'url' ? ` --base-url ${target.baseUrl}` : ''}`;
     return toResults(execution.judged, planned.checks, {
       model,
       task: planned.model?.task ?? planned.area,
@@ -62,6 +62,12 @@ export class Harness {
       seed: execution.seed,
       reproduce: (check) => `${base}${model ? ` --models ${model}` : ''} --checks ${check} --seed ${options.seed}${options.runs !== 3 ? ` --runs ${options.runs}` : ''}`,
     });
+  }
+
+  /** Requests an executed case's execution sent, retries included (0 before it ran). */
+  async requestsOf(planned: PlannedCase): Promise<number> {
+    const execution = await this.execution(planned.kind, planned.model);
+    return execution.judged.filter((j) => !j.borrowed).reduce((sum, j) => sum + j.exchange.attempts, 0);
   }
 
   private execution(kind: ExecutionKind, model: ModelEntry | undefined): Promise<Execution> {
@@ -205,7 +211,7 @@ export class Harness {
     // What /ai/run accepted and answered, from the executions this run has already made.
     for (const model of models.filter((m) => m.facts.transport === 'http')) {
       const key = `run-valid:${model.id}`;
-      if (this.executions.has(key)) judged.push(...(await this.executions.get(key)!).judged.map((j) => ({ ...j, outcomes: [] })));
+      if (this.executions.has(key)) judged.push(...(await this.executions.get(key)!).judged.map((j) => ({ ...j, outcomes: [], borrowed: true })));
     }
     return this.judgeTogether(judged, checks);
   }

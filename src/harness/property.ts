@@ -15,6 +15,8 @@ export interface JudgedExchange {
   outcomes: CheckOutcome[];
   /** fast-check path of this case, when known (initial runs and the final counterexample). */
   path?: string;
+  /** Sent by another execution and reused here (not counted again). */
+  borrowed?: boolean;
 }
 
 /** What a property run needs. */

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { packageInfo } from '../cli/version.js';
 import type { Contract } from '../contract/contract.js';
 import { loadContract } from '../contract/load.js';
-import { createTarget, PLACEHOLDER_TOKEN, type Env, type HttpTarget } from '../targets/index.js';
+import { createTarget, PLACEHOLDER_ACCOUNT_ID, type Env, type HttpTarget } from '../targets/index.js';
 import { Harness } from './harness.js';
 import type { RunOptions } from './options.js';
 import { planRun, type PlannedCase } from './plan.js';
@@ -27,23 +27,30 @@ const EMULATOR_GATEWAY_ID = 'conformance';
  * Sets up a session. Throws ConfigurationError (exit 2) for bad options or missing credentials
  * before any request is sent.
  */
-export async function openSession(options: RunOptions, env: Env = process.env, contract: Contract = loadContract()): Promise<Session> {
+export async function openSession(options: RunOptions, env: Env = process.env, contract: Contract = loadContract(), running?: { url: string; token: string }): Promise<Session> {
   const transport = {
-    ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
     ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
     pathStyle: options.pathStyle,
     timeoutMs: options.timeoutMs,
     concurrency: options.concurrency,
     ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
   };
-  const target = await createTarget({
-    ...transport,
-    kind: options.target,
-    ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
-    env,
-    // The embedded emulator accepts only a token made for this run, so wrong credentials are really wrong.
-    ...(options.target === 'emulator' ? { emulator: { faults: options.faults, token: `wai-run-${randomBytes(12).toString('hex')}` } } : {}),
-  });
+  // The emulator accepts only a token made for this run, so wrong credentials are really wrong.
+  const emulatorToken = running?.token ?? `wai-run-${randomBytes(12).toString('hex')}`;
+  let target: HttpTarget;
+  if (options.target === 'emulator' && running) {
+    // An emulator started for the whole run (vitest's global setup): reach it like any URL, with its token.
+    target = await createTarget({ ...transport, kind: 'url', baseUrl: `${running.url}/client/v4`, env: { CLOUDFLARE_API_TOKEN: running.token } });
+  } else {
+    target = await createTarget({
+      ...transport,
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      kind: options.target,
+      ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
+      env,
+      ...(options.target === 'emulator' ? { emulator: { faults: options.faults, token: emulatorToken } } : {}),
+    });
+  }
   let gatewayTarget: HttpTarget | undefined;
   try {
     if (options.target === 'gateway') gatewayTarget = target;
@@ -53,12 +60,12 @@ export async function openSession(options: RunOptions, env: Env = process.env, c
       gatewayTarget = await createTarget({
         kind: 'gateway',
         baseUrl: `${origin}/v1`,
-        accountId: options.accountId ?? '0123456789abcdef0123456789abcdef',
+        accountId: options.accountId ?? PLACEHOLDER_ACCOUNT_ID,
         gatewayId: EMULATOR_GATEWAY_ID,
         pathStyle: options.pathStyle,
         timeoutMs: options.timeoutMs,
         concurrency: options.concurrency,
-        env: { CLOUDFLARE_API_TOKEN: PLACEHOLDER_TOKEN },
+        env: { CLOUDFLARE_API_TOKEN: emulatorToken },
         budget: target.budget,
       });
     }
@@ -94,7 +101,7 @@ export function buildReport(session: Pick<Session, 'target' | 'gatewayTarget' | 
   const { name, version } = packageInfo();
   return {
     tool: { name, version },
-    target: { kind: session.target.kind, baseUrl: session.target.baseUrl },
+    target: { kind: options.target, baseUrl: session.target.baseUrl },
     seed: options.seed,
     startedAt: session.startedAt.toISOString(),
     durationMs: Date.now() - session.startedAt.getTime(),

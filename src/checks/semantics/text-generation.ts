@@ -163,7 +163,9 @@ export function toolCallProblems(calls: unknown, base: string, offered: Readonly
       else if (ids.has(call.id)) problems.push(problem(at(path, 'id'), `repeats the id "${call.id}" of an earlier call, expected unique ids`, 'a unique id', call.id));
       else ids.add(call.id);
       problems.push(...nameProblems(call.function.name, at(path, 'function', 'name'), offered));
-      problems.push(...argumentsProblems(call.function.arguments, at(path, 'function', 'arguments'), true));
+      // The form (string or object) is each model's output schema's to state (output.schema judges it);
+      // llama-4-scout's /ai/run answers objects, OpenAI's wire format strings. Either must hold a JSON object.
+      problems.push(...argumentsProblems(call.function.arguments, at(path, 'function', 'arguments'), false));
     } else {
       problems.push(...nameProblems(call.name, at(path, 'name'), offered));
       problems.push(...argumentsProblems(call.arguments, at(path, 'arguments'), false));

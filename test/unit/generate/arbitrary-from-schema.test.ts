@@ -109,6 +109,17 @@ describe('arbitraryFromSchema: contract bugs fail loudly, naming the schema poin
   });
 });
 
+describe('arbitraryFromSchema: schemas only sampling can show unsatisfiable fail instead of hanging', () => {
+  const hopeless: [string, JsonSchema][] = [
+    ['too few distinct items for uniqueItems', { type: 'array', items: { enum: [1] }, uniqueItems: true, minItems: 2 }],
+    ['a pattern no allowed length matches', { type: 'string', pattern: '^a$', minLength: 3 }],
+    ['oneOf branches that always overlap', { oneOf: [{ type: 'integer' }, { type: 'integer', maximum: 5 }] }],
+  ];
+  it.each(hopeless)('%s', (_name, schema) => {
+    expect(() => fc.sample(arbitraryFromSchema(schema), { numRuns: 5, seed: 1 })).toThrow(/values in a row failed/);
+  });
+});
+
 describe('arbitraryFromSchema: reproducibility and size', () => {
   const schema: JsonSchema = { type: 'object', properties: { s: { type: 'string' }, n: { type: 'number' }, a: { type: 'array', items: { type: 'integer' } } } };
 

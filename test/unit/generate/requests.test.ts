@@ -72,11 +72,12 @@ describe('invalidRequests: the oracle stands between a mutation and a verdict', 
   const model: ModelEntry = { id: '@cf/test/overlap', task: 'text-classification', source: 'overlay', facts: { response: { contentType: 'application/json', envelope: true }, streams: false, transport: 'http' }, input, output: true, schemaUri: uri };
   const overlap = new Contract({
     dir: '.',
-    openapi: {},
+    openapi: () => ({}),
     typesPackage: { name: 'test', version: '0' },
     tasks: new Map(),
     models: new Map([[model.id, model]]),
     schemaDocuments: [{ file: 'test', doc: { $id: uri, $defs: { input, output: true } } }],
+    lazyDocuments: new Map(),
   });
 
   it('the raw mutation is sometimes accepted, the request never is', () => {

@@ -1,0 +1,43 @@
+/** @module Declares one suite area: a vitest test per planned case of the area, results attached for the reporters. */
+import { describe, expect, test } from 'vitest';
+import { EXECUTION_CHECKS, type SuiteArea } from '../../src/harness/plan.js';
+import type { ResultRecord } from '../../src/harness/report.js';
+import { planRun } from '../../src/harness/plan.js';
+import { loadContract } from '../../src/contract/load.js';
+import { runOptions, sharedSession } from './session.js';
+import './context.js';
+
+/** One failure, as a test failure message: where, what, and how to replay it. */
+function describeFailure(result: ResultRecord): string {
+  const first = result.failures[0];
+  const more = result.failures.length > 1 ? ` (+${result.failures.length - 1} more)` : '';
+  return `${result.check}: ${first?.message ?? 'failed'}${more}${first ? `\n    replay: ${first.reproduce} (fast-check path ${first.path || '-'})` : ''}`;
+}
+
+/**
+ * Declares the tests of `area`. The plan is made at collection time from the contract and the
+ * options (cheap, no request); requests are sent when a test runs, each execution once per run.
+ */
+export function defineArea(area: SuiteArea): void {
+  const options = runOptions();
+  // Collection needs only the plan; whether the gateway layout exists is known from the target kind.
+  const gateway = options.target === 'emulator' || options.target === 'gateway';
+  const cases = planRun(loadContract(), options, gateway).filter((c) => c.area === area);
+  describe.concurrent(area, () => {
+    if (cases.length === 0) {
+      test.skip(`no ${area} case selected by this run's options`, () => {});
+      return;
+    }
+    for (const planned of cases) {
+      const name = planned.model ? `${planned.model.id} ${planned.kind}` : planned.kind;
+      test(name, async ({ task }) => {
+        const session = await sharedSession();
+        const results = await session.harness.run(planned);
+        const execution = `${planned.kind}:${planned.model?.id ?? ''}`;
+        task.meta.wai = { results, execution, requests: await session.harness.requestsOf(planned) };
+        const failed = results.filter((r) => r.status === 'failed');
+        expect(failed.map(describeFailure), `checks ${EXECUTION_CHECKS[planned.kind].join(', ')}`).toEqual([]);
+      });
+    }
+  });
+}

@@ -1,0 +1,20 @@
+/** @module Starts the embedded emulator once for a whole conformance run (when the target is the emulator) and stops it after. */
+import { randomBytes } from 'node:crypto';
+import type { TestProject } from 'vitest/node';
+import { startEmulator } from '../../src/emulator/index.js';
+import { DEFAULT_OPTIONS } from '../../src/harness/options.js';
+import './context.js';
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const options = project.getProvidedContext().waiRunOptions ?? null;
+  const target = options?.target ?? DEFAULT_OPTIONS.target;
+  if (target !== 'emulator') {
+    project.provide('waiEmulator', null);
+    return async () => {};
+  }
+  // A token made for this run: the emulator refuses any other, so the auth checks mean something.
+  const token = `wai-run-${randomBytes(12).toString('hex')}`;
+  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, faults: options?.faults ?? [] });
+  project.provide('waiEmulator', { url: emulator.url, token });
+  return () => emulator.close();
+}

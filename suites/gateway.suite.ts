@@ -1,0 +1,4 @@
+/** @module Suite area `gateway` (see src/harness/plan.ts for its cases and checks). */
+import { defineArea } from './_support/define-area.js';
+
+defineArea('gateway');

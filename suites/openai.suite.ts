@@ -1,0 +1,4 @@
+/** @module Suite area `openai` (see src/harness/plan.ts for its cases and checks). */
+import { defineArea } from './_support/define-area.js';
+
+defineArea('openai');

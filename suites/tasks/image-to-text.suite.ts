@@ -1,0 +1,4 @@
+/** @module Suite of the task `image-to-text`: valid requests judged by output.schema and output.semantics, invalid ones by status.client-error. */
+import { defineArea } from '../_support/define-area.js';
+
+defineArea('image-to-text');
