@@ -92,3 +92,40 @@ export function errorsResponse(name: ErrorName, details: Record<string, string>[
 export function catalogNotFound(): EmulatorResponse {
   return { status: 404, headers: { 'content-type': JSON_HEADERS }, body: '{"success":false,"error":"Not Found"}' };
 }
+
+/** OpenAI's `error.type` for a status: the emulator's choice among the types OpenAI's API uses. */
+function openAiErrorType(status: number): string {
+  if (status === 401 || status === 403) return 'authentication_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/**
+ * Adds an OpenAI-style `error: {message, type, code}` member beside the v4 envelope of an /ai/v1 error
+ * answer. OpenAI clients read only `error` (the `openai` SDK reports "400 status code (no body)" without
+ * it); v4 readers keep `errors`, and ErrorEnvelope allows the extra member (spec/openapi.yaml
+ * `x-wai.openai-errors`). `code` is the first v4 code as a string, as OpenAI's codes are strings.
+ * Anything but a JSON v4 failure envelope (a fault's broken body, a stream) is returned unchanged.
+ */
+export function withOpenAiError<R extends EmulatorResponse>(response: R): R {
+  if (response.status < 400 || typeof response.body !== 'string' || !response.headers['content-type']?.startsWith(JSON_HEADERS)) return response;
+  let envelope: unknown;
+  try {
+    envelope = JSON.parse(response.body);
+  } catch {
+    return response;
+  }
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return response;
+  const { errors } = envelope as { errors?: unknown };
+  if (!Array.isArray(errors) || errors.length === 0 || 'error' in envelope) return response;
+  const items = errors.filter((e): e is { code?: unknown; message: string } => typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string');
+  if (items.length === 0) return response;
+  const code = items[0]!.code;
+  const error = {
+    message: items.map((e) => e.message).join('; '),
+    type: openAiErrorType(response.status),
+    code: code === undefined || code === null ? null : String(code),
+  };
+  return { ...response, body: JSON.stringify({ ...envelope, error }) };
+}

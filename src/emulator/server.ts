@@ -13,7 +13,7 @@ import type { TaskId } from '../contract/types.js';
 import { checkCredentials, checkGatewayCredentials, type AuthOptions } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
 import { Catalog } from './catalog.js';
-import { catalogNotFound, errorResponse } from './errors.js';
+import { catalogNotFound, errorResponse, withOpenAiError } from './errors.js';
 import { ActiveFaults, type ServedResponse } from './faults.js';
 import { cacheKey, cachePolicy, eventIdOf, GatewayCache, LogIds, withGatewayHeaders } from './gateway.js';
 import { route, type Route } from './router.js';
@@ -144,34 +144,43 @@ function toEmulatorRequest(req: IncomingMessage, r: Route & { accountId: string 
   return request;
 }
 
+/** True for a path under an /ai/v1 root (REST or gateway layout), whatever endpoint follows. */
+function isOpenAiPath(path: string): boolean {
+  return /^\/client\/v4\/accounts\/[^/]+\/ai\/v1\/|^\/v1\/[^/]+\/[^/]+\/workers-ai\/v1\//.test(path);
+}
+
 /** Handles one request start to end. Rejections are turned into 500s by the caller. */
 export async function handle(app: EmulatorApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const faults = app.deps.faults;
   const delay = faults.delayMs;
   const r = route(req.url ?? '/');
-  if (r.kind === 'none') return writeResponse(res, errorResponse('noRoute', { path: r.path }), delay);
-  if (r.kind === 'catalog-unknown') return writeResponse(res, catalogNotFound(), delay);
+  // Error answers under /ai/v1 also carry the OpenAI-style `error` member OpenAI clients read.
+  const openAiPath = r.kind === 'openai' || (r.kind === 'none' && isOpenAiPath(r.path));
+  const send = (response: ServedResponse, closeConnection = false): Promise<void> =>
+    writeResponse(res, openAiPath && response.status >= 400 ? withOpenAiError(response) : response, delay, closeConnection);
+  if (r.kind === 'none') return send(errorResponse('noRoute', { path: r.path }));
+  if (r.kind === 'catalog-unknown') return send(catalogNotFound());
   const method = req.method;
-  if (method !== r.method && !(r.method === 'GET' && method === 'HEAD')) return writeResponse(res, errorResponse('noRoute', { path: r.path }), delay);
+  if (method !== r.method && !(r.method === 'GET' && method === 'HEAD')) return send(errorResponse('noRoute', { path: r.path }));
 
   const gateway = r.kind !== 'catalog' && r.layout === 'gateway' ? r : undefined;
   if (gateway) {
     const denied = checkGatewayCredentials(req.headers, app.gatewayToken);
-    if (denied) return writeResponse(res, errorResponse(denied), delay);
+    if (denied) return send(errorResponse(denied));
   }
   if (!faults.skipAuth) {
     const denied = checkCredentials(req.headers, app.auth);
-    if (denied) return writeResponse(res, errorResponse(denied), delay);
+    if (denied) return send(errorResponse(denied));
   }
 
   const read = await readBody(req, app.maxBodyBytes);
   if (!read.ok) {
     if (read.reason === 'aborted') return;
-    return writeResponse(res, errorResponse('tooLarge'), delay, read.closeConnection);
+    return send(errorResponse('tooLarge'), read.closeConnection);
   }
   const request = toEmulatorRequest(req, r, read.body);
 
-  if (r.kind === 'catalog') return writeResponse(res, app.catalog.handle(r.endpoint, request.query), delay);
+  if (r.kind === 'catalog') return send(app.catalog.handle(r.endpoint, request.query));
 
   // Inference: /ai/run and /ai/v1, in either layout.
   const infer = async (): Promise<ServedResponse> => {
@@ -182,7 +191,7 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
     return faults.none ? answer : faults.rewriteResponse(answer);
   };
 
-  if (!gateway) return writeResponse(res, await infer(), delay);
+  if (!gateway) return send(await infer());
 
   const policy = cachePolicy(req.headers, app.gatewayCacheTtlSeconds);
   const target = r.kind === 'run' ? `run:${r.model}` : `v1:${r.endpoint}`;
@@ -192,11 +201,11 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
   const eventId = eventIdOf(req.headers);
   if (useCache) {
     const hit = app.cache.get(key);
-    if (hit) return writeResponse(res, withGatewayHeaders(hit, 'HIT', logId, eventId), delay);
+    if (hit) return send(withGatewayHeaders(hit, 'HIT', logId, eventId));
   }
   const answer = await infer();
   if (useCache && answer.status === 200 && !answer.abort) app.cache.set(key, answer, policy.ttlSeconds);
-  return writeResponse(res, withGatewayHeaders(answer, 'MISS', logId, eventId), delay);
+  return send(withGatewayHeaders(answer, 'MISS', logId, eventId));
 }
 
 /** Answers a request whose handling threw: a 500 envelope when nothing was sent yet, else a cut connection. */

@@ -125,7 +125,8 @@ export function boundedFilter<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: 
   return new BoundedFilter(arbitrary, predicate, location, reason);
 }
 
-const DEFAULT_BASE = 'https://wai-conformance.local/generate/schema.json';
+/** Document URI of a standalone schema (one given without `source`). */
+export const STANDALONE_BASE = 'https://wai-conformance.local/generate/schema.json';
 const DEFAULTS = { maxStringLength: 40, maxArrayLength: 4, maxDepth: 6, numberRange: 1000 };
 /** A required recursion that never ends is a contract bug; stop well past any real nesting. */
 const HARD_DEPTH = 64;
@@ -151,8 +152,10 @@ const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMax
 
 /** The JSON types, as `type` names them. */
 export const JSON_TYPES = ['null', 'boolean', 'integer', 'number', 'string', 'array', 'object'] as const;
+/** One JSON type name. */
 export type JsonType = (typeof JSON_TYPES)[number];
 
+/** True for a schema object (not a boolean schema, not an array). */
 export const isSchemaObject = (value: unknown): value is SchemaObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** True when the schema has keywords that constrain values (not just annotations). */
@@ -227,7 +230,7 @@ function lookup(document: unknown, pointer: string): unknown {
 }
 
 /** A source for one standalone document (tests, ad-hoc schemas), validated by the project's own ajv. */
-export function documentSource(document: JsonSchema, base = DEFAULT_BASE): SchemaSource {
+export function documentSource(document: JsonSchema, base = STANDALONE_BASE): SchemaSource {
   const ajv = createAjv({ allErrors: false });
   const id = isSchemaObject(document) && typeof document.$id === 'string' ? new URL(document.$id, base).href : base;
   ajv.addSchema(isSchemaObject(document) ? { ...document, $id: id } : document, id);
@@ -290,7 +293,9 @@ interface Built {
 }
 
 const asciiChar = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 1 });
-const anyChar = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 });
+// Any code point but lone surrogates. Not fc.string({unit: 'binary'}): its first use builds a reverse map of
+// all 1.1M code points (half a second at import).
+const anyChar = fc.integer({ min: 0, max: 0x10ffff - 0x800 }).map((n) => String.fromCodePoint(n < 0xd800 ? n : n + 0x800));
 /** Mostly printable ASCII (readable reports, shrinks there), sometimes any code point (Schemathesis-style coverage). */
 const charUnit = fc.oneof({ arbitrary: asciiChar, weight: 9 }, { arbitrary: anyChar, weight: 1 });
 const keyArbitrary = fc.stringMatching(/^[a-z][a-z0-9_]{0,7}$/);
@@ -361,7 +366,8 @@ export class SchemaArbitraryBuilder {
     if (typeof schema.$id === 'string') location = { base: new URL(schema.$id, location.base).href.replace(/#.*$/, ''), pointer: '' };
     if (typeof schema.$ref === 'string') {
       const target = this.deref(schema.$ref, location);
-      const { $ref: _ref, ...rest } = schema;
+      const rest: SchemaObject = { ...schema };
+      delete rest.$ref;
       const resolved = this.resolve(target.schema, target.location, refs + 1);
       if (!hasAssertions(rest)) return resolved;
       const own = this.resolve(rest, location, refs + 1);
@@ -887,7 +893,7 @@ function acceptsText(schema: Readonly<SchemaObject>, values: readonly string[]):
  */
 export function arbitraryFromSchema(schema: JsonSchema, options: ArbitraryOptions = {}): fc.Arbitrary<unknown> {
   if (options.source && options.base === undefined) throw new TypeError('arbitraryFromSchema: options.base is required with options.source');
-  const base = options.base ?? DEFAULT_BASE;
+  const base = options.base ?? STANDALONE_BASE;
   const source = options.source ?? documentSource(schema, base);
   const builder = new SchemaArbitraryBuilder(source, options);
   return builder.build({ schema, location: { base, pointer: options.pointer ?? '' }, path: [], depth: 0 });

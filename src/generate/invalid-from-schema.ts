@@ -12,6 +12,7 @@ import {
   jsonTypeOf,
   locationUri,
   SchemaArbitraryBuilder,
+  STANDALONE_BASE,
   smallJson,
   stableJson,
   typeAllows,
@@ -319,7 +320,7 @@ function outsideEnum(values: readonly unknown[]): fc.Arbitrary<unknown> | undefi
  */
 export function invalidArbitraries(schema: JsonSchema, options: InvalidOptions = {}): InvalidCase[] {
   if (options.source && options.base === undefined) throw new TypeError('invalidArbitraries: options.base is required with options.source');
-  const base = options.base ?? 'https://wai-conformance.local/generate/schema.json';
+  const base = options.base ?? STANDALONE_BASE;
   const source = options.source ?? documentSource(schema, base);
   const builder = new SchemaArbitraryBuilder(source, options);
   const walker = new InvalidWalker(builder, options);

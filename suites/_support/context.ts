@@ -1,5 +1,5 @@
 /** @module What the CLI hands the suites (through vitest's `provide`), and what each test hands the reporters (`meta`). */
-import type { RunOptions } from '../../src/harness/options.js';
+import { DEFAULT_OPTIONS, type RunOptions } from '../../src/harness/options.js';
 import type { ResultRecord } from '../../src/harness/report.js';
 
 /** A running emulator started by the global setup, shared by every suite file. */
@@ -15,15 +15,29 @@ export interface ConformanceMeta {
   execution: string;
   /** Requests the execution sent (retries included). */
   requests: number;
+  /** The target's API root, for the report. */
+  baseUrl: string;
+  /** True when the request budget ran out before this case finished. */
+  budgetExhausted: boolean;
 }
 
 declare module 'vitest' {
   interface ProvidedContext {
-    /** The run's options; absent under plain `vitest` (then the defaults run against the emulator). */
-    waiRunOptions: RunOptions | null;
     waiEmulator: RunningEmulator | null;
   }
   interface TaskMeta {
     wai?: ConformanceMeta;
   }
+}
+
+/** Environment variable through which `wai-conformance run` hands its options to vitest's processes (no secrets in it). */
+export const RUN_OPTIONS_VARIABLE = 'WAI_CONFORMANCE_RUN_OPTIONS';
+
+/** The seed plain `vitest` runs use, so `npm test` is reproducible; `wai-conformance run` picks its own. */
+export const DEFAULT_TEST_SEED = 20261123;
+
+/** The run's options: what the CLI handed over, or the defaults against the emulator (plain `vitest`). */
+export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
+  const handed = env[RUN_OPTIONS_VARIABLE];
+  return handed ? (JSON.parse(handed) as RunOptions) : { ...DEFAULT_OPTIONS, seed: DEFAULT_TEST_SEED };
 }

@@ -4,8 +4,8 @@ import { EXECUTION_CHECKS, type SuiteArea } from '../../src/harness/plan.js';
 import type { ResultRecord } from '../../src/harness/report.js';
 import { planRun } from '../../src/harness/plan.js';
 import { loadContract } from '../../src/contract/load.js';
-import { runOptions, sharedSession } from './session.js';
-import './context.js';
+import { runOptions } from './context.js';
+import { sharedSession } from './session.js';
 
 /** One failure, as a test failure message: where, what, and how to replay it. */
 function describeFailure(result: ResultRecord): string {
@@ -34,7 +34,13 @@ export function defineArea(area: SuiteArea): void {
         const session = await sharedSession();
         const results = await session.harness.run(planned);
         const execution = `${planned.kind}:${planned.model?.id ?? ''}`;
-        task.meta.wai = { results, execution, requests: await session.harness.requestsOf(planned) };
+        task.meta.wai = {
+          results,
+          execution,
+          requests: await session.harness.requestsOf(planned),
+          baseUrl: session.target.baseUrl,
+          budgetExhausted: session.target.budget.remaining === 0,
+        };
         const failed = results.filter((r) => r.status === 'failed');
         expect(failed.map(describeFailure), `checks ${EXECUTION_CHECKS[planned.kind].join(', ')}`).toEqual([]);
       });

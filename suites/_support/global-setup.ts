@@ -3,18 +3,18 @@ import { randomBytes } from 'node:crypto';
 import type { TestProject } from 'vitest/node';
 import { startEmulator } from '../../src/emulator/index.js';
 import { DEFAULT_OPTIONS } from '../../src/harness/options.js';
-import './context.js';
+import { runOptions } from './context.js';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const options = project.getProvidedContext().waiRunOptions ?? null;
-  const target = options?.target ?? DEFAULT_OPTIONS.target;
+  const options = runOptions();
+  const target = options.target ?? DEFAULT_OPTIONS.target;
   if (target !== 'emulator') {
     project.provide('waiEmulator', null);
     return async () => {};
   }
   // A token made for this run: the emulator refuses any other, so the auth checks mean something.
   const token = `wai-run-${randomBytes(12).toString('hex')}`;
-  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, faults: options?.faults ?? [] });
+  const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, faults: options.faults });
   project.provide('waiEmulator', { url: emulator.url, token });
   return () => emulator.close();
 }

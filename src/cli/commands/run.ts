@@ -1,21 +1,205 @@
-/** @module `wai-conformance run`. Until the harness lands this runs the contract's self-check only. */
+/** @module `wai-conformance run`: plan from the contract, run the suites through vitest's Node API, write the reports. */
+import { randomInt } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isCheckId } from '../../checks/index.js';
+import { packageRoot } from '../../contract/files.js';
 import { loadContract } from '../../contract/load.js';
-import { EXIT } from '../usage-error.js';
+import { TASK_IDS } from '../../contract/types.js';
+import { AREAS, DEFAULT_OPTIONS, REPORTERS, type ReporterName, type RunOptions } from '../../harness/options.js';
+import { planRun, plannedRequests, type PlannedCase } from '../../harness/plan.js';
+import type { ConformanceReport } from '../../harness/report.js';
+import { ConfigurationError } from '../../targets/errors.js';
+import { requireCredentials } from '../../targets/credentials.js';
+import type { TargetKind } from '../../targets/types.js';
+import type { CheckId } from '../../checks/types.js';
+import { EXIT, UsageError } from '../usage-error.js';
 import type { Io } from '../output.js';
 
-export const RUN_USAGE = `wai-conformance run [--spec DIR]
-  For now: the contract self-check (load spec/, resolve every model, compile every schema).
-  The conformance harness against targets is not built yet; this command says so plainly.`;
+export const RUN_USAGE = `wai-conformance run [options]
+  Run the conformance suites against a target and write reports (default: the embedded emulator).
+  --target emulator|live|gateway|url   default emulator (started in-process on a free port)
+  --base-url URL        url target: the API root (Prism: http://host:port; the emulator: http://host:port/client/v4)
+  --account-id ID       default $CLOUDFLARE_ACCOUNT_ID (any value for emulator and url targets)
+  --gateway-id ID       gateway target; default $CLOUDFLARE_GATEWAY_ID
+                        credentials only from the environment: $CLOUDFLARE_API_TOKEN
+                        (or $CLOUDFLARE_EMAIL + $CLOUDFLARE_API_KEY), $CLOUDFLARE_GATEWAY_TOKEN
+  --models LIST         comma-separated ids or globs (@cf/meta/*); default all catalogue models
+  --tasks LIST          task ids and areas (${AREAS.join(', ')})
+  --checks LIST         check ids (see the README's check catalogue)
+  --runs N              property cases per model and check family (default ${DEFAULT_OPTIONS.runs})
+  --seed N              reproduce a run exactly (default: random, printed)
+  --max-requests N      hard budget: never send more (retries and shrinking included)
+  --concurrency N       requests in flight (default ${DEFAULT_OPTIONS.concurrency})
+  --timeout MS          per request, a stream counting as one (default ${DEFAULT_OPTIONS.timeoutMs})
+  --path-style raw|encoded   how model ids go into paths (default raw)
+  --list                print the planned cases and request count; send nothing
+  --report-dir DIR      default ./reports
+  --reporters LIST      ${REPORTERS.join(',')} (default all)
+  --shard I/N           run the I-th of N shards (vitest sharding; merge the JSON reports with compare)
+  --fault NAME          emulator target only: inject a fault (self-testing the suites; see \`mock --help\`)
+Exit: 0 conformant, 1 non-conformance found, 2 usage or configuration error, 3 run incomplete.`;
 
-export async function runCommand(argv: string[], io: Io): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { spec: { type: 'string' } }, strict: true });
-  const started = performance.now();
-  const contract = loadContract(values.spec);
-  const compiled = contract.compileAll();
-  io.out(
-    `contract self-check: ${contract.models.size} models in ${contract.tasks.size} tasks, ${compiled} schemas compiled in ${Math.round(performance.now() - started)} ms\n` +
-      'note: the conformance harness (requests against a target) is not built yet; only the contract was checked.\n',
+const TARGETS: readonly TargetKind[] = ['emulator', 'live', 'gateway', 'url'];
+
+function list(value: string | undefined): string[] {
+  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
+function integer(name: string, value: string | undefined, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min}, not "${value}"`);
+  return n;
+}
+
+/** Parses and checks the flags into RunOptions (throws UsageError). */
+export function parseRunOptions(argv: string[]): RunOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      target: { type: 'string' },
+      'base-url': { type: 'string' },
+      'account-id': { type: 'string' },
+      'gateway-id': { type: 'string' },
+      models: { type: 'string' },
+      tasks: { type: 'string' },
+      checks: { type: 'string' },
+      runs: { type: 'string' },
+      seed: { type: 'string' },
+      'max-requests': { type: 'string' },
+      concurrency: { type: 'string' },
+      timeout: { type: 'string' },
+      'path-style': { type: 'string' },
+      list: { type: 'boolean' },
+      'report-dir': { type: 'string' },
+      reporters: { type: 'string' },
+      shard: { type: 'string' },
+      fault: { type: 'string', multiple: true },
+    },
+  });
+  if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const target = (values.target ?? DEFAULT_OPTIONS.target) as TargetKind;
+  if (!TARGETS.includes(target)) throw new UsageError(`--target must be one of ${TARGETS.join(', ')}, not "${values.target}"`);
+  const tasks = list(values.tasks);
+  for (const t of tasks) if (!(TASK_IDS as readonly string[]).includes(t) && !(AREAS as readonly string[]).includes(t)) throw new UsageError(`--tasks: unknown task or area "${t}" (tasks: ${TASK_IDS.join(', ')}; areas: ${AREAS.join(', ')})`);
+  const checks = list(values.checks);
+  for (const c of checks) if (!isCheckId(c)) throw new UsageError(`--checks: unknown check "${c}" (see the README's check catalogue)`);
+  const reporters = values.reporters === undefined ? [...REPORTERS] : list(values.reporters);
+  for (const r of reporters) if (!(REPORTERS as readonly string[]).includes(r)) throw new UsageError(`--reporters: unknown reporter "${r}" (${REPORTERS.join(', ')})`);
+  const pathStyle = values['path-style'] ?? 'raw';
+  if (pathStyle !== 'raw' && pathStyle !== 'encoded') throw new UsageError(`--path-style must be raw or encoded, not "${pathStyle}"`);
+  if (values.shard !== undefined && !/^\d+\/\d+$/.test(values.shard)) throw new UsageError(`--shard must look like 1/3, not "${values.shard}"`);
+  if (values.fault?.length && target !== 'emulator') throw new UsageError('--fault applies only to --target emulator');
+  if (target === 'url' && !values['base-url']) throw new UsageError('--target url needs --base-url (the API root)');
+  const seed = integer('seed', values.seed, -2147483648) ?? randomInt(1, 2 ** 31 - 1);
+  const options: RunOptions = {
+    ...DEFAULT_OPTIONS,
+    target,
+    models: list(values.models),
+    tasks,
+    checks: checks as CheckId[],
+    runs: integer('runs', values.runs, 1) ?? DEFAULT_OPTIONS.runs,
+    seed: seed | 0,
+    concurrency: integer('concurrency', values.concurrency, 1) ?? DEFAULT_OPTIONS.concurrency,
+    timeoutMs: integer('timeout', values.timeout, 1) ?? DEFAULT_OPTIONS.timeoutMs,
+    pathStyle,
+    list: values.list ?? false,
+    reportDir: resolve(values['report-dir'] ?? DEFAULT_OPTIONS.reportDir),
+    reporters: reporters as ReporterName[],
+    faults: values.fault ?? [],
+  };
+  const maxRequests = integer('max-requests', values['max-requests'], 0);
+  if (maxRequests !== undefined) options.maxRequests = maxRequests;
+  if (values['base-url'] !== undefined) options.baseUrl = values['base-url'];
+  if (values['account-id'] !== undefined) options.accountId = values['account-id'];
+  if (values['gateway-id'] !== undefined) options.gatewayId = values['gateway-id'];
+  if (values.shard !== undefined) options.shard = values.shard;
+  return options;
+}
+
+function printPlan(cases: PlannedCase[], io: Io): void {
+  const byArea = new Map<string, PlannedCase[]>();
+  for (const c of cases) byArea.set(c.area, [...(byArea.get(c.area) ?? []), c]);
+  for (const [area, areaCases] of byArea) {
+    io.out(`${area} (${areaCases.length} cases)\n`);
+    for (const c of areaCases) io.out(`  ${(c.model?.id ?? '-').padEnd(48)} ${c.kind.padEnd(13)} ${c.checks.join(', ')}  ≤${c.requests} requests\n`);
+  }
+  const models = new Set(cases.map((c) => c.model?.id).filter(Boolean)).size;
+  io.out(`\n${cases.length} cases over ${models} models; at most ${plannedRequests(cases)} requests before shrinking and retries\n`);
+}
+
+/** The exit code a finished report means (DESIGN.md). */
+export function exitCodeOf(report: ConformanceReport): number {
+  if (!report.complete) return EXIT.incomplete;
+  return report.summary.failed > 0 ? EXIT.nonConformant : EXIT.ok;
+}
+
+export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const options = parseRunOptions(argv);
+  const contract = loadContract();
+  const gateway = options.target === 'emulator' || options.target === 'gateway';
+  const cases = planRun(contract, options, gateway);
+  if (options.list) {
+    printPlan(cases, io);
+    return EXIT.ok;
+  }
+  if (cases.length === 0) throw new UsageError('the options select no case (check --models, --tasks and --checks)');
+  try {
+    // Fail before anything starts: a live or gateway run without credentials never sends a request.
+    if (options.target === 'live' || options.target === 'gateway') requireCredentials(env, options.target);
+  } catch (error) {
+    if (error instanceof ConfigurationError) throw new UsageError(error.message);
+    throw error;
+  }
+  io.err(`wai-conformance run: ${cases.length} cases on ${options.target}${options.baseUrl ? ` ${options.baseUrl}` : ''}, seed ${options.seed}\n`);
+
+  const { startVitest } = await import('vitest/node');
+  const { ConformanceReporter } = await import('../../../reporters/conformance-reporter.js');
+  const { Progress } = await import('../../../reporters/progress.js');
+  const progress = new Progress({ write: io.err, live: Boolean(process.stderr.isTTY) && !env.CI, plannedCases: cases.length, ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}) });
+  let report: ConformanceReport | undefined;
+  const root = packageRoot();
+  // vitest's processes read the options from the environment (suites/_support/context.ts).
+  process.env.WAI_CONFORMANCE_RUN_OPTIONS = JSON.stringify(options);
+  const reporter = new ConformanceReporter({
+    options,
+    reportDir: options.reportDir,
+    plannedTests: cases.reduce((n, c) => n + c.checks.length, 0),
+    progress,
+    onReport: (r, written) => {
+      report = r;
+      progress.finish(r, written);
+    },
+  });
+  const vitest = await startVitest(
+    'test',
+    [],
+    {
+      root,
+      config: join(root, 'vitest.config.ts'),
+      project: ['conformance'],
+      watch: false,
+      reporters: [reporter],
+      ...(options.shard ? { shard: options.shard } : {}),
+    },
   );
-  return EXIT.ok;
+  // Ctrl-C: stop scheduling, let the reporter write what finished (marked incomplete).
+  const interrupt = () => void vitest.cancelCurrentRun('keyboard-input');
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    await vitest.close();
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+  }
+  process.exitCode = undefined; // vitest sets it for failed tests; our exit code comes from the report
+  if (!report) {
+    io.err('wai-conformance run: the run ended without a report\n');
+    return EXIT.incomplete;
+  }
+  return exitCodeOf(report);
 }

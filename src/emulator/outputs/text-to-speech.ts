@@ -1,6 +1,7 @@
 /** @module Text-to-speech: real audio bytes (MP3 frames, or 16-bit WAV for `linear16`) as long as the text takes to say. */
 import { encodeSilentMp3 } from '../../media/mp3.js';
 import { encodeWav } from '../../media/wav.js';
+import { encodeSilentAdts, encodeSilentFlac, encodeSilentOggOpus } from './audio-containers.js';
 import type { Rng } from '../rng.js';
 import type { OutputMaker } from '../types.js';
 import { countWords } from './fake-text.js';
@@ -37,8 +38,9 @@ export function speechSamples(duration: number, sampleRate: number, rng: Rng): I
 }
 
 /**
- * Raw `audio/mpeg` for Deepgram Aura (or `audio/wav` when asked for `encoding: linear16`); MeloTTS-style
- * models whose answer is the envelope get `{audio: base64 MP3}`.
+ * Raw `audio/mpeg` for Deepgram Aura, or the container its `container` / `encoding` ask for (Deepgram's
+ * pairs: `container: wav` or PCM encodings → WAV, `container: ogg` or `opus` → Ogg Opus, `flac`, `aac`);
+ * MeloTTS-style models whose answer is the envelope get `{audio: base64 MP3}`.
  */
 export const textToSpeech: OutputMaker = {
   make({ input, model, rng }) {
@@ -46,7 +48,13 @@ export const textToSpeech: OutputMaker = {
     const duration = speechDuration(text);
     const { contentType, envelope } = model.facts.response;
     if (envelope) return { kind: 'json', result: { audio: Buffer.from(encodeSilentMp3(duration)).toString('base64') } };
-    if (input.encoding === 'linear16') {
+    const pcm = input.encoding === 'linear16' || input.encoding === 'mulaw' || input.encoding === 'alaw';
+    if (input.container === 'ogg' || (input.container !== 'wav' && input.encoding === 'opus')) {
+      return { kind: 'binary', contentType: 'audio/ogg', bytes: encodeSilentOggOpus(duration) };
+    }
+    if (input.container !== 'wav' && input.encoding === 'flac') return { kind: 'binary', contentType: 'audio/flac', bytes: encodeSilentFlac(duration) };
+    if (input.container !== 'wav' && input.encoding === 'aac') return { kind: 'binary', contentType: 'audio/aac', bytes: encodeSilentAdts(duration) };
+    if (input.container === 'wav' || pcm) {
       const rate = Math.round(Math.min(48_000, Math.max(8_000, numberInput(input, 'sample_rate') ?? WAV_SAMPLE_RATE)));
       return { kind: 'binary', contentType: 'audio/wav', bytes: encodeWav(speechSamples(duration, rate, rng), rate) };
     }

@@ -1,0 +1,80 @@
+/** @module The vitest reporter of `wai-conformance run`: collects each test's results, shows progress, writes the reports. */
+import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/node';
+import type { RunOptions } from '../src/harness/options.js';
+import { reportSettings } from '../src/harness/session.js';
+import { summarise, type ConformanceReport, type ResultRecord } from '../src/harness/report.js';
+import { packageInfo } from '../src/cli/version.js';
+import { writeReports } from './write-reports.js';
+import { Progress } from './progress.js';
+import '../suites/_support/context.js';
+
+/** What the reporter needs from the command that runs it. */
+export interface ConformanceReporterOptions {
+  options: RunOptions;
+  /** Absolute directory to write reports into. */
+  reportDir: string;
+  /** Number of planned tests, for progress. */
+  plannedTests: number;
+  progress: Progress;
+  /** Called with the final report (the command derives its exit code from it). */
+  onReport: (report: ConformanceReport, written: string[]) => void;
+}
+
+/** Collects `meta.wai` from every test case into one ConformanceReport. */
+export class ConformanceReporter implements Reporter {
+  private readonly results: ResultRecord[] = [];
+  private readonly requests = new Map<string, number>();
+  private readonly startedAt = new Date();
+  private baseUrl = '';
+  private budgetExhausted = false;
+
+  constructor(private readonly settings: ConformanceReporterOptions) {}
+
+  onTestCaseResult(testCase: TestCase): void {
+    const meta = testCase.meta().wai;
+    const errors = testCase.result().errors ?? [];
+    if (!meta) {
+      // A test that crashed before it could report (e.g. the target could not be reached).
+      if (errors.length) this.settings.progress.error(`${testCase.fullName}: ${errors[0]?.message ?? 'failed'}`);
+      return;
+    }
+    this.results.push(...meta.results);
+    this.requests.set(meta.execution, meta.requests);
+    this.baseUrl = meta.baseUrl;
+    this.budgetExhausted ||= meta.budgetExhausted;
+    this.settings.progress.caseDone(meta.results, [...this.requests.values()].reduce((a, b) => a + b, 0));
+  }
+
+  onTestRunEnd(_modules: ReadonlyArray<TestModule>, unhandled: ReadonlyArray<{ message?: string }>, reason: TestRunEndReason): void {
+    const { options } = this.settings;
+    const requests = [...this.requests.values()].reduce((a, b) => a + b, 0);
+    const answered = this.results.some((r) => r.latency !== undefined);
+    const incompleteReason =
+      reason === 'interrupted'
+        ? 'interrupted before every case ran'
+        : unhandled.length
+          ? `errors outside the checks: ${unhandled.map((e) => e.message).join('; ')}`
+          : this.results.length && !answered
+            ? 'the target never answered (unreachable?)'
+            : this.budgetExhausted
+              ? `the request budget (--max-requests ${options.maxRequests}) ran out before every case ran`
+              : this.results.length < this.settings.plannedTests
+                ? `${this.settings.plannedTests - this.results.length} planned results missing`
+                : undefined;
+    const { name, version } = packageInfo();
+    const report: ConformanceReport = {
+      tool: { name, version },
+      target: { kind: options.target, baseUrl: this.baseUrl || options.baseUrl || '' },
+      seed: options.seed,
+      startedAt: this.startedAt.toISOString(),
+      durationMs: Date.now() - this.startedAt.getTime(),
+      complete: incompleteReason === undefined,
+      ...(incompleteReason ? { incompleteReason } : {}),
+      settings: reportSettings(options),
+      summary: summarise(this.results, requests),
+      results: this.results,
+    };
+    const written = writeReports(report, this.settings.reportDir, options.reporters);
+    this.settings.onReport(report, written);
+  }
+}

@@ -1,0 +1,71 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/** Runs the real CLI (from source) the way a user does, with a clean environment unless given one. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], {
+      cwd: process.cwd(),
+      env: { PATH: process.env.PATH ?? '', CI: 'true', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d));
+    child.stderr.on('data', (d: Buffer) => (stderr += d));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'wai-run-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('wai-conformance run', () => {
+  it('--list prints the plan and its request count, sending nothing', async () => {
+    const result = await cli(['run', '--list', '--models', '@cf/baai/bge-base-en-v1.5']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^text-embeddings \(2 cases\)$/m);
+    expect(result.stdout).toMatch(/cases over 1 models; at most \d+ requests/);
+  });
+
+  it('a live run without credentials is a usage error and sends nothing', async () => {
+    const result = await cli(['run', '--target', 'live', '--account-id', 'abc']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/CLOUDFLARE_API_TOKEN/);
+  });
+
+  it('rejects bad flags with exit 2', async () => {
+    expect((await cli(['run', '--checks', 'no.such-check'])).code).toBe(2);
+    expect((await cli(['run', '--target', 'url'])).code).toBe(2);
+    expect((await cli(['run', '--runs', 'many'])).code).toBe(2);
+  });
+
+  it('runs the suites on the emulator, writes the reports, exits 0; a fault makes it exit 1', async () => {
+    const clean = join(dir, 'clean');
+    const result = await cli(['run', '--models', '@cf/baai/bge-base-en-v1.5,@cf/huggingface/distilbert-sst-2-int8', '--seed', '7', '--report-dir', clean]);
+    expect(result.stderr).toMatch(/passed, 0 failed/);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(clean, 'conformance.json'), 'utf8'));
+    expect(report).toMatchObject({ seed: 7, complete: true, target: { kind: 'emulator' }, summary: { failed: 0 } });
+    expect(report.results.length).toBeGreaterThan(10);
+    for (const file of ['junit.xml', 'summary.md', 'report.html']) expect(readFileSync(join(clean, file), 'utf8').length).toBeGreaterThan(100);
+
+    const faulty = join(dir, 'faulty');
+    const broken = await cli(['run', '--models', '@cf/huggingface/distilbert-sst-2-int8', '--tasks', 'text-classification', '--fault', 'score-out-of-range', '--seed', '7', '--report-dir', faulty, '--reporters', 'json']);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/✗ @cf\/huggingface\/distilbert-sst-2-int8 output\.(schema|semantics)/);
+    const failed = JSON.parse(readFileSync(join(faulty, 'conformance.json'), 'utf8')).results.filter((r: { status: string }) => r.status === 'failed');
+    expect(failed[0].failures[0].reproduce).toMatch(/^wai-conformance run --target emulator --models @cf\/huggingface\/distilbert-sst-2-int8 --checks output\.\S+ --seed 7$/);
+  }, 120_000);
+
+  it('never exceeds --max-requests and reports the run incomplete (exit 3)', async () => {
+    const out = join(dir, 'budget');
+    const result = await cli(['run', '--max-requests', '5', '--seed', '3', '--report-dir', out, '--reporters', 'json']);
+    expect(result.code).toBe(3);
+    const report = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8'));
+    expect(report.complete).toBe(false);
+    expect(report.summary.requests).toBeLessThanOrEqual(5);
+  }, 120_000);
+});
