@@ -299,11 +299,12 @@ export const FAULTS: readonly Fault[] = [
     tasks: ['text-embeddings'],
     result: (result) => {
       if (!isObject(result)) return result;
-      const out = clone(result);
-      const rows = Array.isArray(out.data) ? out.data.length : 0;
-      const first = Array.isArray(out.data) && Array.isArray(out.data[0]) ? out.data[0].length : 0;
-      out.shape = [rows + 1, first];
-      return out;
+      // The vectors: `data`, or bge-m3's `response` when it embeds contexts. Async answers (a request_id)
+      // and rankings have no vectors for a shape to contradict.
+      const matrix = Array.isArray(result.data) ? result.data : Array.isArray(result.response) && result.response.every(Array.isArray) ? result.response : undefined;
+      if (!matrix) return result;
+      const first = Array.isArray(matrix[0]) ? matrix[0].length : 0;
+      return { ...clone(result), shape: [matrix.length + 1, first] };
     },
   },
   {

@@ -29,7 +29,9 @@ export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
   'run-stream': ['status.success', 'stream.framing'],
   auth: ['auth.required'],
   'unknown-model': ['model.unknown'],
-  openai: ['openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
+  // status.success and stream.framing judge /ai/v1 too: the openai.* checks judge only 2xx answers and leave
+  // framing to stream.framing, so without them a 5xx or a stream without [DONE] on /ai/v1 went unseen.
+  openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
   gateway: ['gateway.cache'],
   catalog: ['catalog.consistency'],
 };

@@ -1,4 +1,5 @@
 /** @module What the CLI hands the suites (through vitest's `provide`), and what each test hands the reporters (`meta`). */
+import type {} from 'vitest';
 import { DEFAULT_OPTIONS, type RunOptions } from '../../src/harness/options.js';
 import type { ResultRecord } from '../../src/harness/report.js';
 

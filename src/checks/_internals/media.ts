@@ -30,9 +30,34 @@ export function decodeImage(bytes: Uint8Array): ImageDecode {
   return { ok: false, reason: `the bytes are not a PNG or JPEG image (${type ?? 'unrecognised'}, ${bytes.length} bytes)` };
 }
 
-/** Decodes the container of MP3 or WAV bytes; OGG and FLAC are recognised by signature only. */
+const ADTS_RATES = [96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000, 11025, 8000];
+
+/** Walks ADTS AAC frames (what Aura answers for `encoding: aac`); undefined unless the bytes start with one. */
+function parseAdts(bytes: Uint8Array): { frames: number; durationSeconds: number } | undefined {
+  // ADTS shares MPEG audio's 12-bit sync but has layer 00, which MPEG audio never uses.
+  if (bytes.length < 7 || bytes[0] !== 0xff || (bytes[1]! & 0xf6) !== 0xf0) return undefined;
+  let at = 0;
+  let frames = 0;
+  let seconds = 0;
+  while (at + 7 <= bytes.length && bytes[at] === 0xff && (bytes[at + 1]! & 0xf6) === 0xf0) {
+    const rate = ADTS_RATES[(bytes[at + 2]! >> 2) & 0xf];
+    const length = ((bytes[at + 3]! & 0x3) << 11) | (bytes[at + 4]! << 3) | (bytes[at + 5]! >> 5);
+    if (!rate || length < 7 || at + length > bytes.length) break;
+    frames++;
+    seconds += (1024 * ((bytes[at + 6]! & 0x3) + 1)) / rate;
+    at += length;
+  }
+  return { frames, durationSeconds: seconds };
+}
+
+/** Decodes the container of MP3, WAV or ADTS AAC bytes; OGG and FLAC are recognised by signature only. */
 export function decodeAudio(bytes: Uint8Array): AudioDecode {
   if (bytes.length === 0) return { ok: false, reason: 'the audio is empty (0 bytes)' };
+  const adts = parseAdts(bytes);
+  if (adts) {
+    if (adts.frames === 0) return { ok: false, reason: `no whole ADTS AAC frame in ${bytes.length} bytes` };
+    return { ok: true, type: 'audio/aac', durationSeconds: adts.durationSeconds };
+  }
   const type = sniffMediaType(bytes);
   if (type === 'audio/mpeg') {
     const info = parseMp3Frames(bytes);
@@ -45,7 +70,7 @@ export function decodeAudio(bytes: Uint8Array): AudioDecode {
     return { ok: true, type, durationSeconds: info.durationSeconds };
   }
   if (type === 'audio/ogg' || type === 'audio/flac') return { ok: true, type };
-  return { ok: false, reason: `the bytes are not MP3, WAV, OGG or FLAC audio (${type ?? 'unrecognised'}, ${bytes.length} bytes)` };
+  return { ok: false, reason: `the bytes are not MP3, AAC, WAV, OGG or FLAC audio (${type ?? 'unrecognised'}, ${bytes.length} bytes)` };
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
