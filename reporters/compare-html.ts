@@ -69,8 +69,6 @@ td.ccell[data-agreement="none"] { cursor: default; }
 .mini[data-status="passed"] { background: var(--pass); } .mini[data-status="failed"] { background: var(--fail); }
 .mini[data-status="skipped"] { background: var(--skip-bg); border: 1px solid var(--skip); } .mini[data-status="none"] { background: transparent; border: 1px dashed var(--line); }
 td.ccell:focus-visible .mini, td.ccell:hover .mini { color: var(--bg); }
-dialog#detail { width: min(900px, 96vw); max-height: 90vh; border: 1px solid var(--line); border-radius: 8px; background: var(--bg); color: var(--fg); }
-dialog#detail::backdrop { background: rgb(0 0 0 / 45%); }
 `;
 
 const SCRIPT = String.raw`
@@ -89,7 +87,7 @@ const SCRIPT = String.raw`
       var ok = (task === '' || row.getAttribute('data-task') === task) && (text === '' || row.getAttribute('data-model').indexOf(text) !== -1);
       var cells = $$('td.ccell', row).filter(function (c) { return !c.hidden; });
       var wanted = function (c) { var a = c.getAttribute('data-agreement'); return show === 'all' ? a !== 'none' : show === 'differs' ? a === 'differs' : a === 'differs' || a === 'coverage'; };
-      cells.forEach(function (c) { c.style.opacity = wanted(c) || c.getAttribute('data-agreement') === 'none' ? '' : '0.2'; });
+      cells.forEach(function (c) { c.classList.toggle('dim', !wanted(c) && c.getAttribute('data-agreement') !== 'none'); });
       if (ok) ok = cells.some(wanted);
       row.hidden = !ok;
       if (ok) { shown++; tasks[row.getAttribute('data-task')] = true; }

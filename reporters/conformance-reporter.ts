@@ -49,6 +49,8 @@ export class ConformanceReporter implements Reporter {
     const { options } = this.settings;
     const requests = [...this.requests.values()].reduce((a, b) => a + b, 0);
     const answered = this.results.some((r) => r.latency !== undefined);
+    // A target that stops answering mid-run (connection refused or reset) leaves a partial run.
+    const networkErrors = this.results.reduce((n, r) => n + r.failures.filter((f) => f.error?.kind === 'network').length, 0);
     const incompleteReason =
       reason === 'interrupted'
         ? 'interrupted before every case ran'
@@ -56,7 +58,9 @@ export class ConformanceReporter implements Reporter {
           ? `errors outside the checks: ${unhandled.map((e) => e.message).join('; ')}`
           : this.results.length && !answered
             ? 'the target never answered (unreachable?)'
-            : this.budgetExhausted
+            : networkErrors > 0
+              ? `the target stopped answering (${networkErrors} network error${networkErrors === 1 ? '' : 's'}); results cover what it answered`
+              : this.budgetExhausted
               ? `the request budget (--max-requests ${options.maxRequests}) ran out before every case ran`
               : this.results.length < this.settings.plannedTests
                 ? `${this.settings.plannedTests - this.results.length} planned results missing`

@@ -114,11 +114,6 @@ const CSS = `
 .lat-axis .lat-track { background: none; height: 16px; border-bottom: 1px solid var(--line); border-radius: 0; }
 .lat-tick { position: absolute; bottom: 0; transform: translateX(-50%); font-size: 11px; color: var(--muted); white-space: nowrap; }
 .lat-tick::after { content: ""; position: absolute; left: 50%; bottom: -4px; height: 4px; border-left: 1px solid var(--line); }
-dialog#detail { width: min(1200px, 96vw); max-height: 92vh; padding: 0; border: 1px solid var(--line); border-radius: 8px; background: var(--bg); color: var(--fg); }
-dialog#detail::backdrop { background: rgb(0 0 0 / 45%); }
-.detail-head { position: sticky; top: 0; background: var(--bg); border-bottom: 1px solid var(--line); padding: 10px 16px; display: flex; gap: 12px; align-items: baseline; z-index: 1; }
-.detail-head h2 { margin: 0; flex: 1; font-size: 15px; }
-#detail-body { padding: 8px 16px 16px; }
 .result { border-top: 1px solid var(--line); padding-top: 6px; margin-top: 10px; }
 .failure { border: 1px solid var(--line); border-left: 4px solid var(--fail); border-radius: 6px; padding: 6px 10px; margin: 8px 0; }
 .failure > summary { cursor: pointer; font-weight: 600; }

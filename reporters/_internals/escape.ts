@@ -16,12 +16,16 @@ export function escapeXml(text: string): string {
   return xmlSafe(text).replace(/[&<>"']/g, (c) => XML_ENTITIES[c]!);
 }
 
-/** Escapes text for a double-quoted XML attribute, keeping line breaks as character references. */
+/**
+ * Escapes text for a double-quoted XML attribute, on one line: parsers normalise line breaks in
+ * attributes to spaces anyway, and numeric references trip simple parsers.
+ */
 export function escapeXmlAttribute(text: string): string {
-  return escapeXml(text).replace(/\r/g, '&#13;').replace(/\n/g, '&#10;').replace(/\t/g, '&#9;');
+  return escapeXml(text.replace(/[\r\n\t]+/g, ' '));
 }
 
-const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Only the five predefined entities: every XML parser knows them, numeric references not always. */
+const XML_ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
 
 /** Escapes text for HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {

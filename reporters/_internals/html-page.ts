@@ -44,12 +44,17 @@ td.cell[data-status="failed"] { background: var(--fail-bg); color: var(--fail); 
 td.cell[data-status="skipped"] { background: var(--skip-bg); color: var(--skip); }
 td.cell[data-status]:not([data-status="none"]) { cursor: pointer; }
 td.cell:focus-visible { outline: 2px solid var(--accent); }
-td.cell.dim { opacity: 0.25; }
+td.cell.dim, td.ccell.dim { opacity: 0.25; }
 dl.kv { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 4px 0; }
 dl.kv dt { color: var(--muted); } dl.kv dd { margin: 0; word-break: break-word; }
 table.plain { border-collapse: collapse; font-size: 13px; }
 table.plain th, table.plain td { border: 1px solid var(--line); padding: 3px 8px; text-align: left; vertical-align: top; }
 table.plain td.num, table.plain th.num { text-align: right; }
+dialog#detail { width: min(1200px, 96vw); max-height: 92vh; padding: 0; border: 1px solid var(--line); border-radius: 8px; background: var(--bg); color: var(--fg); }
+dialog#detail::backdrop { background: rgb(0 0 0 / 45%); }
+.detail-head { position: sticky; top: 0; background: var(--bg); border-bottom: 1px solid var(--line); padding: 10px 16px; display: flex; gap: 12px; align-items: baseline; z-index: 1; }
+.detail-head h2 { margin: 0; flex: 1; font-size: 15px; }
+#detail-body { padding: 8px 16px 16px; }
 footer { padding: 12px 24px 32px; color: var(--muted); font-size: 12px; }
 `;
 

@@ -95,7 +95,7 @@ export function formatRate(rate: number | null): string {
   if (rate === null) return 'n/a';
   if (rate === 1) return '100%';
   // Never round a failure up to 100%, nor a pass down to 0%.
-  const percent = Math.min(99.9, Math.max(rate > 0 ? 0.1 : 0, Math.floor(rate * 1000) / 10));
+  const percent = Math.min(99.9, Math.max(rate > 0 ? 0.1 : 0, Math.round(rate * 1000) / 10));
   return `${percent.toFixed(1)}%`;
 }
 

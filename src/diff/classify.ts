@@ -134,7 +134,7 @@ export function maxLevel(a: Level, b: Level): Level {
 }
 
 const show = (value: unknown, limit = 80): string => {
-  const text = value === undefined ? 'none' : typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value);
+  const text = value === undefined ? 'none' : JSON.stringify(value);
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
 };
 const list = (values: unknown[] | undefined) => (values ?? []).map((v) => show(v, 40)).join(', ');

@@ -98,7 +98,8 @@ export function renderText(report: DiffReport, options: RenderOptions): string {
   for (const level of SECTION_ORDER) {
     const section = all.filter((g) => g.level === level);
     if (section.length === 0) continue;
-    lines.push('', `${sectionTitle(level, options.audience)} (${section.length}):`);
+    const count = section.reduce((n, g) => n + Math.max(1, g.subjects.length), 0);
+    lines.push('', `${sectionTitle(level, options.audience)} (${count === section.length ? count : `${count} changes, ${section.length} distinct`}):`);
     for (const { entry, subjects } of section) {
       const levels = options.audience === 'both' ? ` [client: ${entry.levels.client}, mock: ${entry.levels.mock}]` : '';
       const who = subjects.length === 1 ? subjects[0] : undefined;

@@ -211,7 +211,6 @@ export function matchBranches(before: readonly unknown[], after: readonly unknow
     if (j !== undefined) pair(i, j);
   }
   for (const i of [...freeA]) {
-    if (titleOf(before[i]) !== undefined && [...freeB].some((k) => titleOf(after[k]) !== undefined)) continue;
     const signature = branchSignature(before[i]);
     const candidates = [...freeB].filter((k) => branchSignature(after[k]) === signature);
     if (candidates.length >= 1) pair(i, candidates[0]!);

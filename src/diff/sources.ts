@@ -24,7 +24,7 @@ export interface ContractSource {
 }
 
 export interface SourceOptions {
-  /** The contract's folder inside a project directory or repository (default `spec`). */
+  /** The contract's folder inside a project directory, or inside the repository (from its root) for a revision (default `spec`). */
   specPath: string;
   /** Where git revisions are looked up (default: the working directory). */
   repo: string;
@@ -49,8 +49,8 @@ function exportRevision(rev: string, commit: string, options: SourceOptions): Co
   const top = git(['rev-parse', '--show-toplevel'], options.repo);
   if (!top.ok) throw new SourceError(`${options.repo} is not in a git repository: ${top.stderr}`);
   const root = top.stdout.toString().trim();
-  // --spec-path is relative to the directory the revision is looked up from, like a path on disk.
-  const absolute = isAbsolute(options.specPath) ? options.specPath : resolve(options.repo, options.specPath);
+  // A revision is read like a project directory: --spec-path is relative to the repository's root.
+  const absolute = isAbsolute(options.specPath) ? options.specPath : resolve(root, options.specPath);
   const inRepo = relative(root, absolute).split(sep).join(posix.sep);
   if (inRepo.startsWith('..')) throw new SourceError(`--spec-path ${options.specPath} is outside the repository ${root}`);
   const tmp = mkdtempSync(join(tmpdir(), 'wai-diff-'));

@@ -20,7 +20,7 @@ export const DIFF_USAGE = `wai-conformance diff OLD NEW [--format text|json|mark
   --format     text (default), json (every change), markdown (for a pull-request comment)
   --fail-on    the level that makes the exit code 1 (default breaking)
   --audience   whose levels count: client (default), mock, or both
-  --spec-path  the contract's folder in a project directory or git revision (default spec)
+  --spec-path  the contract's folder in a project directory or in the repository (default spec)
   --repo DIR   the git repository revisions are read from (default the working directory)
   Exit 0 nothing at or above --fail-on, 1 something is, 2 usage error (unreadable dir, bad revision, broken contract).`;
 

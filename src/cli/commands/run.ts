@@ -156,7 +156,7 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
   }
   io.err(`wai-conformance run: ${cases.length} cases on ${options.target}${options.baseUrl ? ` ${options.baseUrl}` : ''}, seed ${options.seed}\n`);
 
-  const { startVitest } = await import('vitest/node');
+  const { createVitest } = await import('vitest/node');
   const { ConformanceReporter } = await import('../../../reporters/conformance-reporter.js');
   const { Progress } = await import('../../../reporters/progress.js');
   const progress = new Progress({ write: io.err, live: Boolean(process.stderr.isTTY) && !env.CI, plannedCases: cases.length, ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}) });
@@ -174,27 +174,30 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
       progress.finish(r, written);
     },
   });
-  const vitest = await startVitest(
-    'test',
-    [],
-    {
-      root,
-      config: join(root, 'vitest.config.ts'),
-      project: ['conformance'],
-      watch: false,
-      reporters: [reporter],
-      ...(options.shard ? { shard: options.shard } : {}),
-    },
-  );
-  // Ctrl-C: stop scheduling, let the reporter write what finished (marked incomplete).
+  const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+  const vitest = await createVitest('test', {
+    root,
+    config: join(root, 'vitest.config.ts'),
+    project: ['conformance'],
+    watch: false,
+    reporters: [reporter],
+    ...(options.shard ? { shard: options.shard } : {}),
+  });
+  // vitest's logger exits the process on SIGINT/SIGTERM a millisecond later; a conformance run must
+  // first write what it finished, so its handlers give way to ours.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    for (const listener of process.listeners(signal)) if (!before[signal].includes(listener)) process.off(signal, listener);
+  }
+  // Ctrl-C or SIGTERM: stop scheduling, let the reporter write what finished (marked incomplete).
   const interrupt = () => void vitest.cancelCurrentRun('keyboard-input');
   process.once('SIGINT', interrupt);
   process.once('SIGTERM', interrupt);
   try {
-    await vitest.close();
+    await vitest.start();
   } finally {
     process.off('SIGINT', interrupt);
     process.off('SIGTERM', interrupt);
+    await vitest.close();
   }
   process.exitCode = undefined; // vitest sets it for failed tests; our exit code comes from the report
   if (!report) {

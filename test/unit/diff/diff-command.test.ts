@@ -256,6 +256,12 @@ describe('wai-conformance diff with git revisions', () => {
     expect(stdout).toContain('maximum tightened: 5 → 2');
   });
 
+  it('reads --spec-path from the repository root, wherever --repo points inside it', async () => {
+    const { code, stdout } = await diff(['HEAD~1', 'HEAD', '--repo', join(repo, 'spec', 'tasks')]);
+    expect(code).toBe(1);
+    expect(stdout).toContain('maximum tightened: 5 → 2');
+  });
+
   it('exits 2 for a revision that does not exist, or has no contract', async () => {
     const result = await diff(['git:no-such-branch', 'HEAD', '--repo', repo]);
     expect(result.code).toBe(2);

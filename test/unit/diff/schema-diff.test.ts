@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { diffSchemas, matchBranches, type SchemaChange } from '../../../src/diff/schema-diff.js';
+import { diffSchemas, matchBranches, SCHEMA_CHANGE_KINDS, type SchemaChange } from '../../../src/diff/schema-diff.js';
 import type { JsonSchema } from '../../../src/contract/types.js';
+import { loadContract } from '../../../src/contract/load.js';
 
 /** The changes as compact tuples: [pointer, kind, effect]. */
 const brief = (changes: SchemaChange[]) => changes.map((c) => [c.pointer, c.kind, c.effect]);
@@ -116,6 +117,12 @@ describe('diffSchemas', () => {
     expect(diff({ oneOf: [{ type: 'string' }] }, { oneOf: [{ type: 'string' }, { type: 'array' }] })).toEqual([['/oneOf/1', 'branch-added', 'widens']]);
   });
 
+  it('matches a renamed branch by its structure (the title change is an annotation)', () => {
+    const a = { anyOf: [{ title: 'Prompt', type: 'object', required: ['prompt'] }, { title: 'Messages', type: 'object', required: ['messages'] }] };
+    const b = { anyOf: [{ title: 'Messages', type: 'object', required: ['messages'] }, { title: 'Text prompt', type: 'object', required: ['prompt'] }] };
+    expect(diff(a, b)).toEqual([['/anyOf/1/title', 'description-changed', 'none']]);
+  });
+
   it('matches untitled branches by structure, then position, then similarity', () => {
     expect(matchBranches([{ type: 'string' }, { type: 'array' }], [{ type: 'array' }, { type: 'string' }])).toEqual({ pairs: [[1, 0], [0, 1]], removed: [], added: [] });
     expect(matchBranches([{ type: 'string', minLength: 1 }], [{ type: 'string', minLength: 2 }, { type: 'object', properties: { x: {} } }])).toEqual({ pairs: [[0, 0]], removed: [], added: [1] });
@@ -161,5 +168,25 @@ describe('diffSchemas', () => {
   it('escapes pointer tokens and honours a prefix', () => {
     const changes = diffSchemas({ properties: { 'a/b': { type: 'string' } } }, { properties: { 'a/b': { type: 'number' } } }, '/$defs/input');
     expect(changes[0]?.pointer).toBe('/$defs/input/properties/a~1b/type');
+  });
+
+  it('walks pairs of the contract schemas without failing, with known kinds and absolute pointers', () => {
+    const contract = loadContract();
+    const models = [...contract.models.values()];
+    const kinds = new Set<string>(SCHEMA_CHANGE_KINDS);
+    let total = 0;
+    models.forEach((model, i) => {
+      const other = models[(i + 1) % models.length]!;
+      for (const part of ['input', 'output'] as const) {
+        const changes = diffSchemas(contract.inlinedSchema(model, part), contract.inlinedSchema(other, part));
+        total += changes.length;
+        for (const change of changes) {
+          expect(kinds.has(change.kind), change.kind).toBe(true);
+          expect(change.pointer === '' || change.pointer.startsWith('/')).toBe(true);
+        }
+        expect(diffSchemas(contract.inlinedSchema(model, part), contract.inlinedSchema(model, part))).toEqual([]);
+      }
+    });
+    expect(total).toBeGreaterThan(100);
   });
 });

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { diffOpenapi } from '../../../src/diff/openapi-diff.js';
+
+const base = () => ({
+  openapi: '3.1.0',
+  security: [{ api_token: [] }],
+  paths: {
+    '/run/{model}': {
+      parameters: [{ $ref: '#/components/parameters/Model' }],
+      post: {
+        operationId: 'run',
+        parameters: [{ name: 'x-trace', in: 'header', schema: { type: 'string' } }],
+        requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Input' } }, 'audio/*': { schema: { type: 'string' } } } },
+        responses: {
+          '200': { $ref: '#/components/responses/Ok' },
+          '400': { description: 'bad', content: { 'application/json': { schema: { type: 'object' } } } },
+        },
+      },
+    },
+    '/old': { get: { responses: { '200': { description: 'ok' } } } },
+  },
+  components: {
+    parameters: { Model: { name: 'model', in: 'path', required: true, schema: { type: 'string' } } },
+    schemas: {
+      Input: { type: 'object', properties: { prompt: { type: 'string', maxLength: 100 } }, required: ['prompt'] },
+      Node: { type: 'object', properties: { child: { $ref: '#/components/schemas/Node' } } },
+    },
+    responses: {
+      Ok: {
+        description: 'ok',
+        headers: { 'cf-ray': { schema: { type: 'string' } } },
+        content: {
+          'application/json': { schema: { type: 'object', properties: { result: { type: 'string' }, tree: { $ref: '#/components/schemas/Node' } } } },
+          'text/event-stream': { schema: { type: 'string' }, 'x-wai-sse': { data: { type: 'object', properties: { response: { type: 'string' } } }, terminator: '[DONE]' } },
+        },
+      },
+    },
+  },
+});
+
+type Doc = ReturnType<typeof base>;
+const kinds = (edit: (doc: Doc) => void) => {
+  const after = base();
+  edit(after);
+  return diffOpenapi(base(), after).map((e) => [e.kind, e.pointer, e.levels.client, e.levels.mock]);
+};
+const RUN = '/paths/~1run~1{model}/post';
+
+describe('diffOpenapi', () => {
+  it('finds nothing between equal documents (recursive schemas included)', () => {
+    expect(diffOpenapi(base(), base())).toEqual([]);
+  });
+
+  it('paths and operations removed and added', () => {
+    expect(kinds((d) => delete (d.paths as Record<string, unknown>)['/old'])).toEqual([['path-removed', '/paths/~1old', 'breaking', 'info']]);
+    expect(kinds((d) => Object.assign(d.paths, { '/new': { get: {} } }))).toEqual([['path-added', '/paths/~1new', 'info', 'breaking']]);
+    expect(kinds((d) => Object.assign(d.paths['/old'], { post: { responses: {} } }))).toEqual([['operation-added', '/paths/~1old/post', 'info', 'breaking']]);
+  });
+
+  it('parameters: a required one added, one removed, one made required, a schema tightened', () => {
+    expect(kinds((d) => d.paths['/run/{model}'].post.parameters.push({ name: 'cf-aig-x', in: 'header', required: true, schema: { type: 'string' } } as never))).toEqual([
+      ['required-parameter-added', `${RUN}/parameters/1`, 'breaking', 'info'],
+    ]);
+    expect(kinds((d) => (d.paths['/run/{model}'].post.parameters = []))).toEqual([['parameter-removed', `${RUN}/parameters/0`, 'warning', 'info']]);
+    expect(kinds((d) => Object.assign(d.paths['/run/{model}'].post.parameters[0]!, { required: true }))).toEqual([['parameter-became-required', `${RUN}/parameters/0/required`, 'breaking', 'info']]);
+    expect(kinds((d) => Object.assign(d.components.parameters.Model.schema, { pattern: '^@' }))).toEqual([['constraint-tightened', '/paths/~1run~1{model}/parameters/0/schema/pattern', 'breaking', 'info']]);
+  });
+
+  it('request body: required, media types, schema (as input)', () => {
+    expect(kinds((d) => (d.paths['/run/{model}'].post.requestBody.required = false))).toEqual([['request-body-became-optional', `${RUN}/requestBody/required`, 'info', 'breaking']]);
+    expect(kinds((d) => delete (d.paths['/run/{model}'].post.requestBody.content as Record<string, unknown>)['audio/*'])).toEqual([
+      ['request-media-type-removed', `${RUN}/requestBody/content/audio~1*`, 'breaking', 'info'],
+    ]);
+    expect(kinds((d) => (d.components.schemas.Input.properties.prompt.maxLength = 50))).toEqual([
+      ['constraint-tightened', `${RUN}/requestBody/content/application~1json/schema/properties/prompt/maxLength`, 'breaking', 'info'],
+    ]);
+  });
+
+  it('responses: statuses, media types (streaming dropped), headers, schemas and SSE payloads (as output)', () => {
+    expect(kinds((d) => delete (d.paths['/run/{model}'].post.responses as Record<string, unknown>)['400'])).toEqual([['error-status-removed', `${RUN}/responses/400`, 'info', 'warning']]);
+    expect(kinds((d) => Object.assign(d.paths['/run/{model}'].post.responses, { '429': { description: 'busy' } }))).toEqual([['error-status-added', `${RUN}/responses/429`, 'warning', 'info']]);
+    expect(kinds((d) => delete (d.components.responses.Ok.content as Record<string, unknown>)['text/event-stream'])).toEqual([
+      ['response-media-type-removed', `${RUN}/responses/200/content/text~1event-stream`, 'breaking', 'breaking'],
+    ]);
+    expect(kinds((d) => delete (d.components.responses.Ok.headers as Record<string, unknown>)['cf-ray'])).toEqual([['response-header-removed', `${RUN}/responses/200/headers/cf-ray`, 'warning', 'info']]);
+    expect(kinds((d) => (d.components.responses.Ok.content['application/json'].schema.properties.result = { type: ['string', 'null'] } as never))).toEqual([
+      ['type-widened', `${RUN}/responses/200/content/application~1json/schema/properties/result/type`, 'breaking', 'info'],
+    ]);
+    expect(kinds((d) => delete (d.components.responses.Ok.content['text/event-stream']['x-wai-sse'].data.properties as Record<string, unknown>).response)).toEqual([
+      ['property-removed', `${RUN}/responses/200/content/text~1event-stream/x-wai-sse/data/properties/response`, 'breaking', 'info'],
+    ]);
+    expect(kinds((d) => (d.components.responses.Ok.content['text/event-stream']['x-wai-sse'].terminator = null as never))).toEqual([
+      ['sse-terminator-changed', `${RUN}/responses/200/content/text~1event-stream/x-wai-sse/terminator`, 'breaking', 'breaking'],
+    ]);
+  });
+
+  it('operation id and security', () => {
+    expect(kinds((d) => (d.paths['/run/{model}'].post.operationId = 'runModel'))).toEqual([['operation-id-changed', `${RUN}/operationId`, 'warning', 'info']]);
+    expect(kinds((d) => (d.security = [{ other: [] }] as never))).toEqual([
+      ['security-changed', `${RUN}/security`, 'warning', 'warning'],
+      ['security-changed', '/paths/~1old/get/security', 'warning', 'warning'],
+    ]);
+  });
+});
