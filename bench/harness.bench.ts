@@ -11,6 +11,7 @@
  * `summary.requests / durationMs` (every request it sent, retries included, was judged).
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -52,12 +53,28 @@ function startEmulator(): Promise<{ url: string; child: ChildProcessWithoutNullS
   });
 }
 
+/** CPU seconds a process has used so far (Linux /proc; undefined elsewhere). */
+function childCpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
 const { url, child } = await startEmulator();
 try {
   const concurrency = DEFAULT_OPTIONS.concurrency;
+  const cpuBefore = process.cpuUsage();
+  const childBefore = childCpuSeconds(child.pid);
   const report = await runConformance({ ...DEFAULT_OPTIONS, target: 'url', baseUrl: `${url}/client/v4`, seed }, { CLOUDFLARE_API_TOKEN: TOKEN });
+  const cpu = process.cpuUsage(cpuBefore);
+  const childAfter = childCpuSeconds(child.pid);
   const harnessRate = report.summary.requests / (report.durationMs / 1000);
   console.log(`harness:    ${report.summary.requests} exchanges judged in ${(report.durationMs / 1000).toFixed(2)} s over ${new Set(report.results.map((r) => r.model)).size - 1} models, concurrency ${concurrency}: ${harnessRate.toFixed(0)} exchanges/s (${report.summary.passed} passed, ${report.summary.failed} failed, ${report.summary.skipped} skipped)`);
+  const emulatorCpu = childBefore !== undefined && childAfter !== undefined ? `, emulator ${(childAfter - childBefore).toFixed(1)} s` : '';
+  console.log(`            CPU: harness process ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s${emulatorCpu}`);
 
   const model = '@cf/meta/llama-3.1-8b-instruct-fp8';
   const raw = await autocannon({

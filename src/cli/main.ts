@@ -1,7 +1,9 @@
 /** @module The wai-conformance command: dispatch, usage, and the mapping of failures to exit codes. */
 import { ContractError } from '../contract/errors.js';
+import { ConfigurationError } from '../targets/errors.js';
 import { modelsCommand, MODELS_USAGE } from './commands/models.js';
 import { validateCommand, VALIDATE_USAGE } from './commands/validate.js';
+import { diffCommand, DIFF_USAGE } from './commands/diff.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { mockCommand, MOCK_USAGE } from './commands/mock.js';
 import { processIo, type Io } from './output.js';
@@ -9,10 +11,12 @@ import { EXIT, UsageError } from './usage-error.js';
 
 type Command = { run: (argv: string[], io: Io) => Promise<number>; usage: string };
 
-const COMMANDS: Record<string, Command> = {
+/** Every command by name (exported for tests that check docs and workflows against the real CLI). */
+export const COMMANDS: Record<string, Command> = {
   run: { run: runCommand, usage: RUN_USAGE },
   validate: { run: validateCommand, usage: VALIDATE_USAGE },
   models: { run: modelsCommand, usage: MODELS_USAGE },
+  diff: { run: diffCommand, usage: DIFF_USAGE },
   mock: { run: mockCommand, usage: MOCK_USAGE },
 };
 
@@ -53,6 +57,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`wai-conformance ${name}: ${(error as Error).message}\n\n${command.usage}\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof ConfigurationError) {
+      io.err(`wai-conformance ${name}: ${error.message}\n`);
       return EXIT.usage;
     }
     if (error instanceof ContractError) {

@@ -32,6 +32,8 @@ export interface RunOptions {
   faults: string[];
   /** vitest shard (`1/3`), passed through. */
   shard?: string;
+  /** Shard reports to merge instead of running (`--merge-reports`). */
+  mergeReports?: string[];
 }
 
 export const REPORTERS = ['json', 'junit', 'markdown', 'html'] as const;

@@ -9,7 +9,6 @@ import { TASK_IDS } from '../../contract/types.js';
 import { AREAS, DEFAULT_OPTIONS, REPORTERS, type ReporterName, type RunOptions } from '../../harness/options.js';
 import { planRun, plannedRequests, type PlannedCase } from '../../harness/plan.js';
 import type { ConformanceReport } from '../../harness/report.js';
-import { ConfigurationError } from '../../targets/errors.js';
 import { requireCredentials } from '../../targets/credentials.js';
 import type { TargetKind } from '../../targets/types.js';
 import type { CheckId } from '../../checks/types.js';
@@ -36,7 +35,8 @@ export const RUN_USAGE = `wai-conformance run [options]
   --list                print the planned cases and request count; send nothing
   --report-dir DIR      default ./reports
   --reporters LIST      ${REPORTERS.join(',')} (default all)
-  --shard I/N           run the I-th of N shards (vitest sharding; merge the JSON reports with compare)
+  --shard I/N           run the I-th of N shards (vitest sharding), one report per machine
+  --merge-reports FILES merge shard reports (conformance.json files, comma-separated) into one run's reports; sends nothing
   --fault NAME          emulator target only: inject a fault (self-testing the suites; see \`mock --help\`)
 Exit: 0 conformant, 1 non-conformance found, 2 usage or configuration error, 3 run incomplete.`;
 
@@ -77,6 +77,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       'report-dir': { type: 'string' },
       reporters: { type: 'string' },
       shard: { type: 'string' },
+      'merge-reports': { type: 'string' },
       fault: { type: 'string', multiple: true },
     },
   });
@@ -117,7 +118,31 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (values['account-id'] !== undefined) options.accountId = values['account-id'];
   if (values['gateway-id'] !== undefined) options.gatewayId = values['gateway-id'];
   if (values.shard !== undefined) options.shard = values.shard;
+  if (values['merge-reports'] !== undefined) options.mergeReports = list(values['merge-reports']).map((f) => resolve(f));
   return options;
+}
+
+/** `--merge-reports`: reads shard reports, writes the merged run's reports. */
+async function mergeShardReports(options: RunOptions, io: Io): Promise<number> {
+  const { readFileSync } = await import('node:fs');
+  const { mergeReports } = await import('../../harness/merge.js');
+  const { writeReports } = await import('../../../reporters/write-reports.js');
+  const reports = (options.mergeReports ?? []).map((file) => {
+    try {
+      return JSON.parse(readFileSync(file, 'utf8')) as ConformanceReport;
+    } catch (cause) {
+      throw new UsageError(`--merge-reports: cannot read ${file}: ${(cause as Error).message}`);
+    }
+  });
+  let merged: ConformanceReport;
+  try {
+    merged = mergeReports(reports);
+  } catch (cause) {
+    throw new UsageError(`--merge-reports: ${(cause as Error).message}`);
+  }
+  const written = writeReports(merged, options.reportDir, options.reporters);
+  io.err(`merged ${reports.length} reports: ${merged.summary.passed} passed, ${merged.summary.failed} failed, ${merged.summary.skipped} skipped\nreports: ${written.join(', ')}\n`);
+  return exitCodeOf(merged);
 }
 
 function printPlan(cases: PlannedCase[], io: Io): void {
@@ -139,6 +164,7 @@ export function exitCodeOf(report: ConformanceReport): number {
 
 export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const options = parseRunOptions(argv);
+  if (options.mergeReports) return mergeShardReports(options, io);
   const contract = loadContract();
   const gateway = options.target === 'emulator' || options.target === 'gateway';
   const cases = planRun(contract, options, gateway);
@@ -147,12 +173,20 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
     return EXIT.ok;
   }
   if (cases.length === 0) throw new UsageError('the options select no case (check --models, --tasks and --checks)');
-  try {
-    // Fail before anything starts: a live or gateway run without credentials never sends a request.
-    if (options.target === 'live' || options.target === 'gateway') requireCredentials(env, options.target);
-  } catch (error) {
-    if (error instanceof ConfigurationError) throw new UsageError(error.message);
-    throw error;
+  // Fail before anything starts: a live or gateway run without credentials (or a bad target
+  // option) is a usage error and never sends a request. Creating a target sends nothing.
+  if (options.target === 'live' || options.target === 'gateway') requireCredentials(env, options.target);
+  if (options.target !== 'emulator') {
+    const { createTarget } = await import('../../targets/index.js');
+    const probe = await createTarget({
+      kind: options.target,
+      env,
+      pathStyle: options.pathStyle,
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
+      ...(options.gatewayId !== undefined ? { gatewayId: options.gatewayId } : {}),
+    });
+    await probe.close();
   }
   io.err(`wai-conformance run: ${cases.length} cases on ${options.target}${options.baseUrl ? ` ${options.baseUrl}` : ''}, seed ${options.seed}\n`);
 

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { loadContract } from '../../../src/contract/load.js';
+import { mergeReports } from '../../../src/harness/merge.js';
+import { DEFAULT_OPTIONS, globMatcher, type RunOptions } from '../../../src/harness/options.js';
+import { planRun, plannedRequests, selectModels } from '../../../src/harness/plan.js';
+import type { ConformanceReport } from '../../../src/harness/report.js';
+
+const contract = loadContract();
+const options = (over: Partial<RunOptions> = {}): RunOptions => ({ ...DEFAULT_OPTIONS, seed: 1, ...over });
+
+describe('planRun', () => {
+  it('plans every http model by default, and no websocket-only model', () => {
+    const cases = planRun(contract, options(), true);
+    const models = new Set(cases.map((c) => c.model?.id).filter(Boolean));
+    const http = [...contract.models.values()].filter((m) => m.facts.transport === 'http');
+    expect(models.size).toBe(http.length);
+    expect(models.has('@cf/deepgram/flux')).toBe(false);
+  });
+
+  it('selects models by glob and task, and areas by --tasks', () => {
+    expect(globMatcher('@cf/meta/*')('@cf/meta/llama-3.2-1b-instruct')).toBe(true);
+    expect(globMatcher('@cf/meta/*')('@cf/meta-llama/llama-2-7b-chat-hf-lora')).toBe(false);
+    expect(selectModels(contract, { models: ['@cf/baai/*'], tasks: ['text-classification'] }).map((m) => m.id)).toEqual(['@cf/baai/bge-reranker-base']);
+    const openaiOnly = planRun(contract, options({ tasks: ['openai'] }), true);
+    expect(new Set(openaiOnly.map((c) => c.area))).toEqual(new Set(['openai']));
+    const taskOnly = planRun(contract, options({ tasks: ['translation'] }), true);
+    expect(new Set(taskOnly.map((c) => c.model?.task ?? c.area))).toEqual(new Set(['translation', 'catalog', 'errors']));
+  });
+
+  it('keeps only the selected checks and counts each execution once', () => {
+    const cases = planRun(contract, options({ models: ['@cf/baai/bge-base-en-v1.5'], checks: ['output.schema', 'envelope.shape'] }), false);
+    expect(cases.every((c) => c.checks.every((id) => id === 'output.schema' || id === 'envelope.shape'))).toBe(true);
+    // envelope and task views share the run-valid execution: 3 requests, plus 3 invalid ones.
+    expect(plannedRequests(cases)).toBe(6);
+  });
+
+  it('plans the gateway area only when a gateway layout exists', () => {
+    expect(planRun(contract, options(), false).some((c) => c.area === 'gateway')).toBe(false);
+    expect(planRun(contract, options(), true).some((c) => c.area === 'gateway')).toBe(true);
+  });
+});
+
+describe('mergeReports', () => {
+  const shard = (n: number, over: Partial<ConformanceReport> = {}): ConformanceReport => ({
+    tool: { name: 'workers-ai-conformance', version: '0' },
+    target: { kind: 'emulator', baseUrl: 'http://x' },
+    seed: 5,
+    startedAt: `2026-11-23T10:0${n}:00.000Z`,
+    durationMs: 1000 * n,
+    complete: true,
+    settings: { shard: `${n}/2` },
+    summary: { checks: 1, passed: 1, failed: 0, skipped: 0, requests: 10 * n },
+    results: [{ model: `m${n}`, task: 'translation', endpoint: 'POST /ai/run/{model}', check: 'output.schema', status: 'passed', requests: 3, failures: [] }],
+    ...over,
+  });
+
+  it('concatenates results and adds requests; the run took as long as the longest shard', () => {
+    const merged = mergeReports([shard(1), shard(2)]);
+    expect(merged.results.map((r) => r.model)).toEqual(['m1', 'm2']);
+    expect(merged.summary).toEqual({ checks: 2, passed: 2, failed: 0, skipped: 0, requests: 30 });
+    expect(merged.durationMs).toBe(2000);
+    expect(merged.startedAt).toBe('2026-11-23T10:01:00.000Z');
+    expect(merged.complete).toBe(true);
+  });
+
+  it('is incomplete when a shard is, and refuses reports of different runs', () => {
+    expect(mergeReports([shard(1), shard(2, { complete: false, incompleteReason: 'interrupted' })]).incompleteReason).toBe('interrupted');
+    expect(() => mergeReports([shard(1), shard(2, { seed: 6 })])).toThrow(/different runs/);
+  });
+});
