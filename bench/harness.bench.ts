@@ -88,7 +88,7 @@ try {
   if (raw.non2xx > 0 || raw.errors > 0) console.log(`autocannon: warning: ${raw.non2xx} non-2xx answers, ${raw.errors} errors, ${raw.timeouts} timeouts`);
   console.log(`autocannon: ${raw.requests.total} requests in ${raw.duration.toFixed(2)} s, ${concurrency} connections, POST /ai/run/${model}: ${raw.requests.average.toFixed(0)} requests/s`);
   const ratio = harnessRate / raw.requests.average;
-  console.log(`\nharness ÷ autocannon: ${(ratio * 100).toFixed(0)} % (target ≥ 50 %)`);
+  console.log(`\nharness ÷ autocannon: ${(ratio * 100).toFixed(1)} % (target ≥ 50 %)`);
 } finally {
   child.kill('SIGTERM');
 }

@@ -50,6 +50,7 @@ function cell(results: readonly ResultRecord[]): string {
 }
 
 function table(report: ConformanceReport): string {
+  if (report.results.length === 0) return '### Results by task and check\n\n_The report has no results._';
   const checks = checksOf(report.results);
   const byTask = new Map<string, ResultRecord[]>();
   for (const r of report.results) {

@@ -154,7 +154,7 @@ export async function specCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv
   const requests = target.requestsSent;
 
   if (baseline) {
-    const liveName = `the catalogue of ${source}`;
+    const liveName = options.target === 'emulator' ? "the emulator's catalogue" : `the catalogue at ${source}`;
     const differences = compareCatalogs(baseline.catalog, live, baseline.pinned ? {} : { view: contractView });
     if (differences.length === 0) {
       io.out(`in sync: the ${live.documents.size} models of ${liveName} match ${baseline.name}\n`);

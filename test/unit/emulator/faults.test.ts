@@ -64,6 +64,14 @@ describe('pure rewrites', () => {
     expect(result).toEqual(before);
   });
 
+  it('embedding-shape-mismatch breaks the shape of vectors (data, or bge-m3 response), and leaves async and ranking answers alone', () => {
+    const fault = faultByName('embedding-shape-mismatch')!;
+    expect((fault.result!({ shape: [1, 2], data: [[0.1, 0.2]] }, info, 0) as Obj).shape).toEqual([2, 2]);
+    expect((fault.result!({ response: [[0.1, 0.2, 0.3]] }, info, 0) as Obj).shape).toEqual([2, 3]);
+    expect(fault.result!({ request_id: 'r' }, info, 0)).toEqual({ request_id: 'r' });
+    expect(fault.result!({ response: [{ id: 0, score: 0.5 }] }, info, 0)).toEqual({ response: [{ id: 0, score: 0.5 }] });
+  });
+
   it('max-tokens-ignored overruns text and usage in answers and streams, for every output style', () => {
     const fault = faultByName('max-tokens-ignored')!;
     const classic = fault.result!({ response: 'a b', usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } }, info, 0) as Obj;

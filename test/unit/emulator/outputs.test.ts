@@ -11,6 +11,8 @@ import { jpegSize } from '../../../src/media/jpeg.js';
 import { parseMp3Frames } from '../../../src/media/mp3.js';
 import { inspectPng } from '../../../src/media/png.js';
 import { parseWav } from '../../../src/media/wav.js';
+import { mediaTypeMatches } from '../../../src/media/sniff.js';
+import { decodeAudio, requestedAudioType } from '../../../src/checks/_internals/media.js';
 import { inputFor, type ModelInput } from './model-inputs.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -386,6 +388,21 @@ describe('binary and special answers', () => {
     const wav = parseWav((result as { bytes: Uint8Array }).bytes)!;
     expect(wav).toMatchObject({ format: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16 });
     expect(wav.durationSeconds).toBeCloseTo(5 * 0.32, 2);
+  });
+
+  it('aura answers the container its encoding / container ask for, as the checks expect, in bytes that decode', () => {
+    const model = contract.model('@cf/deepgram/aura-2-en')!;
+    const asks: Record<string, unknown>[] = [{}, { encoding: 'mp3' }, { encoding: 'flac' }, { encoding: 'opus' }, { encoding: 'aac' }, { encoding: 'linear16' }, { encoding: 'mulaw', container: 'wav' }, { encoding: 'opus', container: 'ogg' }, { encoding: 'linear16', container: 'none' }];
+    for (const ask of asks) {
+      const input = { text: 'one two three four five', ...ask };
+      const result = make(model, { input }) as { kind: string; contentType: string; bytes: Uint8Array };
+      expect(result.kind).toBe('binary');
+      const expected = requestedAudioType(input) ?? 'audio/mpeg';
+      expect(mediaTypeMatches(expected, result.contentType), `${JSON.stringify(ask)}: ${result.contentType}`).toBe(true);
+      const decoded = decodeAudio(result.bytes);
+      expect(decoded, JSON.stringify(ask)).toMatchObject({ ok: true, type: result.contentType });
+      if (decoded.ok && decoded.durationSeconds !== undefined) expect(decoded.durationSeconds).toBeGreaterThanOrEqual(5 * 0.32);
+    }
   });
 
   it('text-to-image varies with the request and repeats for equal requests', () => {

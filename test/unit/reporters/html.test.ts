@@ -136,6 +136,19 @@ describe.skipIf(!existsSync(CHROMIUM))(`renderHtml in headless Chromium (${exist
     }
   });
 
+  it('loads an empty, incomplete report without errors', async () => {
+    const report = syntheticReport({ results: [], complete: false, incompleteReason: 'target unreachable', summary: { checks: 0, passed: 0, failed: 0, skipped: 0, requests: 0 } });
+    const { page, problems } = await open(report, 'empty.html');
+    try {
+      expect(await page.locator('td.cell').count()).toBe(0);
+      expect(await page.locator('header').textContent()).toContain('Incomplete run: target unreachable');
+      await page.selectOption('#f-status', 'failed');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('runs no report text as markup, previews base64 media from JSON bodies, describes binary bodies', async () => {
     const { page, problems } = await open(syntheticReport(), 'synthetic.html');
     try {
