@@ -346,16 +346,16 @@ function short(value: unknown, max = 100): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
-/** One line per difference, for people: model, pointer, pinned and live values. */
+/** Lines for people: one per model that differs, then one per difference (pointer, pinned and live values). `names` are short names of the two sides. */
 export function formatDifferences(differences: readonly ModelDifference[], names: { pinned: string; live: string }): string[] {
   const lines: string[] = [];
   for (const d of differences) {
     if (d.kind === 'only-live') {
-      lines.push(`${d.model}: in ${names.live}, missing from ${names.pinned}`);
+      lines.push(`${d.model}: only in ${names.live}`);
       continue;
     }
     if (d.kind === 'only-pinned') {
-      lines.push(`${d.model}: in ${names.pinned}, missing from ${names.live}`);
+      lines.push(`${d.model}: only in ${names.pinned}`);
       continue;
     }
     const shown = d.differences.length < d.total ? ` (first ${d.differences.length} shown)` : '';

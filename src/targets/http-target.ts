@@ -349,12 +349,13 @@ export class HttpTarget implements Target {
     stream: EventStreamRecorder | undefined,
     totalMs: number,
   ): RecordedResponse {
-    const bytes = this.#redactor.bytes(received);
+    // The checks judge the server's own bytes (they never reach a report); what is recorded for
+    // reports (body, headers, events) has every credential removed.
     const response: RecordedResponse = {
       status: head.status,
       headers: this.#redactor.headers(head.headers),
-      bytes,
-      body: recordBody(bytes, head.headers['content-type'], this.#recordLimit),
+      bytes: received,
+      body: recordBody(this.#redactor.bytes(received), head.headers['content-type'], this.#recordLimit),
       timing: { firstByteMs: head.firstByteMs, totalMs: round(totalMs) },
     };
     if (stream) {

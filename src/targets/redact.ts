@@ -15,6 +15,9 @@ export const SENSITIVE_HEADERS: ReadonlySet<string> = new Set([
   'cookie',
 ]);
 
+/** Secrets shorter than this are redacted by header name only, never searched for in text. */
+export const MIN_SEARCHED_SECRET_LENGTH = 8;
+
 /** Default most bytes of a text body kept in a record (64 KiB). */
 export const DEFAULT_RECORD_LIMIT = 64 * 1024;
 
@@ -30,7 +33,9 @@ export class Redactor {
   constructor(secrets: readonly string[] = []) {
     const variants = new Set<string>();
     for (const secret of secrets) {
-      if (!secret) continue;
+      // A very short "secret" (a test token such as `T`) would match innocent text everywhere;
+      // credential headers are still redacted by name whatever their value.
+      if (secret.length < MIN_SEARCHED_SECRET_LENGTH) continue;
       variants.add(secret);
       variants.add(encodeURIComponent(secret));
       variants.add(encodeURIComponent(secret).replace(/%20/g, '+'));

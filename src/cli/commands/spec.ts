@@ -114,7 +114,7 @@ function readBaseline(options: SyncOptions, contract: () => Contract): Baseline 
     const when = typeof index.syncedAt === 'string' ? `, synced ${index.syncedAt}` : '';
     return { catalog, name: `the pinned catalogue (${displayPath(options.outDir)}${when})`, pinned: true };
   }
-  return { catalog: contractCatalog(contract()), name: `the contract (${displayPath(options.specDir)}; nothing pinned in ${displayPath(options.outDir)} yet)`, pinned: false };
+  return { catalog: contractCatalog(contract()), name: `the contract in ${displayPath(options.specDir)} (nothing pinned in ${displayPath(options.outDir)} yet: task names and input and output schemas compared)`, pinned: false };
 }
 
 /** Runs `wai-conformance spec <subcommand>`; resolves to the exit code. */
@@ -160,11 +160,19 @@ export async function specCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv
       io.out(`in sync: the ${live.documents.size} models of ${liveName} match ${baseline.name}\n`);
       return EXIT.ok;
     }
-    for (const line of formatDifferences(differences, { pinned: baseline.name, live: liveName })) io.out(`${line}\n`);
-    io.out(`\n${differences.length} of ${new Set([...baseline.catalog.documents.keys(), ...live.documents.keys()]).size} models differ between ${liveName} and ${baseline.name}; \`wai-conformance spec sync\` updates ${displayPath(options.outDir)}\n`);
+    io.out(`${liveName.charAt(0).toUpperCase()}${liveName.slice(1)} differs from ${baseline.name}:\n`);
+    const names = { pinned: baseline.pinned ? 'the pinned catalogue' : 'the contract', live: 'the live catalogue' };
+    for (const line of formatDifferences(differences, names)) io.out(`${line}\n`);
+    const total = new Set([...baseline.catalog.documents.keys(), ...live.documents.keys()]).size;
+    io.out(`\n${differences.length} of ${total} models differ; \`wai-conformance spec sync\` writes the live catalogue to ${displayPath(options.outDir)}\n`);
     return EXIT.nonConformant;
   }
 
+  if (live.documents.size === 0) {
+    // An empty list is far likelier a wrong account or a broken answer than an empty catalogue.
+    io.err(`wai-conformance spec sync: models/search at ${source} listed no models; nothing written\n`);
+    return EXIT.incomplete;
+  }
   const result = writeCatalog(options.outDir, live);
   const parts = [`${result.written.length} written`, `${result.unchanged.length} unchanged`];
   if (result.removed.length) parts.push(`${result.removed.length} removed (${result.removed.join(', ')})`);

@@ -50,6 +50,13 @@ describe('output.semantics: text-to-speech', () => {
     expect(judgeJson(MELO, { prompt: 'hi' }, { audio: Buffer.from(mp3()).toString('base64') })).toEqual([]);
   });
 
+  it('passes ADTS AAC for encoding aac, and fails an ADTS header without a whole frame', () => {
+    // One silent AAC-LC frame, mono 24 kHz: 7-byte ADTS header (frame length 13) and a 6-byte raw block.
+    const frame = [0xff, 0xf1, 0x58, 0x40, 0x01, 0xbf, 0xfc, 0x00, 0xc8, 0x00, 0x80, 0x23, 0x80];
+    expect(binary({ text: 'hi', encoding: 'aac' }, Uint8Array.from([...frame, ...frame]), 'audio/aac')).toEqual([]);
+    expect(binary({ text: 'hi', encoding: 'aac' }, Uint8Array.from(frame.slice(0, 10)), 'audio/aac')[0]!.message).toContain('no whole ADTS AAC frame');
+  });
+
   it('fails audio that does not decode', () => {
     expect(binary({ text: 'hi' }, new Uint8Array([0x49, 0x44, 0x33, 4, 0, 0, 0, 0, 0, 0, 1, 2]))[0]!.message).toContain('the body does not decode as audio: no whole MPEG audio frame');
     expect(judgeJson(MELO, { prompt: 'hi' }, { audio: Buffer.from('not audio').toString('base64') })).toMatchObject([{ instancePath: '/result/audio' }]);

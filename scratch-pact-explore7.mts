@@ -1,0 +1,11 @@
+import fc from 'fast-check';
+import { loadContract } from './src/contract/load.js';
+import { validInputs } from './src/generate/requests.js';
+import { mediaForms } from './src/generate/media.js';
+const c = loadContract();
+const m = c.model('@cf/unum/uform-gen2-qwen-500m')!;
+console.log(JSON.stringify(c.inlinedSchema(m, 'input')).slice(0, 1500));
+const v = fc.sample(validInputs(c, m, { maxTokens: 16 }), { seed: 1, numRuns: 3 });
+console.log(JSON.stringify(v).slice(0, 500));
+console.log(mediaForms(m, c).map((f) => f.kind + ':' + ('property' in f ? f.property : '')));
+for (const x of v) console.log(c.validateModel(m, 'input', { ...(x as object), image: [1,2,3] }));
