@@ -60,7 +60,7 @@ function table(report: ConformanceReport): string {
   const header = `| Task | Models | Pass rate | ${checks.map(escapeMarkdown).join(' | ')} |`;
   const rule = `|---|--:|--:|${checks.map(() => ':-:|').join('')}`;
   const rows = [...byTask].map(([task, results]) => {
-    const models = new Set(results.map((r) => r.model)).size;
+    const models = new Set(results.flatMap((r) => (r.model === null ? [] : [r.model]))).size || '—';
     const cells = checks.map((check) => cell(results.filter((r) => r.check === check)));
     return `| ${escapeMarkdown(task)} | ${models} | ${formatRate(passRate(countStatuses(results)))} | ${cells.join(' | ')} |`;
   });

@@ -193,16 +193,18 @@ export function exampleOutput(contract: Contract, model: ModelEntry): unknown {
   }
   if (example === undefined || !valid(example)) return undefined;
   if (isObject(example) && (model.task !== 'text-generation' || (model.facts.outputStyle ?? 'classic') === 'classic')) {
+    let object: Obj = example;
     for (const name of ALWAYS_ANSWERED[model.task] ?? []) {
       const sub = declaredSchema(schema, name);
-      if (name in example || sub === undefined) continue;
+      if (name in object || sub === undefined) continue;
       try {
-        const added = { ...example, [name]: exampleFromSchema(sub, rng, { optional: false }) };
-        if (valid(added)) example = added;
+        const added = { ...object, [name]: exampleFromSchema(sub, rng, { optional: false }) };
+        if (valid(added)) object = added;
       } catch (error) {
         if (!(error instanceof ExampleError)) throw error;
       }
     }
+    return object;
   }
   return example;
 }

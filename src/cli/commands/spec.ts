@@ -38,7 +38,7 @@ export const SPEC_USAGE = `wai-conformance spec sync [--check] [--target live|ur
   --concurrency N      models/schema requests in flight (default ${DEFAULT_SCHEMA_CONCURRENCY})
   --timeout MS         per request (default 60000)
 Exit: 0 written or in sync, 1 --check found differences, 2 usage or configuration error (missing
-credentials, credentials refused, unreadable spec), 3 the catalogue could not be read (unreachable, bad answer).`;
+credentials, credentials refused, unreadable spec), 3 the catalogue could not be read (unreachable, bad answer, no model listed).`;
 
 const TARGETS = ['live', 'url', 'emulator'] as const;
 type SyncTarget = (typeof TARGETS)[number];
