@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { validateReport } from '../../reporters/report-schema.js';
 
 /** Runs the real CLI (from source) the way a user does, with a clean environment unless given one. */
 function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -48,6 +49,7 @@ describe('wai-conformance run', () => {
     expect(result.stderr).toMatch(/passed, 0 failed/);
     expect(result.code).toBe(0);
     const report = JSON.parse(readFileSync(join(clean, 'conformance.json'), 'utf8'));
+    expect(validateReport(report)).toEqual([]);
     expect(report).toMatchObject({ seed: 7, complete: true, target: { kind: 'emulator' }, summary: { failed: 0 } });
     expect(report.results.length).toBeGreaterThan(10);
     for (const file of ['junit.xml', 'summary.md', 'report.html']) expect(readFileSync(join(clean, file), 'utf8').length).toBeGreaterThan(100);
@@ -56,7 +58,9 @@ describe('wai-conformance run', () => {
     const broken = await cli(['run', '--models', '@cf/huggingface/distilbert-sst-2-int8', '--tasks', 'text-classification', '--fault', 'score-out-of-range', '--seed', '7', '--report-dir', faulty, '--reporters', 'json']);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/✗ @cf\/huggingface\/distilbert-sst-2-int8 output\.(schema|semantics)/);
-    const failed = JSON.parse(readFileSync(join(faulty, 'conformance.json'), 'utf8')).results.filter((r: { status: string }) => r.status === 'failed');
+    const faultyReport = JSON.parse(readFileSync(join(faulty, 'conformance.json'), 'utf8'));
+    expect(validateReport(faultyReport)).toEqual([]);
+    const failed = faultyReport.results.filter((r: { status: string }) => r.status === 'failed');
     expect(failed[0].failures[0].reproduce).toMatch(/^wai-conformance run --target emulator --models @cf\/huggingface\/distilbert-sst-2-int8 --checks output\.\S+ --seed 7$/);
   }, 120_000);
 
@@ -65,6 +69,7 @@ describe('wai-conformance run', () => {
     const result = await cli(['run', '--max-requests', '5', '--seed', '3', '--report-dir', out, '--reporters', 'json']);
     expect(result.code).toBe(3);
     const report = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8'));
+    expect(validateReport(report)).toEqual([]);
     expect(report.complete).toBe(false);
     expect(report.summary.requests).toBeLessThanOrEqual(5);
   }, 120_000);
