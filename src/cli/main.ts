@@ -5,6 +5,7 @@ import { modelsCommand, MODELS_USAGE } from './commands/models.js';
 import { validateCommand, VALIDATE_USAGE } from './commands/validate.js';
 import { diffCommand, DIFF_USAGE } from './commands/diff.js';
 import { compareCommand, COMPARE_USAGE } from './commands/compare.js';
+import { specCommand, SPEC_USAGE } from './commands/spec.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { mockCommand, MOCK_USAGE } from './commands/mock.js';
 import { processIo, type Io } from './output.js';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, Command> = {
   models: { run: modelsCommand, usage: MODELS_USAGE },
   diff: { run: diffCommand, usage: DIFF_USAGE },
   compare: { run: compareCommand, usage: COMPARE_USAGE },
+  spec: { run: specCommand, usage: SPEC_USAGE },
   mock: { run: mockCommand, usage: MOCK_USAGE },
 };
 

@@ -91,7 +91,7 @@ describe('examples/github-actions/conformance.yml', () => {
     expect(upload, name).toMatchObject({ if: 'always()', with: { path: 'reports/' } });
   });
 
-  it('shards a run over a matrix of three and merges the shard reports in a job that needs them', () => {
+  it('shards a run over a matrix of three, then merges the shard reports and compares the shards in a job that needs them', () => {
     const [shardName, shard] = jobRunning(/--shard/)!;
     expect(shard.strategy?.matrix?.shard).toEqual([1, 2, 3]);
     const run = shard.steps.find((s) => s.run?.includes('--shard'))!.run!;
@@ -100,11 +100,14 @@ describe('examples/github-actions/conformance.yml', () => {
     expect(run).toContain('--reporters json');
     expect(shard.steps.find((s) => s.uses?.startsWith('actions/upload-artifact@'))?.with).toMatchObject({ name: 'shard-${{ matrix.shard }}' });
 
-    const [, merge] = jobRunning(/wai-conformance compare/)!;
+    const [, merge] = jobRunning(/wai-conformance run --merge-reports/)!;
     expect([merge.needs].flat()).toContain(shardName);
     expect(merge.if).toContain('always()');
     const download = merge.steps.find((s) => s.uses?.startsWith('actions/download-artifact@'));
     expect(download?.with).toMatchObject({ pattern: 'shard-*', path: 'reports' });
+    const mergeStep = merge.steps.find((s) => s.run?.includes('--merge-reports'))!.run!;
+    expect(mergeStep).toContain("$(printf '%s,' reports/shard-*/conformance.json)");
+    expect(mergeStep).toContain('--report-dir reports/merged');
     expect(merge.steps.find((s) => s.run?.includes('compare'))!.run).toContain('wai-conformance compare reports/shard-*/conformance.json');
   });
 
