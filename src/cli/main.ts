@@ -6,6 +6,7 @@ import { validateCommand, VALIDATE_USAGE } from './commands/validate.js';
 import { diffCommand, DIFF_USAGE } from './commands/diff.js';
 import { compareCommand, COMPARE_USAGE } from './commands/compare.js';
 import { specCommand, SPEC_USAGE } from './commands/spec.js';
+import { pactCommand, PACT_USAGE } from './commands/pact.js';
 import { runCommand, RUN_USAGE } from './commands/run.js';
 import { mockCommand, MOCK_USAGE } from './commands/mock.js';
 import { processIo, type Io } from './output.js';
@@ -21,6 +22,7 @@ export const COMMANDS: Record<string, Command> = {
   diff: { run: diffCommand, usage: DIFF_USAGE },
   compare: { run: compareCommand, usage: COMPARE_USAGE },
   spec: { run: specCommand, usage: SPEC_USAGE },
+  pact: { run: pactCommand, usage: PACT_USAGE },
   mock: { run: mockCommand, usage: MOCK_USAGE },
 };
 

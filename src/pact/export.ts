@@ -18,7 +18,7 @@ import { createRng, seedFrom } from '../emulator/rng.js';
 import { globMatcher } from '../harness/options.js';
 import { modelPath } from '../targets/layout.js';
 import { PLACEHOLDER_TOKEN } from '../targets/url.js';
-import { anyRule, escapeRegex, matchingRulesFor, rule } from './matchers.js';
+import { anyRule, deriveMatching, escapeRegex, rule } from './matchers.js';
 import { PACT_METADATA_KEY, type PactBody, type PactFile, type PactInteraction, type PactRules } from './types.js';
 
 /** Account id of exported paths when none is given (the one emulator and url targets use). */
@@ -90,6 +90,9 @@ function declaredSchema(schema: unknown, name: string, depth = 0): JsonSchema | 
 /** Input properties that carry what a model works on, in the order tried when the example has none. */
 const PRIMARY_INPUTS = ['prompt', 'messages', 'text', 'input', 'input_text', 'query', 'queries', 'image', 'audio'];
 
+/** Inputs that only tune generation. */
+const TUNING_INPUTS = new Set(['max_tokens', 'stream', 'temperature', 'raw']);
+
 /** The request body of the valid interaction: JSON (required fields, real media, tuned) or the raw bytes a model takes. */
 export function exampleRequest(contract: Contract, model: ModelEntry): { json: unknown } | { raw: Uint8Array; contentType: string } | undefined {
   const schema = contract.inlinedSchema(model, 'input');
@@ -121,7 +124,7 @@ export function exampleRequest(contract: Contract, model: ModelEntry): { json: u
     if (!isObject(base)) continue;
     let body = JSON.parse(JSON.stringify(base)) as Obj;
     // A model's main input even where its schema leaves it optional (a classic prompt), so a real model has something to work on.
-    if (!PRIMARY_INPUTS.some((name) => name in body)) {
+    if (Object.keys(body).every((key) => TUNING_INPUTS.has(key))) {
       for (const name of PRIMARY_INPUTS) {
         const sub = declaredSchema(schema, name);
         if (sub === undefined) continue;
@@ -272,7 +275,9 @@ function modelInteractions(contract: Contract, model: ModelEntry, options: Requi
     if (result === undefined) {
       notes.push({ model: model.id, note: 'no valid example output: the 200 interaction is left out' });
     } else {
-      const body = { success: true, result };
+      // The example as Pact can state it for every answer the contract allows (see matchers.ts).
+      const derived = deriveMatching(contract.inlinedSchema(model, 'output'), result, '$.result');
+      const body = { success: true, result: derived.example };
       interactions.push({
         type: 'Synchronous/HTTP',
         description: `${model.id}: a valid request is answered with the model's output`,
@@ -281,7 +286,7 @@ function modelInteractions(contract: Contract, model: ModelEntry, options: Requi
           status: 200,
           headers: { 'Content-Type': [JSON_TYPE] },
           body: jsonBody(body),
-          matchingRules: { header: JSON_HEADER_RULES, body: { '$.success': rule({ match: 'equality' }), ...matchingRulesFor(contract.inlinedSchema(model, 'output'), result, '$.result') } },
+          matchingRules: { header: JSON_HEADER_RULES, body: { '$.success': rule({ match: 'equality' }), ...derived.rules } },
         },
       });
     }

@@ -10,7 +10,8 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CheckId } from '../checks/types.js';
-import type { ConformanceReport, ResultRecord } from '../harness/report.js';
+import type { ConformanceReport, ReportedResponse, ResultRecord } from '../harness/report.js';
+import { recordBody, REDACTED, SENSITIVE_HEADERS } from '../targets/redact.js';
 import type { TargetKind } from '../targets/types.js';
 import { parseApiPath, providerPath, type TargetLayout } from './paths.js';
 import type { PactBody, PactInteraction } from './types.js';
@@ -28,9 +29,23 @@ export interface VerifyJob {
   timeoutMs: number;
 }
 
-/** What the worker answers: each file's raw Verifier output (JSON results, or an error message). */
+/** A request the Verifier sent through the proxy, and what the target answered (body base64, cut at a limit). */
+export interface CapturedExchange {
+  method: string;
+  /** The path as the pact has it. */
+  path: string;
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Full body size in bytes. */
+  size: number;
+  firstByteMs: number;
+  totalMs: number;
+}
+
+/** What the worker answers: each file's raw Verifier output (JSON results, or an error message) and the exchanges, in order. */
 export interface WorkerReply {
-  files: { file: string; ok: boolean; raw: string }[];
+  files: { file: string; ok: boolean; raw: string; exchanges: CapturedExchange[] }[];
   error?: string;
 }
 
@@ -59,6 +74,8 @@ export interface InteractionResult {
   /** What did not match (empty when passed). */
   messages: string[];
   request: PactInteraction['request'];
+  /** What the target answered (credentials never recorded), when the request got an answer. */
+  response?: ReportedResponse;
 }
 
 export interface VerifyOutcome {
@@ -202,6 +219,17 @@ function namesInteraction(name: string, description: string): boolean {
   return name === description || name.endsWith(` - ${description}`);
 }
 
+/** A captured answer as reports keep it: sensitive headers redacted, the body as text or a digest. */
+function reportedResponse(exchange: CapturedExchange): ReportedResponse {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(exchange.headers)) headers[name] = SENSITIVE_HEADERS.has(name) ? REDACTED : value;
+  const bytes = Buffer.from(exchange.body, 'base64');
+  const body = recordBody(bytes, headers['content-type']);
+  // The capture keeps at most a prefix: say so, and how long the whole body was.
+  const recorded = body.kind === 'text' && bytes.length < exchange.size ? { ...body, truncated: true, size: exchange.size } : body.kind === 'binary' ? { ...body, size: exchange.size } : body;
+  return { status: exchange.status, headers, body: recorded, timing: { firstByteMs: exchange.firstByteMs, totalMs: exchange.totalMs } };
+}
+
 function expectedStatusOf(interaction: PactInteraction): number {
   return typeof interaction.response?.status === 'number' ? interaction.response.status : 200;
 }
@@ -245,7 +273,11 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyOutcome
       // Not the results document: the verifier could not verify this file at all.
       throw new VerifierError(`the Pact verifier could not verify ${pact.file}: ${fileReply.raw}`);
     }
+    const exchanges = [...(fileReply?.exchanges ?? [])];
     for (const interaction of pact.interactions) {
+      // The Verifier runs a file's interactions in order, one request each: the next exchange with this method and path is this interaction's.
+      const at = exchanges.findIndex((e) => e.path === interaction.request.path && e.method.toUpperCase() === (interaction.request.method ?? 'GET').toUpperCase());
+      const exchange = at >= 0 ? exchanges.splice(at, 1)[0] : undefined;
       const verdict = json?.interactionResults?.find((r) => r.description === interaction.description);
       const errors = (json?.errors ?? []).filter((e) => typeof e.interaction === 'string' && namesInteraction(e.interaction, interaction.description));
       const messages: string[] = [];
@@ -270,6 +302,7 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyOutcome
         status: passed ? 'passed' : 'failed',
         messages: passed ? [] : messages,
         request: interaction.request,
+        ...(exchange ? { response: reportedResponse(exchange) } : {}),
       });
     }
   }
@@ -278,7 +311,7 @@ export async function verifyPacts(options: VerifyOptions): Promise<VerifyOutcome
 }
 
 /** The check a verified interaction stands for in reports: what it asserts, by its expected answer. */
-export function checkOfInteraction(result: Pick<InteractionResult, 'expectedStatus' | 'request'> & { binary?: boolean }): CheckId {
+export function checkOfInteraction(result: Pick<InteractionResult, 'expectedStatus'> & { binary?: boolean }): CheckId {
   const { expectedStatus } = result;
   if (expectedStatus === 401 || expectedStatus === 403) return 'auth.required';
   if (expectedStatus >= 400 && expectedStatus < 500) return 'status.client-error';
@@ -306,7 +339,7 @@ function requestHeaders(request: PactInteraction['request']): Record<string, str
   for (const [name, value] of Object.entries(request.headers ?? {})) {
     const lower = name.toLowerCase();
     // The pact's example credentials stand for the target's, which are never recorded.
-    out[lower] = lower === 'authorization' || lower === 'x-auth-key' || lower === 'x-auth-email' ? '[redacted]' : Array.isArray(value) ? value.join(', ') : String(value);
+    out[lower] = SENSITIVE_HEADERS.has(lower) ? REDACTED : Array.isArray(value) ? value.join(', ') : String(value);
   }
   return out;
 }
@@ -343,6 +376,7 @@ export function verificationReport(outcome: VerifyOutcome, options: Verification
               {
                 message: `interaction "${r.description}" (${r.consumer} → ${r.provider}): ${r.messages.join('; ')}`,
                 request: { method: r.method, url: r.url, headers: requestHeaders(r.request), body: requestBodyRecord(r.request.body) },
+                ...(r.response ? { response: r.response } : { error: { kind: 'network' as const, message: 'no answer was recorded for this interaction' } }),
                 seed: 0,
                 path: '',
                 reproduce: options.reproduce,

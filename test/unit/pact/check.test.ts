@@ -1,0 +1,133 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { pactCommand } from '../../../src/cli/commands/pact.js';
+import type { Io } from '../../../src/cli/output.js';
+import { EXIT } from '../../../src/cli/usage-error.js';
+import { loadContract } from '../../../src/contract/load.js';
+import { checkPact, formatFinding, InvalidPactError, undeclaredFields } from '../../../src/pact/check.js';
+import { buildPact } from '../../../src/pact/export.js';
+
+const contract = loadContract();
+const dir = mkdtempSync(join(tmpdir(), 'wai-pact-check-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const LLAMA = '/client/v4/accounts/abc/ai/run/@cf/meta/llama-3.1-8b-instruct';
+
+/** A consumer's hand-made V4 pact: a wrong type in the request, a field the API never answers. */
+const handMade = {
+  consumer: { name: 'my-app' },
+  provider: { name: 'workers-ai' },
+  interactions: [
+    {
+      type: 'Synchronous/HTTP',
+      description: 'asks llama for an answer',
+      request: { method: 'POST', path: LLAMA, headers: { 'Content-Type': ['application/json'] }, body: { content: { prompt: 'hi', max_tokens: 'many' }, contentType: 'application/json', encoded: false } },
+      response: {
+        status: 200,
+        headers: { 'Content-Type': ['application/json'] },
+        body: { content: { success: true, result: { answer: 'hello' } }, contentType: 'application/json', encoded: false },
+        matchingRules: { body: { '$.result.answer': { combine: 'AND', matchers: [{ match: 'type' }] } } },
+      },
+    },
+  ],
+  metadata: { pactSpecification: { version: '4.0' } },
+};
+
+async function pact(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io: Io = { out: (t) => void (stdout += t), err: (t) => void (stderr += t), stdin: async () => Buffer.alloc(0) };
+  return { code: await pactCommand(argv, io, {}), stdout, stderr };
+}
+
+describe('checkPact', () => {
+  it('flags a request the API would reject and a response field it never gives, with pointers', () => {
+    const { findings, checked } = checkPact(handMade, contract);
+    expect(checked).toBe(1);
+    expect(findings).toHaveLength(2);
+    expect(findings[0]).toMatchObject({ interaction: 'asks llama for an answer', part: 'request', pointer: '/max_tokens', keyword: 'type' });
+    expect(findings[1]).toMatchObject({ part: 'response', pointer: '/result/answer', keyword: 'undeclared' });
+    expect(formatFinding(findings[0]!)).toBe('interaction "asks llama for an answer": request /max_tokens: expected type integer, found string "many"');
+  });
+
+  it('passes a clean exported pact', () => {
+    const { pact: exported } = buildPact(contract, { models: ['@cf/meta/llama-3.1-8b-instruct', '@cf/deepgram/aura-1', '@cf/baai/bge-m3'] });
+    expect(checkPact(JSON.parse(JSON.stringify(exported)), contract).findings).toEqual([]);
+  });
+
+  it('reads V3 pacts (plain bodies, string headers) and percent-encoded model ids', () => {
+    const v3 = {
+      consumer: { name: 'c' },
+      provider: { name: 'p' },
+      interactions: [
+        {
+          description: 'classifies',
+          request: { method: 'POST', path: '/client/v4/accounts/abc/ai/run/@cf%2Fhuggingface%2Fdistilbert-sst-2-int8', headers: { 'Content-Type': 'application/json' }, body: { text: 'x' } },
+          response: { status: 418, headers: { 'Content-Type': 'application/json' }, body: { error: 'teapot' } },
+        },
+        { description: 'not this API', request: { method: 'GET', path: '/health' }, response: { status: 200 } },
+      ],
+      metadata: { pactSpecification: { version: '3.0.0' } },
+    };
+    const result = checkPact(v3, contract);
+    expect(result.skipped).toEqual([{ interaction: 'not this API', reason: '/health is not a Workers AI path' }]);
+    expect(result.findings.map((f) => [f.part, f.keyword, f.pointer])).toEqual([
+      ['response', 'status', undefined],
+      ['response', 'undeclared', '/error'],
+    ]);
+  });
+
+  it('flags unknown models, binary answers expected as JSON, and statuses or error codes the API does not give', () => {
+    const pactFile = {
+      interactions: [
+        { description: 'unknown', request: { method: 'POST', path: '/accounts/a/ai/run/@cf/nobody/nothing', body: { text: 'x' } }, response: { status: 200 } },
+        { description: 'image as JSON', request: { method: 'POST', path: '/accounts/a/ai/run/@cf/stabilityai/stable-diffusion-xl-base-1.0', body: { prompt: 'cat' } }, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { success: true, result: { image: 'x' } } } },
+        { description: 'made-up code', request: { method: 'POST', path: LLAMA, body: {} }, response: { status: 400, body: { success: false, errors: [{ code: 9999, message: 'no' }] } } },
+      ],
+    };
+    const findings = checkPact(pactFile, contract).findings;
+    expect(findings.map((f) => `${f.interaction}: ${f.keyword}`)).toEqual(['unknown: model', 'image as JSON: content-type', 'image as JSON: content-type', 'made-up code: error-code']);
+  });
+
+  it('throws InvalidPactError for what is not a pact', () => {
+    expect(() => checkPact({ nope: true }, contract)).toThrow(InvalidPactError);
+    expect(() => checkPact({ interactions: [{ description: 'x' }] }, contract)).toThrow(InvalidPactError);
+  });
+
+  it('undeclaredFields: closed where properties are listed, open where not, any branch of a union', () => {
+    const schema = { anyOf: [{ type: 'object', properties: { a: { type: 'object' } } }, { type: 'object', properties: { b: { type: 'string' } } }] };
+    expect(undeclaredFields(schema, { a: { anything: 1 } })).toEqual([]);
+    expect(undeclaredFields(schema, { b: 'x', c: 1 })).toEqual(['/c']);
+  });
+});
+
+describe('wai-conformance pact check', () => {
+  it('prints one line per finding and exits 1; --json gives the findings as data', async () => {
+    const file = join(dir, 'hand-made.json');
+    writeFileSync(file, JSON.stringify(handMade));
+    const text = await pact(['check', file]);
+    expect(text.code).toBe(EXIT.nonConformant);
+    expect(text.stdout.trim().split('\n')).toHaveLength(2);
+    expect(text.stdout).toContain('request /max_tokens: expected type integer');
+    expect(text.stdout).toContain('response /result/answer:');
+    const json = await pact(['check', file, '--json']);
+    expect(JSON.parse(json.stdout).findings).toHaveLength(2);
+  });
+
+  it('exits 0 for a clean pact and 2 for unreadable or invalid files', async () => {
+    const clean = join(dir, 'clean.json');
+    writeFileSync(clean, JSON.stringify(buildPact(contract, { models: ['@cf/huggingface/distilbert-sst-2-int8'] }).pact));
+    expect((await pact(['check', clean])).code).toBe(EXIT.ok);
+    expect((await pact(['check', join(dir, 'missing.json')])).code).toBe(EXIT.usage);
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, '{');
+    expect((await pact(['check', notJson])).code).toBe(EXIT.usage);
+    const notPact = join(dir, 'not-pact.json');
+    writeFileSync(notPact, '{"consumer":{}}');
+    const result = await pact(['check', notPact]);
+    expect(result.code).toBe(EXIT.usage);
+    expect(result.stderr).toContain('no "interactions" array');
+  });
+});
