@@ -1,47 +1,79 @@
 /** @module The wai-conformance command: dispatch, usage, and the mapping of failures to exit codes. */
 import { ContractError } from '../contract/errors.js';
 import { ConfigurationError } from '../targets/errors.js';
-import { modelsCommand, MODELS_USAGE } from './commands/models.js';
-import { validateCommand, VALIDATE_USAGE } from './commands/validate.js';
-import { diffCommand, DIFF_USAGE } from './commands/diff.js';
-import { compareCommand, COMPARE_USAGE } from './commands/compare.js';
-import { specCommand, SPEC_USAGE } from './commands/spec.js';
-import { pactCommand, PACT_USAGE } from './commands/pact.js';
-import { runCommand, RUN_USAGE } from './commands/run.js';
-import { mockCommand, MOCK_USAGE } from './commands/mock.js';
 import { processIo, type Io } from './output.js';
 import { EXIT, UsageError } from './usage-error.js';
 
 type Command = { run: (argv: string[], io: Io) => Promise<number>; usage: string };
 
-/** Every command by name (exported for tests that check docs and workflows against the real CLI). */
-export const COMMANDS: Record<string, Command> = {
-  run: { run: runCommand, usage: RUN_USAGE },
-  validate: { run: validateCommand, usage: VALIDATE_USAGE },
-  models: { run: modelsCommand, usage: MODELS_USAGE },
-  diff: { run: diffCommand, usage: DIFF_USAGE },
-  compare: { run: compareCommand, usage: COMPARE_USAGE },
-  spec: { run: specCommand, usage: SPEC_USAGE },
-  pact: { run: pactCommand, usage: PACT_USAGE },
-  mock: { run: mockCommand, usage: MOCK_USAGE },
+/**
+ * Every command by name, loaded on first use: `validate` must start in well under 300 ms, and
+ * importing every command (the harness, vitest, Pact) would cost more than the work itself.
+ */
+const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
+  run: async () => {
+    const m = await import('./commands/run.js');
+    return { run: m.runCommand, usage: m.RUN_USAGE };
+  },
+  validate: async () => {
+    const m = await import('./commands/validate.js');
+    return { run: m.validateCommand, usage: m.VALIDATE_USAGE };
+  },
+  models: async () => {
+    const m = await import('./commands/models.js');
+    return { run: m.modelsCommand, usage: m.MODELS_USAGE };
+  },
+  diff: async () => {
+    const m = await import('./commands/diff.js');
+    return { run: m.diffCommand, usage: m.DIFF_USAGE };
+  },
+  compare: async () => {
+    const m = await import('./commands/compare.js');
+    return { run: m.compareCommand, usage: m.COMPARE_USAGE };
+  },
+  spec: async () => {
+    const m = await import('./commands/spec.js');
+    return { run: m.specCommand, usage: m.SPEC_USAGE };
+  },
+  pact: async () => {
+    const m = await import('./commands/pact.js');
+    return { run: m.pactCommand, usage: m.PACT_USAGE };
+  },
+  mock: async () => {
+    const m = await import('./commands/mock.js');
+    return { run: m.mockCommand, usage: m.MOCK_USAGE };
+  },
 };
 
-const USAGE = `Usage: wai-conformance <command> [options]
+/** The names of the commands. */
+export const COMMAND_NAMES = Object.keys(COMMAND_LOADERS);
+
+/** Every command, loaded (for --help, and for tests that check docs and workflows against the real CLI). */
+export async function loadCommands(): Promise<Record<string, Command>> {
+  const entries = await Promise.all(COMMAND_NAMES.map(async (name) => [name, await COMMAND_LOADERS[name]!()] as const));
+  return Object.fromEntries(entries);
+}
+
+/** The overview of every command (loads them all: only for help and mistakes). */
+async function usage(): Promise<string> {
+  const commands = await loadCommands();
+  return `Usage: wai-conformance <command> [options]
 
 Commands:
-${Object.values(COMMANDS)
+${Object.values(commands)
   .map((c) => `  ${c.usage.split('\n')[0]}`)
   .join('\n')}
 
 Run \`wai-conformance <command> --help\` for a command's options.
 Exit codes: 0 conformant/valid, 1 non-conformance found, 2 usage or configuration error, 3 run could not complete.
 `;
+}
 
 /** Runs the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.out(USAGE);
+    io.out(await usage());
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   if (name === '--version') {
@@ -49,11 +81,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(`${packageVersion()}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS[name];
-  if (!command) {
-    io.err(`wai-conformance: unknown command "${name}"\n\n${USAGE}`);
+  const load = Object.hasOwn(COMMAND_LOADERS, name) ? COMMAND_LOADERS[name] : undefined;
+  if (!load) {
+    io.err(`wai-conformance: unknown command "${name}"\n\n${await usage()}`);
     return EXIT.usage;
   }
+  const command = await load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.out(`${command.usage}\n`);
     return EXIT.ok;

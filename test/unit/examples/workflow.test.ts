@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMANDS } from '../../../src/cli/main.js';
+import { loadCommands } from '../../../src/cli/main.js';
+
+const COMMANDS = await loadCommands();
 import { parseRunOptions } from '../../../src/cli/commands/run.js';
 import { packageRoot } from '../../../src/contract/files.js';
 
