@@ -7,8 +7,11 @@ import type { SemanticsContext, TaskSemantics } from './answer.js';
 /** The size the request asked for (`width`/`height`, else the model's documented default); either side may be unknown. */
 export function requestedSize(context: SemanticsContext): { width?: number; height?: number; source: string } {
   const { input, model } = context;
-  const width = typeof input?.width === 'number' ? input.width : undefined;
-  const height = typeof input?.height === 'number' ? input.height : undefined;
+  // A size of 0 is inside some documented ranges (lucid-origin's 0..2500) and asks for no
+  // particular size: only positive sizes are requests the answer must honour.
+  const positive = (value: unknown) => (typeof value === 'number' && value > 0 ? value : undefined);
+  const width = positive(input?.width);
+  const height = positive(input?.height);
   if (width !== undefined || height !== undefined) return { width, height, source: 'the requested size' };
   const fallback = model.facts.defaultImageSize;
   return fallback ? { ...fallback, source: `the default size of ${model.id}` } : { source: '' };

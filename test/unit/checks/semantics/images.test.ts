@@ -64,6 +64,14 @@ describe('output.semantics: text-to-image', () => {
     ]);
   });
 
+  it('takes a size of 0 as no particular size (lucid-origin documents 0..2500): the default holds', () => {
+    const lucid = '@cf/leonardo/lucid-origin';
+    const image = (w: number, h: number) => ({ image: Buffer.from(jpegOf(w, h)).toString('base64') });
+    expect(judgeJson(lucid, { prompt: 'cat', height: 0 }, image(1120, 1120))).toEqual([]);
+    expect(judgeJson(lucid, { prompt: 'cat', height: 0 }, image(1120, 64))[0]!.message).toContain('expected 1120×1120 (the default size of @cf/leonardo/lucid-origin)');
+    expect(judgeJson(lucid, { prompt: 'cat', width: 64, height: 0 }, image(64, 1120))).toEqual([]);
+  });
+
   it('fails an image that does not decode', () => {
     const truncated = pngOf(64, 64).slice(0, 60);
     expect(binary({ prompt: 'cat' }, truncated)[0]!.message).toContain('the body does not decode as an image: the image/png does not decode');
