@@ -6,5 +6,7 @@ import { nonEmptyTextProblems, type TaskSemantics } from './answer.js';
 /** output.semantics for summarization. */
 export const summarizationSemantics: TaskSemantics = (answer, context) => {
   if (answer.kind !== 'json' || !isObject(answer.result)) return [];
+  const text = context.input?.input_text;
+  if (typeof text === 'string' && text.trim() === '') return []; // nothing to summarise
   return nonEmptyTextProblems(answer.result.summary, at(context.base, 'summary'), 'a summary of the non-empty input text');
 };

@@ -20,6 +20,13 @@ describe('output.semantics: translation', () => {
   it('fails an empty translation and a missing one', () => {
     expect(judge(M2M, { text: 'hello', target_lang: 'fr' }, { translated_text: '' })).toMatchObject([{ instancePath: '/result/translated_text', message: 'result.translated_text is empty, expected a translation of the non-empty input text' }]);
     expect(judge(INDIC, { text: ['a', 'b'], target_language: 'hin_Deva' }, { translations: ['क'] })).toMatchObject([{ instancePath: '/result/translations', message: 'result.translations has 1 translations, expected 2 (one per input text)' }]);
+    expect(judge(INDIC, { text: ['a', 'b'], target_language: 'hin_Deva' }, { translations: ['क', ''] })).toMatchObject([{ instancePath: '/result/translations/1' }]);
+  });
+
+  it('lets a blank input text translate to a blank text (the contract allows an empty text)', () => {
+    expect(judge(INDIC, { text: ['', 'b'], target_language: 'asm_Beng' }, { translations: ['', 'ख'] })).toEqual([]);
+    expect(judge(INDIC, { text: '', target_language: 'asm_Beng' }, { translations: [''] })).toEqual([]);
+    expect(judge(M2M, { text: ' ', target_lang: 'fr' }, { translated_text: '' })).toEqual([]);
   });
 });
 
@@ -27,6 +34,7 @@ describe('output.semantics: summarization', () => {
   it('passes a summary and fails an empty one', () => {
     expect(judge(BART, { input_text: 'A long text.' }, { summary: 'Text.' })).toEqual([]);
     expect(judge(BART, { input_text: 'A long text.' }, { summary: '' })).toMatchObject([{ check: 'output.semantics', instancePath: '/result/summary' }]);
+    expect(judge(BART, { input_text: '  ' }, { summary: '' })).toEqual([]);
   });
 });
 
