@@ -29,3 +29,19 @@ export function getAtPointer(document: unknown, pointer: string): unknown {
   }
   return node;
 }
+
+/**
+ * Follows local `#/...` `$ref`s of `document` starting at `value` (OpenAPI's components/responses,
+ * components/headers), returning the first node that is not such a reference. Bounded, so a
+ * reference cycle cannot hang the caller.
+ */
+export function followLocalRefs(document: unknown, value: unknown, maxHops = 8): unknown {
+  let node = value;
+  for (let hops = 0; hops < maxHops; hops++) {
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) break;
+    const ref = (node as { $ref?: unknown }).$ref;
+    if (typeof ref !== 'string' || !ref.startsWith('#/')) break;
+    node = getAtPointer(document, ref.slice(1));
+  }
+  return node;
+}

@@ -13,7 +13,7 @@ import type { Contract } from '../contract/contract.js';
 import { createAjv, SPEC_BASE_URI } from '../contract/ajv.js';
 import { inlineRefs } from '../contract/dereference.js';
 import { toSchemaErrors } from '../contract/schema-errors.js';
-import { parsePointer, toPointer } from '../contract/json-pointer.js';
+import { followLocalRefs, parsePointer, toPointer } from '../contract/json-pointer.js';
 import type { JsonSchema, ModelEntry, SchemaError } from '../contract/types.js';
 import { documentedResponses } from '../checks/_internals/documented.js';
 import type { Exchange, Operation } from '../targets/types.js';
@@ -198,15 +198,7 @@ type Resolver = (value: unknown) => unknown;
 
 /** Follows local `#/...` $refs of openapi.yaml. */
 function localResolver(openapi: Obj): Resolver {
-  return (value) => {
-    let node = value;
-    for (let hops = 0; hops < 8 && isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/'); hops++) {
-      let target: unknown = openapi;
-      for (const token of parsePointer(node.$ref.slice(1))) target = isObject(target) ? target[token] : undefined;
-      node = target;
-    }
-    return node;
-  };
+  return (value) => followLocalRefs(openapi, value);
 }
 
 /** The openapi.yaml operation object of an API path and method, or undefined. */

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync
 import { join } from 'node:path';
 import type { Contract } from '../contract/contract.js';
 import { ContractError } from '../contract/errors.js';
-import { displayPath } from '../contract/files.js';
+import { displayPath, readDocument } from '../contract/files.js';
 import { escapeToken } from '../contract/json-pointer.js';
 import { modelFileName } from '../contract/load.js';
 import { dereference } from '../emulator/catalog.js';
@@ -118,19 +118,6 @@ export function serialize(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
 
-function readJson(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (cause) {
-    throw new ContractError(displayPath(file), '', `cannot read file (${(cause as Error).message})`, { cause });
-  }
-  try {
-    return JSON.parse(text);
-  } catch (cause) {
-    throw new ContractError(displayPath(file), '', `not valid JSON: ${(cause as Error).message}`, { cause });
-  }
-}
 
 /** Whether `dir` holds a synced catalogue (an index.json). */
 export function hasPinnedCatalog(dir: string): boolean {
@@ -140,13 +127,13 @@ export function hasPinnedCatalog(dir: string): boolean {
 /** Reads the catalogue pinned in `dir` (index.json and the files it lists). Throws ContractError naming the file. */
 export function readPinnedCatalog(dir: string): { index: CatalogIndex; catalog: LiveCatalog } {
   const indexFile = join(dir, INDEX_FILE);
-  const index = readJson(indexFile);
+  const index = readDocument(indexFile);
   if (!isObject(index) || !Array.isArray(index.models)) throw new ContractError(displayPath(indexFile), '/models', 'expected {source, syncedAt, models: [{id, task, file}]}');
   const documents = new Map<string, CatalogDocument>();
   index.models.forEach((entry: unknown, i: number) => {
     if (!isObject(entry) || typeof entry.id !== 'string' || typeof entry.file !== 'string') throw new ContractError(displayPath(indexFile), `/models/${i}`, 'expected {id, task, file}');
     const file = join(dir, entry.file);
-    const doc = readJson(file);
+    const doc = readDocument(file);
     if (!isObject(doc) || !isObject(doc.$defs) || !isObject(doc['x-catalog'])) throw new ContractError(displayPath(file), '', 'expected a synced model document with x-catalog and $defs');
     documents.set(entry.id, doc as unknown as CatalogDocument);
   });

@@ -1,7 +1,7 @@
 /** @module What openapi.yaml documents for an exchange's operation: statuses, media types, schemas, error codes. */
 import { SPEC_BASE_URI } from '../../contract/ajv.js';
 import type { Contract } from '../../contract/contract.js';
-import { parsePointer } from '../../contract/json-pointer.js';
+import { followLocalRefs } from '../../contract/json-pointer.js';
 import type { Exchange } from '../../targets/types.js';
 import { isObject } from './exchange.js';
 
@@ -44,14 +44,7 @@ export function operationPath(exchange: Exchange): string {
 }
 
 function resolveLocal(openapi: Obj, value: unknown): unknown {
-  let node = value;
-  // Follow local $refs (components/responses, components/headers); bounded so a cycle cannot hang a check.
-  for (let hops = 0; hops < 8 && isObject(node) && typeof node.$ref === 'string' && node.$ref.startsWith('#/'); hops++) {
-    let target: unknown = openapi;
-    for (const token of parsePointer(node.$ref.slice(1))) target = isObject(target) ? target[token] : undefined;
-    node = target;
-  }
-  return node;
+  return followLocalRefs(openapi, value);
 }
 
 function schemaRef(schema: unknown): { uri: string; name: string } | undefined {
