@@ -18,7 +18,7 @@ describe('the check catalogue', () => {
     for (const id of CHECK_IDS) {
       expect(CHECKS[id].id).toBe(id);
       expect(CHECKS[id].description).toMatch(/^\S[^\n]{10,200}$/);
-      expect(CHECKS[id].area).toBeTruthy();
+      expect(['status', 'envelope', 'headers', 'output', 'auth', 'model', 'stream', 'openai', 'gateway', 'catalog']).toContain(CHECKS[id].area);
     }
     expect(isCheckId('content-type')).toBe(true);
     expect(isCheckId('content.type')).toBe(false);

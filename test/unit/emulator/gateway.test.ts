@@ -75,7 +75,7 @@ describe('AI Gateway layout', () => {
     expect(b.text).toBe(a.text);
     expect(a.headers['cf-aig-cache-status']).toBe('MISS');
     expect(b.headers['cf-aig-cache-status']).toBe('MISS');
-    expect(a.headers['cf-aig-log-id']).toBeTruthy();
+    expect(a.headers['cf-aig-log-id']).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/); // ULID-shaped
     expect(a.headers['cf-aig-log-id']).not.toBe(b.headers['cf-aig-log-id']);
   });
 
@@ -128,7 +128,7 @@ describe('AI Gateway layout', () => {
       json: { model: textModel().id, messages: [{ role: 'user', content: 'hi' }] },
     });
     expect(chat.status).toBe(200);
-    expect(chat.headers['cf-aig-log-id']).toBeTruthy();
+    expect(chat.headers['cf-aig-log-id']).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
     const anonymous = await send(emu.url, gwPath(textModel().id), { headers: {}, json: { prompt: 'x' } });
     expect(anonymous.status).toBe(401);
   });
