@@ -42,3 +42,7 @@ export { validateReport } from '../reporters/report-schema.js';
 
 /** Breaking-change diff between two contract versions. */
 export { diffContracts } from './diff/diff-contracts.js';
+
+/** Captured documents (a body, an SSE transcript, a binding output, an error) and corpora of them, judged by the contract. */
+export { judgeCaptured, CapturedDocumentError, CAPTURED_PARTS, type CapturedDocument, type CapturedPart } from './validate/captured.js';
+export { judgeCorpus, formatCorpusReport, corpusAgrees, CorpusError, type CorpusReport, type ManifestEntry, type Disagreement } from './validate/corpus.js';

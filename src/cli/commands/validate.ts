@@ -1,23 +1,35 @@
-/** @module `wai-conformance validate`: judge one document (input, output or whole response) by the contract. */
+/** @module `wai-conformance validate`: judge one captured document, or a whole corpus folder, by the contract. */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadContract } from '../../contract/load.js';
-import { formatSchemaError } from '../../contract/schema-errors.js';
-import type { ModelEntry, SchemaError } from '../../contract/types.js';
-import { bareMediaType, mediaTypeMatches, sniffMediaType } from '../../media/sniff.js';
+import type { OpenAiEndpoint } from '../../targets/types.js';
+import { CAPTURED_PARTS, CapturedDocumentError, judgeCaptured, OPENAI_ENDPOINTS, type CapturedPart } from '../../validate/captured.js';
+import { corpusAgrees, CorpusError, formatCorpusReport, judgeCorpus } from '../../validate/corpus.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import type { Io } from '../output.js';
 
-export const VALIDATE_USAGE = `wai-conformance validate --model ID [--part input|output|response] [--content-type TYPE] [FILE|-]
-  Validate one document against the contract (standard input when FILE is - or absent).
+export const VALIDATE_USAGE = `wai-conformance validate --model ID [--part PART] [--endpoint ENDPOINT] [--content-type TYPE] [FILE|-]
+wai-conformance validate --corpus DIR
+  Validate one captured document against the contract (standard input when FILE is - or absent).
   --part input      the request body of /ai/run for that model
   --part output     the model's output (the envelope's "result", or the raw bytes of a binary answer)
-  --part response   the whole answer: the v4 envelope, result included (default)
+  --part response   the whole answer: the v4 envelope, result included (default); with --endpoint, an /ai/v1 body
+  --part stream     an SSE transcript of /ai/run (or of /ai/v1 with --endpoint), judged as stream.framing judges it
+  --part binding    what env.AI.run returned: the bare output, or the bytes of a binary answer
+  --part error      an error body (the v4 error envelope)
+  --endpoint        chat/completions, completions, embeddings or responses: the document is from /ai/v1
+                    (--model is then optional: the body's "model" is used)
   --content-type    the answer's Content-Type, for binary answers (image/png, audio/mpeg, ...)
-  Exit 0 valid, 1 invalid (one error a line: JSON pointer, expected, found), 2 usage error.`;
+  --corpus DIR      judge every document DIR/manifest.yaml lists; rejections listed in DIR/disagreements.yaml are
+                    known; prints accepted/total per task, source kind and part
+  Exit 0 valid, 1 invalid (one error a line: JSON pointer or check, expected, found; for --corpus: a rejection
+  not listed, or a listed one now accepted), 2 usage error.`;
 
-const PARTS = ['input', 'output', 'response'] as const;
-type Part = (typeof PARTS)[number];
+function readEndpoint(value: string | undefined): OpenAiEndpoint | undefined {
+  if (value === undefined) return undefined;
+  if (!OPENAI_ENDPOINTS.includes(value as OpenAiEndpoint)) throw new UsageError(`--endpoint must be one of ${OPENAI_ENDPOINTS.join(', ')}, not "${value}"`);
+  return value as OpenAiEndpoint;
+}
 
 async function readSource(file: string | undefined, io: Io): Promise<{ bytes: Buffer; name: string }> {
   if (file === undefined || file === '-') return { bytes: await io.stdin(), name: 'standard input' };
@@ -28,23 +40,15 @@ async function readSource(file: string | undefined, io: Io): Promise<{ bytes: Bu
   }
 }
 
-/** Judges raw bytes of a binary answer by magic number against the model's documented media type. */
-function validateBinary(model: ModelEntry, bytes: Buffer, declared: string | undefined): SchemaError[] {
-  const errors: SchemaError[] = [];
-  const expected = model.facts.response.contentType;
-  const sniffed = sniffMediaType(bytes) ?? 'unrecognised bytes';
-  const base = { instancePath: '', schemaPath: '#/contentType', keyword: 'contentType' };
-  if (model.facts.response.envelope) {
-    errors.push({ ...base, expected: `a JSON v4 envelope (${model.id} answers application/json)`, actual: `${bytes.length} bytes of ${declared ?? sniffed}` });
-    return errors;
+function corpusCommand(dir: string, spec: string | undefined, io: Io): number {
+  try {
+    const report = judgeCorpus(loadContract(spec), dir);
+    io.out(formatCorpusReport(report));
+    return corpusAgrees(report) ? EXIT.ok : EXIT.nonConformant;
+  } catch (cause) {
+    if (cause instanceof CorpusError) throw new UsageError(cause.message);
+    throw cause;
   }
-  if (declared !== undefined && !mediaTypeMatches(expected, declared)) {
-    errors.push({ ...base, keyword: 'content-type', expected: `Content-Type ${expected}`, actual: `Content-Type ${bareMediaType(declared)}` });
-  }
-  if (!mediaTypeMatches(expected, sniffed)) {
-    errors.push({ ...base, expected: `${expected} bytes`, actual: `${bytes.length} bytes of ${sniffed}` });
-  }
-  return errors;
 }
 
 export async function validateCommand(argv: string[], io: Io): Promise<number> {
@@ -55,38 +59,46 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     options: {
       model: { type: 'string' },
       part: { type: 'string', default: 'response' },
+      endpoint: { type: 'string' },
       'content-type': { type: 'string' },
+      corpus: { type: 'string' },
       spec: { type: 'string' },
     },
   });
-  if (!values.model) throw new UsageError('--model is required');
-  if (!PARTS.includes(values.part as Part)) throw new UsageError(`--part must be one of ${PARTS.join(', ')}, not "${values.part}"`);
-  if (positionals.length > 1) throw new UsageError(`expected one FILE, got ${positionals.length}`);
-  const part = values.part as Part;
-  const contract = loadContract(values.spec);
-  const model = contract.model(values.model);
-  if (!model) throw new UsageError(`unknown model "${values.model}" (run \`wai-conformance models\` for the catalogue)`);
-  const { bytes, name } = await readSource(positionals[0], io);
-  const declared = values['content-type'];
-
-  let errors: SchemaError[];
-  const declaredBinary = declared !== undefined && bareMediaType(declared) !== 'application/json';
-  if (part !== 'input' && (declaredBinary || (!model.facts.response.envelope && sniffMediaType(bytes) !== 'application/json'))) {
-    errors = validateBinary(model, bytes, declared);
-  } else {
-    let document: unknown;
-    try {
-      document = JSON.parse(bytes.toString('utf8'));
-    } catch (cause) {
-      throw new UsageError(`${name} is not JSON: ${(cause as Error).message}`);
-    }
-    errors = part === 'response' ? contract.validateEnvelope(model, document) : contract.validateModel(model, part, document);
+  if (values.corpus !== undefined) {
+    if (positionals.length > 0 || values.model || values.endpoint) throw new UsageError('--corpus takes a folder alone (no FILE, --model or --endpoint)');
+    return corpusCommand(values.corpus, values.spec, io);
   }
+  if (!CAPTURED_PARTS.includes(values.part as CapturedPart)) throw new UsageError(`--part must be one of ${CAPTURED_PARTS.join(', ')}, not "${values.part}"`);
+  const part = values.part as CapturedPart;
+  const endpoint = readEndpoint(values.endpoint);
+  if (endpoint && (part === 'input' || part === 'output' || part === 'binding')) throw new UsageError(`--endpoint goes with --part response, stream or error, not ${part}`);
+  if (!values.model && !endpoint && part !== 'error') throw new UsageError('--model is required (except for /ai/v1 documents with --endpoint, and error bodies)');
+  if (positionals.length > 1) throw new UsageError(`expected one FILE, got ${positionals.length}`);
+  const contract = loadContract(values.spec);
+  const model = values.model ? contract.model(values.model) : undefined;
+  if (values.model && !model) throw new UsageError(`unknown model "${values.model}" (run \`wai-conformance models\` for the catalogue)`);
+  const { bytes, name } = await readSource(positionals[0], io);
+
+  let errors: string[];
+  try {
+    errors = judgeCaptured(contract, {
+      part,
+      bytes,
+      ...(model ? { model } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      ...(values['content-type'] ? { contentType: values['content-type'] } : {}),
+    });
+  } catch (cause) {
+    if (cause instanceof CapturedDocumentError) throw new UsageError(`${name} is ${cause.message.startsWith('not ') ? '' : 'unreadable: '}${cause.message}`);
+    throw cause;
+  }
+  const what = `${part}${endpoint ? ` of /ai/v1/${endpoint}` : ''}${model ? ` of ${model.id}` : ''}`;
   if (errors.length === 0) {
-    io.out(`valid: ${name} is a valid ${part} of ${model.id}\n`);
+    io.out(`valid: ${name} is a valid ${what}\n`);
     return EXIT.ok;
   }
-  for (const error of errors) io.out(`${formatSchemaError(error)}\n`);
-  io.err(`invalid: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${name} (${part} of ${model.id})\n`);
+  for (const error of errors) io.out(`${error}\n`);
+  io.err(`invalid: ${errors.length} error${errors.length === 1 ? '' : 's'} in ${name} (${what})\n`);
   return EXIT.nonConformant;
 }
