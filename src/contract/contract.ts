@@ -4,7 +4,7 @@ import type { ValidateFunction } from 'ajv';
 import { createAjv, SPEC_BASE_URI } from './ajv.js';
 import { ContractError } from './errors.js';
 import { displayPath } from './files.js';
-import { toSchemaErrors } from './schema-errors.js';
+import { isLargerThan, MAX_NODES_FOR_ALL_ERRORS, tooDeep, toSchemaErrors } from './schema-errors.js';
 import { inlineRefs } from './dereference.js';
 import type { JsonSchema, ModelEntry, SchemaError, TaskEntry, TaskId } from './types.js';
 
@@ -158,10 +158,19 @@ export class Contract {
 
   /** Validates `data` against a schema URI; returns the errors (empty when valid). */
   validate(uri: string, data: unknown, pointerPrefix = ''): SchemaError[] {
-    if (this.validator(uri)(data)) return [];
-    const validate = this.compiled(uri, this.ajvAllErrors, this.allErrorsValidators);
-    validate(data);
-    return toSchemaErrors(validate.errors, data, pointerPrefix);
+    const fast = this.validator(uri);
+    try {
+      if (fast(data)) return [];
+      // Collecting every error is superlinear in ajv on large documents, and their number unbounded:
+      // a huge (or hostile) document is explained by the errors the fail-fast validator stopped at.
+      if (isLargerThan(data, MAX_NODES_FOR_ALL_ERRORS)) return toSchemaErrors(fast.errors, data, pointerPrefix);
+      const validate = this.compiled(uri, this.ajvAllErrors, this.allErrorsValidators);
+      validate(data);
+      return toSchemaErrors(validate.errors, data, pointerPrefix);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return [tooDeep(pointerPrefix)];
+    }
   }
 
   /** Validates a model input or output. */
