@@ -18,11 +18,25 @@ function header(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** The bearer token of an `Authorization`-style value, or undefined when it is not `Bearer <token>`. */
+/** RFC 6750 `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`. */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+/** True for a token that RFC 6750's `b64token` syntax allows. */
+export function isBearerToken(token: string): boolean {
+  return B64TOKEN.test(token);
+}
+
+/**
+ * The bearer token of an `Authorization`-style value (`Bearer 1*SP b64token`, RFC 6750 2.1), or undefined
+ * when it is not one. Only spaces separate scheme and token: a no-break space or a tab is not trimmed away,
+ * and a token with characters outside b64token is refused, as RFC 6750 requires.
+ */
 export function bearerToken(value: string): string | undefined {
   if (value.length < 8 || value.charCodeAt(6) !== 0x20 || value.slice(0, 6).toLowerCase() !== 'bearer') return undefined;
-  const token = value.slice(7).trim();
-  return token === '' ? undefined : token;
+  let start = 7;
+  while (value.charCodeAt(start) === 0x20) start++;
+  const token = value.slice(start);
+  return isBearerToken(token) ? token : undefined;
 }
 
 /** Checks the API credentials; returns the error to answer, or undefined when they are accepted. */

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { loadContract } from '../../contract/load.js';
 import { ActiveFaults, DEFAULT_HOST, DEFAULT_PORT, FAULTS, FaultSpecError, startEmulator } from '../../emulator/index.js';
+import { isBearerToken } from '../../emulator/auth.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import type { Io } from '../output.js';
 
@@ -75,8 +76,12 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
     if (error instanceof FaultSpecError) throw new UsageError(error.message);
     throw error;
   }
-  if (values.token === '') throw new UsageError('--token must not be empty');
-  if (values['gateway-token'] === '') throw new UsageError('--gateway-token must not be empty');
+  for (const flag of ['token', 'gateway-token'] as const) {
+    const token = values[flag];
+    if (token === '') throw new UsageError(`--${flag} must not be empty`);
+    // A token no client can send as "Bearer <token>" (RFC 6750 b64token) would lock every client out.
+    if (token !== undefined && !isBearerToken(token)) throw new UsageError(`--${flag} must be an RFC 6750 token (letters, digits and -._~+/, then any "="s)`);
+  }
 
   const contract = loadContract(values.spec);
   let emulator;
