@@ -48,6 +48,12 @@ export const ERRORS = {
    * for `"stream": true` sent to a model that does not stream.
    */
   badInput: { code: 5006, status: 400, message: 'AiError: Bad input: Error: {detail}' },
+  /**
+   * A body in a Content-Encoding the emulator does not decode (it decodes gzip, deflate and br): 415, as
+   * RFC 9110 15.5.16 says for an unsupported content coding. The documented table has no entry for it;
+   * the code is the "missing headers or body" one (3003), as the body the API can read is missing.
+   */
+  unsupportedEncoding: { code: 3003, status: 415, message: 'Request is missing headers or body: a body in a supported Content-Encoding (gzip, deflate, br or identity; got {coding})' },
   /** Documented: 3040 / 429, with the message of the reject-if-busy page. */
   capacity: { code: 3040, status: 429, message: 'Capacity temporarily exceeded, please try again.' },
   /**

@@ -13,6 +13,8 @@ import type { TaskId } from '../contract/types.js';
 import { checkCredentials, checkGatewayCredentials, type AuthOptions } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
 import { Catalog } from './catalog.js';
+import { decodeBody } from './content-encoding.js';
+import { answerParserError, edgeHeaders, edgePage, edgeRefusal, MAX_HEADER_BYTES, originForm } from './edge.js';
 import { catalogNotFound, errorResponse, withOpenAiError } from './errors.js';
 import { ActiveFaults, type ServedResponse } from './faults.js';
 import { cacheKey, cachePolicy, eventIdOf, GatewayCache, LogIds, withGatewayHeaders } from './gateway.js';
@@ -153,7 +155,15 @@ function isOpenAiPath(path: string): boolean {
 export async function handle(app: EmulatorApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const faults = app.deps.faults;
   const delay = faults.delayMs;
-  const r = route(req.url ?? '/');
+  const url = req.url ?? '/';
+  const refusal = edgeRefusal(url, req.httpVersion, req.headers.host);
+  if (refusal !== undefined) {
+    const page = edgePage(refusal);
+    res.writeHead(refusal, edgeHeaders(page));
+    res.end(page);
+    return;
+  }
+  const r = route(originForm(url));
   // Error answers under /ai/v1 also carry the OpenAI-style `error` member OpenAI clients read.
   const openAiPath = r.kind === 'openai' || (r.kind === 'none' && isOpenAiPath(r.path));
   const send = (response: ServedResponse, closeConnection = false): Promise<void> =>
@@ -178,7 +188,17 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
     if (read.reason === 'aborted') return;
     return send(errorResponse('tooLarge'), read.closeConnection);
   }
-  const request = toEmulatorRequest(req, r, read.body);
+  let body = read.body;
+  if (req.headers['content-encoding'] !== undefined) {
+    const decoded = await decodeBody(body, req.headers['content-encoding'], app.maxBodyBytes);
+    if (!decoded.ok) {
+      if (decoded.reason === 'too-large') return send(errorResponse('tooLarge'));
+      if (decoded.reason === 'unsupported') return send(errorResponse('unsupportedEncoding', { coding: decoded.coding }));
+      return send(errorResponse('incomplete', { what: `a valid ${decoded.coding} body, as its Content-Encoding says` }));
+    }
+    body = decoded.body;
+  }
+  const request = toEmulatorRequest(req, r, body);
 
   if (r.kind === 'catalog') return send(app.catalog.handle(r.endpoint, request.query));
 
@@ -196,7 +216,7 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
   const policy = cachePolicy(req.headers, app.gatewayCacheTtlSeconds);
   const target = r.kind === 'run' ? `run:${r.model}` : `v1:${r.endpoint}`;
   const useCache = policy.ttlSeconds > 0 && !policy.skip && !faults.cacheAlwaysMiss;
-  const key = useCache ? cacheKey(gateway.accountId, gateway.gatewayId!, target, read.body, policy.customKey) : '';
+  const key = useCache ? cacheKey(gateway.accountId, gateway.gatewayId!, target, body, policy.customKey) : '';
   const logId = app.logIds.next();
   const eventId = eventIdOf(req.headers);
   if (useCache) {
@@ -226,7 +246,9 @@ function fail(app: EmulatorApp, res: ServerResponse, error: unknown): void {
 
 /** A node:http server serving the app. */
 export function createEmulatorServer(app: EmulatorApp): Server {
-  const server = createServer({ keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000 }, (req, res) => {
+  // Host is checked in `handle` (Node's own check answers an empty, typeless 400); parser errors get the edge's pages.
+  const options = { keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000, maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false };
+  const server = createServer(options, (req, res) => {
     res.on('error', () => {});
     req.on('error', () => {});
     try {
@@ -236,6 +258,7 @@ export function createEmulatorServer(app: EmulatorApp): Server {
     }
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerParserError);
   return server;
 }
 
