@@ -3,6 +3,10 @@ import type { Reporter, TestCase, TestModule, TestRunEndReason } from 'vitest/no
 import type { RunOptions } from '../src/harness/options.js';
 import { reportSettings } from '../src/harness/session.js';
 import { summarise, type ConformanceReport, type ResultRecord } from '../src/harness/report.js';
+import type { Contract } from '../src/contract/contract.js';
+import { loadContract } from '../src/contract/load.js';
+import { buildCoverage } from '../src/harness/coverage.js';
+import type { CoverageSample } from '../src/harness/coverage-recorder.js';
 import { packageInfo } from '../src/cli/version.js';
 import { writeReports } from './write-reports.js';
 import { Progress } from './progress.js';
@@ -16,6 +20,8 @@ export interface ConformanceReporterOptions {
   /** Number of planned tests, for progress. */
   plannedTests: number;
   progress: Progress;
+  /** The contract coverage is counted against (default: the project's). */
+  contract?: Contract;
   /** Called with the final report (the command derives its exit code from it). */
   onReport: (report: ConformanceReport, written: string[]) => void;
 }
@@ -24,6 +30,8 @@ export interface ConformanceReporterOptions {
 export class ConformanceReporter implements Reporter {
   private readonly results: ResultRecord[] = [];
   private readonly requests = new Map<string, number>();
+  /** Coverage of each execution, sampled once however many cases view it. */
+  private readonly coverage = new Map<string, CoverageSample>();
   private readonly startedAt = new Date();
   private baseUrl = '';
   private budgetExhausted = false;
@@ -40,6 +48,7 @@ export class ConformanceReporter implements Reporter {
     }
     this.results.push(...meta.results);
     this.requests.set(meta.execution, meta.requests);
+    if (meta.coverage) this.coverage.set(meta.execution, meta.coverage);
     this.baseUrl = meta.baseUrl;
     this.budgetExhausted ||= meta.budgetExhausted;
     this.settings.progress.caseDone(meta.results, [...this.requests.values()].reduce((a, b) => a + b, 0));
@@ -77,6 +86,7 @@ export class ConformanceReporter implements Reporter {
       settings: reportSettings(options),
       summary: summarise(this.results, requests),
       results: this.results,
+      coverage: buildCoverage(this.settings.contract ?? loadContract(), [...this.coverage.values()], this.results),
     };
     const written = writeReports(report, this.settings.reportDir, options.reporters);
     this.settings.onReport(report, written);

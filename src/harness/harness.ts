@@ -7,6 +7,8 @@ import type { ModelEntry } from '../contract/types.js';
 import { invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
 import type { Exchange, RequestSpec, Target } from '../targets/types.js';
 import type { RunOptions } from './options.js';
+import type { CoverageSample, ModelFacet } from './coverage-recorder.js';
+import { sampleExecution } from './coverage-exchange.js';
 import { EXECUTION_CHECKS, selectModels, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
 import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
@@ -15,7 +17,21 @@ import type { ResultRecord } from './report.js';
 interface Execution {
   judged: JudgedExchange[];
   seed: number;
+  /** What it covered, computed when first asked for. */
+  coverage?: CoverageSample;
 }
+
+/** What each kind of execution expects of its answers, and the facets of its model it sets out to cover. */
+const EXECUTION_COVERAGE: Record<ExecutionKind, { expectation: Expectation; facets: ModelFacet[] }> = {
+  'run-valid': { expectation: 'success', facets: ['input', 'output'] },
+  'run-invalid': { expectation: 'client-error', facets: ['invalid'] },
+  'run-stream': { expectation: 'success', facets: ['input'] },
+  auth: { expectation: 'auth-error', facets: [] },
+  'unknown-model': { expectation: 'unknown-model', facets: [] },
+  openai: { expectation: 'success', facets: [] },
+  gateway: { expectation: 'success', facets: [] },
+  catalog: { expectation: 'success', facets: [] },
+};
 
 /** FNV-1a: a stable 32-bit hash, so each execution's seed depends only on the run seed, kind and model. */
 function hash32(text: string): number {
@@ -68,6 +84,14 @@ export class Harness {
   async requestsOf(planned: PlannedCase): Promise<number> {
     const execution = await this.execution(planned.kind, planned.model);
     return execution.judged.filter((j) => !j.borrowed).reduce((sum, j) => sum + j.exchange.attempts, 0);
+  }
+
+  /** What a planned case's execution covered (its requests and answers, read once). */
+  async coverageOf(planned: PlannedCase): Promise<CoverageSample> {
+    const execution = await this.execution(planned.kind, planned.model);
+    const { expectation, facets } = EXECUTION_COVERAGE[planned.kind];
+    execution.coverage ??= sampleExecution(this.parts.contract, execution.judged, { expectation, facets, checks: this.checksOf(planned.kind), ...(planned.model ? { model: planned.model.id } : {}) });
+    return execution.coverage;
   }
 
   private execution(kind: ExecutionKind, model: ModelEntry | undefined): Promise<Execution> {

@@ -17,6 +17,8 @@ export interface JudgedExchange {
   path?: string;
   /** Sent by another execution and reused here (not counted again). */
   borrowed?: boolean;
+  /** Invalid inputs: the JSON Schema keyword the input breaks (for coverage). */
+  rule?: string;
 }
 
 /** What a property run needs. */
@@ -65,6 +67,7 @@ export async function runProperty<T extends { spec: RequestSpec; input: unknown 
     const outcomes = evaluateChecks(run.checks, exchange, context);
     const failed = outcomes.some((o) => o.status === 'failed');
     const entry: JudgedExchange = { exchange, input: value.input, outcomes };
+    if ('rule' in value && typeof value.rule === 'string') entry.rule = value.rule;
     // Until the first failure fast-check is in its initial runs, where run k has path "k".
     if (!failedOnce) entry.path = String(initialRuns++);
     if (failed) failedOnce = true;

@@ -1,6 +1,7 @@
 /** @module The conformance report (DESIGN.md `reports/conformance.json`): the one result model every reporter renders. */
 import type { CheckId, Finding } from '../checks/types.js';
 import type { RecordedRequest, RecordedResponse, TargetKind, TransportError } from '../targets/types.js';
+import type { CoverageReport } from './coverage.js';
 
 /** A response as reports keep it: everything but the raw bytes (the body record stands for them). */
 export type ReportedResponse = Omit<RecordedResponse, 'bytes'>;
@@ -50,6 +51,8 @@ export interface ConformanceReport {
   settings: Record<string, unknown>;
   summary: { checks: number; passed: number; failed: number; skipped: number; requests: number };
   results: ResultRecord[];
+  /** What the run exercised of the contract (absent in reports written before coverage existed). */
+  coverage?: CoverageReport;
 }
 
 /** Summary counts of a set of results; `requests` is what the target counted (retries included). */

@@ -4,6 +4,7 @@ import { packageInfo } from '../cli/version.js';
 import type { Contract } from '../contract/contract.js';
 import { loadContract } from '../contract/load.js';
 import { createTarget, PLACEHOLDER_ACCOUNT_ID, type Env, type HttpTarget } from '../targets/index.js';
+import { buildCoverage, type CoverageReport } from './coverage.js';
 import { Harness } from './harness.js';
 import type { RunOptions } from './options.js';
 import { planRun, type PlannedCase } from './plan.js';
@@ -96,7 +97,7 @@ export function reportSettings(options: RunOptions): Record<string, unknown> {
 }
 
 /** Builds the report of a session from its results. */
-export function buildReport(session: Pick<Session, 'target' | 'gatewayTarget' | 'startedAt'>, options: RunOptions, results: ResultRecord[], complete: boolean, incompleteReason?: string): ConformanceReport {
+export function buildReport(session: Pick<Session, 'target' | 'gatewayTarget' | 'startedAt'>, options: RunOptions, results: ResultRecord[], complete: boolean, incompleteReason?: string, coverage?: CoverageReport): ConformanceReport {
   const requests = session.target.requestsSent + (session.gatewayTarget && session.gatewayTarget !== session.target ? session.gatewayTarget.requestsSent : 0);
   const { name, version } = packageInfo();
   return {
@@ -110,6 +111,7 @@ export function buildReport(session: Pick<Session, 'target' | 'gatewayTarget' | 
     settings: reportSettings(options),
     summary: summarise(results, requests),
     results,
+    ...(coverage ? { coverage } : {}),
   };
 }
 
@@ -137,7 +139,8 @@ export async function runConformance(options: RunOptions, env: Env = process.env
     // The catalogue execution reuses /ai/run executions, so it goes last.
     const ordered = [...session.plan.filter((c) => c.kind !== 'catalog'), ...session.plan.filter((c) => c.kind === 'catalog')];
     const results = (await pool(ordered, options.concurrency, (c) => session.harness.run(c))).flat();
-    return buildReport(session, options, results, true);
+    const samples = await Promise.all(ordered.map((c) => session.harness.coverageOf(c)));
+    return buildReport(session, options, results, true, undefined, buildCoverage(session.contract, samples, results));
   } finally {
     await session.close();
   }

@@ -2,6 +2,7 @@
 import type {} from 'vitest';
 import { DEFAULT_OPTIONS, type RunOptions } from '../../src/harness/options.js';
 import type { ResultRecord } from '../../src/harness/report.js';
+import type { CoverageSample } from '../../src/harness/coverage-recorder.js';
 
 /** A running emulator started by the global setup, shared by every suite file. */
 export interface RunningEmulator {
@@ -20,6 +21,8 @@ export interface ConformanceMeta {
   baseUrl: string;
   /** True when the request budget ran out before this case finished. */
   budgetExhausted: boolean;
+  /** What the execution covered (the same for every case of one execution). */
+  coverage?: CoverageSample;
 }
 
 declare module 'vitest' {

@@ -40,6 +40,7 @@ export function defineArea(area: SuiteArea): void {
           requests: await session.harness.requestsOf(planned),
           baseUrl: session.target.baseUrl,
           budgetExhausted: session.target.budget.remaining === 0,
+          coverage: await session.harness.coverageOf(planned),
         };
         const failed = results.filter((r) => r.status === 'failed');
         expect(failed.map(describeFailure), `checks ${EXECUTION_CHECKS[planned.kind].join(', ')}`).toEqual([]);

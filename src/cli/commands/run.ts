@@ -200,6 +200,7 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
   process.env.WAI_CONFORMANCE_RUN_OPTIONS = JSON.stringify(options);
   const reporter = new ConformanceReporter({
     options,
+    contract,
     reportDir: options.reportDir,
     plannedTests: cases.reduce((n, c) => n + c.checks.length, 0),
     progress,
