@@ -185,7 +185,8 @@ export function judgeEntry(contract: Contract, dir: string, entry: ManifestEntry
       ...(entry.status !== undefined ? { status: entry.status } : {}),
     });
   } catch (cause) {
-    if (cause instanceof CapturedDocumentError) return [cause.message];
+    // One line per problem: parser messages quote the document across lines.
+    if (cause instanceof CapturedDocumentError) return [cause.message.replace(/\s*\n\s*/g, ' ')];
     throw cause;
   }
 }
