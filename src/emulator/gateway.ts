@@ -9,6 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { ServedResponse } from './faults.js';
+import type { EmulatorApp } from './server.js';
 
 export const MIN_CACHE_TTL_SECONDS = 60;
 export const MAX_CACHE_TTL_SECONDS = 30 * 24 * 3600;
@@ -137,4 +138,134 @@ export function withGatewayHeaders(response: ServedResponse, status: 'HIT' | 'MI
 /** The `cf-aig-event-id` a request sent, if any. */
 export function eventIdOf(headers: Headers): string | undefined {
   return header(headers, 'cf-aig-event-id') || undefined;
+}
+
+/** One entry of the gateway's log, in the shape the binding's `gateway(id).getLog()` returns (`created_at` as ISO text). */
+export interface GatewayLogEntry {
+  id: string;
+  provider: string;
+  model: string;
+  path: string;
+  duration: number;
+  status_code: number;
+  success: boolean;
+  cached: boolean;
+  request_size: number;
+  request_content_type?: string;
+  request_head: string;
+  request_head_complete: boolean;
+  response_size: number;
+  response_content_type?: string;
+  response_head: string;
+  response_head_complete: boolean;
+  metadata?: Record<string, unknown>;
+  score?: number | null;
+  feedback?: -1 | 1 | null;
+  created_at: string;
+}
+
+
+/** Bytes of the request and response kept in a log entry's `*_head`. */
+const LOG_HEAD_CHARS = 1024;
+
+function headOf(body: ServedResponse['body'] | Uint8Array): { size: number; head: string } {
+  if (typeof body === 'string') return { size: Buffer.byteLength(body), head: body.slice(0, LOG_HEAD_CHARS) };
+  if (body instanceof Uint8Array) return { size: body.byteLength, head: Buffer.from(body.subarray(0, LOG_HEAD_CHARS)).toString('utf8') };
+  const text = body.chunks.map((c) => (typeof c === 'string' ? c : Buffer.from(c).toString('utf8'))).join('');
+  return { size: Buffer.byteLength(text), head: text.slice(0, LOG_HEAD_CHARS) };
+}
+
+/** The gateway's log: the last `maxEntries` calls, by log id, per gateway. */
+export class GatewayLogs {
+  private readonly entries = new Map<string, GatewayLogEntry>();
+
+  constructor(private readonly maxEntries = 1000) {}
+
+  private static key(gatewayId: string, logId: string): string {
+    return `${gatewayId}\u0000${logId}`;
+  }
+
+  record(logId: string, call: GatewayCall, response: ServedResponse, cached: boolean, durationMs: number, now = Date.now()): void {
+    const request = headOf(call.body);
+    const answer = headOf(response.body);
+    const metadata = header(call.headers, 'cf-aig-metadata');
+    let parsedMetadata: Record<string, unknown> | undefined;
+    try {
+      const value: unknown = metadata === undefined ? undefined : JSON.parse(metadata);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsedMetadata = value as Record<string, unknown>;
+    } catch {
+      // Metadata that is not a JSON object is not kept (the real gateway refuses it).
+    }
+    const entry: GatewayLogEntry = {
+      id: logId,
+      provider: 'workers-ai',
+      model: call.model,
+      path: call.path,
+      duration: durationMs,
+      status_code: response.status,
+      success: response.status >= 200 && response.status < 300,
+      cached,
+      request_size: request.size,
+      request_head: request.head,
+      request_head_complete: request.size <= LOG_HEAD_CHARS,
+      response_size: answer.size,
+      response_head: answer.head,
+      response_head_complete: answer.size <= LOG_HEAD_CHARS,
+      created_at: new Date(now).toISOString(),
+    };
+    const requestType = header(call.headers, 'content-type');
+    if (requestType) entry.request_content_type = requestType;
+    if (response.headers['content-type']) entry.response_content_type = response.headers['content-type'];
+    if (parsedMetadata) entry.metadata = parsedMetadata;
+    const key = GatewayLogs.key(call.gatewayId, logId);
+    this.entries.set(key, entry);
+    while (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  get(gatewayId: string, logId: string): GatewayLogEntry | undefined {
+    return this.entries.get(GatewayLogs.key(gatewayId, logId));
+  }
+
+  /** Applies a `patchLog` (score, feedback, metadata); false when there is no such log. */
+  patch(gatewayId: string, logId: string, patch: { score?: unknown; feedback?: unknown; metadata?: unknown }): boolean {
+    const entry = this.get(gatewayId, logId);
+    if (!entry) return false;
+    if (patch.score === null || typeof patch.score === 'number') entry.score = patch.score;
+    if (patch.feedback === null || patch.feedback === 1 || patch.feedback === -1) entry.feedback = patch.feedback;
+    if (patch.metadata === null) delete entry.metadata;
+    else if (typeof patch.metadata === 'object' && !Array.isArray(patch.metadata)) entry.metadata = patch.metadata as Record<string, unknown>;
+    return true;
+  }
+}
+
+/** A request as the emulated AI Gateway sees it (from the REST gateway layout or the binding's gateway option). */
+export interface GatewayCall {
+  /** The caching and event headers (`cf-aig-*`). */
+  headers: Headers;
+  accountId: string;
+  gatewayId: string;
+  /** What is called (`run:<model>`, `v1:<endpoint>`): part of the cache key. */
+  target: string;
+  /** The model, for the gateway's log. */
+  model: string;
+  path: string;
+  body: Uint8Array;
+}
+
+/** Answers through the emulated AI Gateway: its cache, its response headers and its log. */
+export async function throughGateway(app: EmulatorApp, call: GatewayCall, infer: () => Promise<ServedResponse>): Promise<ServedResponse> {
+  const started = Date.now();
+  const policy = cachePolicy(call.headers, app.gatewayCacheTtlSeconds);
+  const useCache = policy.ttlSeconds > 0 && !policy.skip && !app.deps.faults.cacheAlwaysMiss;
+  const key = useCache ? cacheKey(call.accountId, call.gatewayId, call.target, call.body, policy.customKey) : '';
+  const logId = app.logIds.next();
+  const eventId = eventIdOf(call.headers);
+  let answer = useCache ? app.cache.get(key) : undefined;
+  const cached = answer !== undefined;
+  if (!answer) {
+    answer = await infer();
+    if (useCache && answer.status === 200 && !answer.abort) app.cache.set(key, answer, policy.ttlSeconds);
+  }
+  app.gatewayLogs.record(logId, call, answer, cached, Date.now() - started);
+  return withGatewayHeaders(answer, cached ? 'HIT' : 'MISS', logId, eventId);
 }

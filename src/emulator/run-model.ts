@@ -152,7 +152,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
 
   const parsed = parseInput(model, request.headers['content-type'], request.body);
   if (!parsed.ok) return parsed.response;
-  const { input } = parsed;
+  const input = parsed.raw && request.extraInputs ? { ...request.extraInputs, ...parsed.input } : parsed.input;
 
   let invalid = false;
   if (!parsed.raw) {

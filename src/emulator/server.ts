@@ -10,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Contract } from '../contract/contract.js';
 import type { TaskId } from '../contract/types.js';
+import { handleBinding } from './binding.js';
+import { isBindingRequest } from './binding-envelope.js';
 import { checkCredentials, checkGatewayCredentials, type AuthOptions } from './auth.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
 import { Catalog } from './catalog.js';
@@ -17,7 +19,7 @@ import { decodeBody } from './content-encoding.js';
 import { answerParserError, edgeHeaders, edgePage, edgeRefusal, MAX_HEADER_BYTES, originForm } from './edge.js';
 import { catalogNotFound, errorResponse, withOpenAiError } from './errors.js';
 import { ActiveFaults, type ServedResponse } from './faults.js';
-import { cacheKey, cachePolicy, eventIdOf, GatewayCache, LogIds, withGatewayHeaders } from './gateway.js';
+import { GatewayCache, GatewayLogs, LogIds, throughGateway } from './gateway.js';
 import { route, type Route } from './router.js';
 import { DEFAULT_STREAM_DELAY_MS, runModel, type RunDeps } from './run-model.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext, OutputMaker } from './types.js';
@@ -66,6 +68,8 @@ export interface EmulatorApp {
   gatewayCacheTtlSeconds: number;
   cache: GatewayCache;
   logIds: LogIds;
+  /** What the gateway logged, for the binding's `gateway(id).getLog(logId)`. */
+  gatewayLogs: GatewayLogs;
 }
 
 function reportToStderr(error: unknown): void {
@@ -92,6 +96,7 @@ export function createApp(options: EmulatorOptions & { contract: Contract; outpu
     gatewayCacheTtlSeconds: options.gatewayCacheTtlSeconds ?? 0,
     cache: new GatewayCache(options.now),
     logIds: new LogIds(),
+    gatewayLogs: new GatewayLogs(),
   };
 }
 
@@ -163,7 +168,10 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
     res.end(page);
     return;
   }
-  const r = route(originForm(url));
+  const target = originForm(url);
+  // The Workers binding's protocol (bare, or in Miniflare's envelope) is one more face of the same server.
+  if (isBindingRequest(target, req.headers)) return handleBinding(app, req, (response, close) => writeResponse(res, response, delay, close));
+  const r = route(target);
   // Error answers under /ai/v1 also carry the OpenAI-style `error` member OpenAI clients read.
   const openAiPath = r.kind === 'openai' || (r.kind === 'none' && isOpenAiPath(r.path));
   const send = (response: ServedResponse, closeConnection = false): Promise<void> =>
@@ -212,20 +220,9 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
   };
 
   if (!gateway) return send(await infer());
-
-  const policy = cachePolicy(req.headers, app.gatewayCacheTtlSeconds);
-  const target = r.kind === 'run' ? `run:${r.model}` : `v1:${r.endpoint}`;
-  const useCache = policy.ttlSeconds > 0 && !policy.skip && !faults.cacheAlwaysMiss;
-  const key = useCache ? cacheKey(gateway.accountId, gateway.gatewayId!, target, body, policy.customKey) : '';
-  const logId = app.logIds.next();
-  const eventId = eventIdOf(req.headers);
-  if (useCache) {
-    const hit = app.cache.get(key);
-    if (hit) return send(withGatewayHeaders(hit, 'HIT', logId, eventId));
-  }
-  const answer = await infer();
-  if (useCache && answer.status === 200 && !answer.abort) app.cache.set(key, answer, policy.ttlSeconds);
-  return send(withGatewayHeaders(answer, 'MISS', logId, eventId));
+  const called = r.kind === 'run' ? `run:${r.model}` : `v1:${r.endpoint}`;
+  const model = r.kind === 'run' ? r.model : '';
+  return send(await throughGateway(app, { headers: req.headers, accountId: gateway.accountId, gatewayId: gateway.gatewayId!, target: called, model, path: r.path, body }, infer));
 }
 
 /** Answers a request whose handling threw: a 500 envelope when nothing was sent yet, else a cut connection. */

@@ -40,6 +40,8 @@ export interface EmulatorRequest {
   accountId: string;
   /** Set for the AI Gateway layout. */
   gatewayId?: string;
+  /** The other inputs of a raw-body request (the binding sends them as `userInputs` beside a streamed input). */
+  extraInputs?: Record<string, unknown>;
 }
 
 /** A response before it is written: plain data, so faults can rewrite it and tests can inspect it. */

@@ -1,0 +1,175 @@
+/**
+ * @module `env.AI.toMarkdown()` for the emulator: real conversion of the text formats (HTML with node-html-markdown,
+ * Markdown and plain text as they are, CSV to a table, JSON to a fenced block, XML to a nested list). Formats that
+ * need models or document parsers on Cloudflare's side (PDF, images, Office documents...) are answered with a
+ * `format: "error"` result that says so, as the real service answers a file it cannot convert.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { NodeHtmlMarkdown } from 'node-html-markdown';
+import { stableUuid } from './catalog.js';
+import { tokenize } from './outputs/fake-text.js';
+
+/** A file as the binding sends it (`MarkdownDocument` with its blob read to base64). */
+export interface MarkdownFile {
+  name: string;
+  mimeType: string;
+  /** Base64. */
+  data: string;
+}
+
+/** One result, as `toMarkdown()` returns it. */
+export type ConversionResult =
+  | { id: string; name: string; mimeType: string; format: 'markdown'; tokens: number; data: string }
+  | { id: string; name: string; mimeType: string; format: 'error'; error: string };
+
+type Converter = (text: string) => { ok: true; markdown: string } | { ok: false; error: string };
+
+/** The formats the emulator converts: what `toMarkdown().supported()` lists. */
+export const SUPPORTED_FORMATS: readonly { mimeType: string; extension: string }[] = [
+  { extension: '.html', mimeType: 'text/html' },
+  { extension: '.htm', mimeType: 'text/html' },
+  { extension: '.md', mimeType: 'text/markdown' },
+  { extension: '.csv', mimeType: 'text/csv' },
+  { extension: '.json', mimeType: 'application/json' },
+  { extension: '.xml', mimeType: 'application/xml' },
+  { extension: '.xml', mimeType: 'text/xml' },
+  { extension: '.txt', mimeType: 'text/plain' },
+];
+
+const html: Converter = (text) => ({ ok: true, markdown: NodeHtmlMarkdown.translate(text) });
+const asIs: Converter = (text) => ({ ok: true, markdown: text });
+
+/** RFC 4180 fields: quoted fields may hold commas, quotes (doubled) and line breaks. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field === '') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i++;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+}
+
+const cell = (text: string | undefined): string => (text ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, '<br>').trim();
+
+const csv: Converter = (text) => {
+  const rows = parseCsv(text);
+  if (rows.length === 0) return { ok: true, markdown: '' };
+  const width = Math.max(...rows.map((r) => r.length));
+  const line = (r: string[]) => `| ${Array.from({ length: width }, (_, i) => cell(r[i])).join(' | ')} |`;
+  const [head, ...body] = rows;
+  return { ok: true, markdown: [line(head!), `| ${Array.from({ length: width }, () => '---').join(' | ')} |`, ...body.map(line)].join('\n') + '\n' };
+};
+
+const json: Converter = (text) => {
+  try {
+    return { ok: true, markdown: `\`\`\`json\n${JSON.stringify(JSON.parse(text), null, 2)}\n\`\`\`\n` };
+  } catch (error) {
+    return { ok: false, error: `not valid JSON: ${(error as Error).message}` };
+  }
+};
+
+type XmlNode = Record<string, unknown> & { ':@'?: Record<string, string> };
+
+function xmlList(nodes: XmlNode[], depth: number, out: string[]): void {
+  for (const node of nodes) {
+    const name = Object.keys(node).find((k) => k !== ':@');
+    if (name === undefined) continue;
+    const indent = '  '.repeat(depth);
+    if (name === '#text') {
+      out.push(`${indent}- ${String(node[name]).trim()}`);
+      continue;
+    }
+    if (name.startsWith('?') || name === '#comment') continue;
+    const attributes = Object.entries(node[':@'] ?? {}).map(([k, v]) => `${k.replace(/^@_/, '')}="${v}"`);
+    const children = (node[name] as XmlNode[]) ?? [];
+    const onlyText = children.length === 1 && Object.keys(children[0]!).includes('#text');
+    const label = `${indent}- **${name}**${attributes.length ? ` (${attributes.join(', ')})` : ''}`;
+    if (onlyText) out.push(`${label}: ${String(children[0]!['#text']).trim()}`);
+    else {
+      out.push(label);
+      xmlList(children, depth + 1, out);
+    }
+  }
+}
+
+const xml: Converter = (text) => {
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) return { ok: false, error: `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
+  const tree = new XMLParser({ preserveOrder: true, ignoreAttributes: false, trimValues: true }).parse(text) as XmlNode[];
+  const out: string[] = [];
+  xmlList(tree, 0, out);
+  return { ok: true, markdown: out.join('\n') + '\n' };
+};
+
+const BY_MEDIA_TYPE: Record<string, Converter> = {
+  'text/html': html,
+  'application/xhtml+xml': html,
+  'text/markdown': asIs,
+  'text/x-markdown': asIs,
+  'text/plain': asIs,
+  'text/csv': csv,
+  'application/json': json,
+  'application/xml': xml,
+  'text/xml': xml,
+};
+
+const BY_EXTENSION: Record<string, string> = {
+  html: 'text/html',
+  htm: 'text/html',
+  xhtml: 'application/xhtml+xml',
+  md: 'text/markdown',
+  markdown: 'text/markdown',
+  txt: 'text/plain',
+  csv: 'text/csv',
+  json: 'application/json',
+  xml: 'application/xml',
+};
+
+/** The media type a file is converted as: its own when the emulator knows it, else the one its extension names. */
+function mediaTypeOf(file: MarkdownFile): string {
+  const own = (file.mimeType ?? '').split(';')[0]!.trim().toLowerCase();
+  if (BY_MEDIA_TYPE[own]) return own;
+  const extension = /\.([A-Za-z0-9]+)$/.exec(file.name ?? '')?.[1]?.toLowerCase();
+  return (extension && BY_EXTENSION[extension]) || own;
+}
+
+const NOT_CONVERTED =
+  'is not converted by the wai-conformance emulator: it converts HTML, Markdown, CSV, JSON, XML and plain text; PDF, images, Office and other documents need Cloudflare\'s converters';
+
+/** Converts one file; never throws (a file it cannot convert gets a `format: "error"` result). */
+export function convertToMarkdown(file: MarkdownFile): ConversionResult {
+  const name = typeof file.name === 'string' ? file.name : '';
+  const mimeType = typeof file.mimeType === 'string' ? file.mimeType : '';
+  const data = typeof file.data === 'string' ? file.data : '';
+  const id = stableUuid(`markdown:${name}:${data.length}:${data.slice(0, 64)}`);
+  const mediaType = mediaTypeOf({ name, mimeType, data });
+  const convert = BY_MEDIA_TYPE[mediaType];
+  if (!convert) return { id, name, mimeType, format: 'error', error: `${name || 'the file'} (${mimeType || 'no media type'}) ${NOT_CONVERTED}` };
+  const text = Buffer.from(data, 'base64').toString('utf8');
+  const converted = convert(text);
+  if (!converted.ok) return { id, name, mimeType, format: 'error', error: `${name || 'the file'}: ${converted.error}` };
+  return { id, name, mimeType, format: 'markdown', tokens: tokenize(converted.markdown).filter((t) => t.trim() !== '').length, data: converted.markdown };
+}
