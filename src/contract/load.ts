@@ -36,6 +36,7 @@ const FACT_KEYS = new Set<keyof ModelFacts>([
   'openai',
   'transport',
   'defaultImageSize',
+  'limits',
 ]);
 
 const BASE_FACTS: ModelFacts = {

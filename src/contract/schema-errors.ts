@@ -85,7 +85,7 @@ export function shortJson(value: unknown, max = 80): string {
 }
 
 /** Characters as JSON Schema counts them (code points), without copying the string. */
-function codePoints(text: string): number {
+export function characterCount(text: string): number {
   let count = text.length;
   for (let i = 1; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -212,7 +212,7 @@ export function toSchemaErrors(errors: readonly ErrorObject[] | null | undefined
     if (error.keyword === 'required') actual = 'no such property';
     else if (error.keyword === 'additionalProperties') actual = shortJson((found as Record<string, unknown>)?.[String((error.params as Record<string, unknown>).additionalProperty)]);
     else if (error.keyword === 'type') actual = `${typeName(found)} ${shortJson(found, 40)}`;
-    else if (error.keyword === 'minLength' || error.keyword === 'maxLength') actual = `${typeof found === 'string' ? codePoints(found) : '?'} characters`;
+    else if (error.keyword === 'minLength' || error.keyword === 'maxLength') actual = `${typeof found === 'string' ? characterCount(found) : '?'} characters`;
     else if (error.keyword === 'minItems' || error.keyword === 'maxItems') actual = `${Array.isArray(found) ? found.length : '?'} items`;
     else actual = shortJson(found);
     return {

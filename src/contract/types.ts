@@ -39,6 +39,21 @@ export interface OpenAiFacts {
   responses?: boolean;
 }
 
+/**
+ * Bounds on the work one request may ask of a model. Each comes from the documentation where it states
+ * one, and is the emulator's documented choice where it is silent (spec/models/overlay.yaml says which).
+ */
+export interface ModelLimits {
+  /** Text to speech: the longest `text` (or `prompt`), in characters. */
+  inputCharacters?: number;
+  /** Text generation: the most completion tokens one answer has, whatever `max_tokens` asks. */
+  answerTokens?: number;
+  /** Embeddings (and batched completions) on /ai/v1: the most inputs in one request. */
+  batchItems?: number;
+  /** Text to image: the longest side of an image, in pixels. */
+  imageSide?: number;
+}
+
 /** Facts about a model that no JSON Schema expresses, used by checks, generators and the emulator. */
 export interface ModelFacts {
   response: ResponseFacts;
@@ -62,6 +77,8 @@ export interface ModelFacts {
   transport: 'http' | 'websocket';
   /** Text-to-image: width and height of the answer when the request does not set them. */
   defaultImageSize?: { width: number; height: number };
+  /** Bounds on the work of one request (see {@link ModelLimits}). */
+  limits?: ModelLimits;
 }
 
 /** Where a model entry came from. */

@@ -63,15 +63,31 @@ export function cacheKey(accountId: string, gatewayId: string, target: string, b
 interface Entry {
   response: ServedResponse;
   expiresAt: number;
+  bytes: number;
 }
 
-/** An in-memory TTL cache of answers, bounded (oldest entries go first). */
+/** Bytes an answer's body holds (a string counted by its UTF-16 length: an upper bound's worth of accuracy). */
+function bodyBytes(response: ServedResponse): number {
+  const body = response.body;
+  if (typeof body === 'string') return body.length;
+  if (body instanceof Uint8Array) return body.byteLength;
+  let total = 0;
+  for (const chunk of body.chunks) total += typeof chunk === 'string' ? chunk.length : chunk.byteLength;
+  return total;
+}
+
+/** Total bytes of answers the cache holds (chosen; AI Gateway documents no figure the emulator could copy). */
+export const GATEWAY_CACHE_BYTES = 64 * 1024 * 1024;
+
+/** An in-memory TTL cache of answers, bounded in entries and bytes (oldest entries go first). */
 export class GatewayCache {
   private readonly entries = new Map<string, Entry>();
+  private bytes = 0;
 
   constructor(
     private readonly now: () => number = Date.now,
     private readonly maxEntries = 1000,
+    private readonly maxBytes = GATEWAY_CACHE_BYTES,
   ) {}
 
   get size(): number {
@@ -82,7 +98,7 @@ export class GatewayCache {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
+      this.remove(key);
       return undefined;
     }
     return entry.response;
@@ -90,12 +106,19 @@ export class GatewayCache {
 
   set(key: string, response: ServedResponse, ttlSeconds: number): void {
     if (ttlSeconds <= 0) return;
+    const bytes = bodyBytes(response);
+    this.remove(key);
+    if (bytes > this.maxBytes) return; // larger than the whole cache: served, never kept
+    this.entries.set(key, { response, expiresAt: this.now() + ttlSeconds * 1000, bytes });
+    this.bytes += bytes;
+    while (this.entries.size > this.maxEntries || this.bytes > this.maxBytes) this.remove(this.entries.keys().next().value as string);
+  }
+
+  private remove(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
     this.entries.delete(key);
-    this.entries.set(key, { response, expiresAt: this.now() + ttlSeconds * 1000 });
-    while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
-    }
+    this.bytes -= entry.bytes;
   }
 }
 

@@ -3,6 +3,7 @@
  * validate against spec/openapi.yaml's request schemas, check the model serves the endpoint, and answer
  * OpenAI-shaped (not enveloped) JSON or SSE, reusing the text-generation and embeddings makers' logic.
  */
+import type { Contract } from '../contract/contract.js';
 import { formatSchemaError } from '../contract/schema-errors.js';
 import type { ModelEntry } from '../contract/types.js';
 import { errorResponse, errorsResponse } from './errors.js';
@@ -17,6 +18,7 @@ import {
   toResponse,
   type Generation,
 } from './outputs/text-generation.js';
+import { perModel, subschemasAt } from './outputs/schema-shape.js';
 import { createRng, seedFrom, type Rng } from './rng.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext } from './types.js';
 
@@ -114,6 +116,30 @@ function responses(body: Obj, model: ModelEntry, rng: Rng): EmulatorResponse {
   return sse(responseEvents(g, model.id).map((event) => `event: ${String(event.type)}\n${dataChunk(event)}`));
 }
 
+/** The smallest `maxItems` the model's input schema states for a batch of `text` (undefined: none stated). */
+const textBatchLimit = perModel((contract: Contract, model: ModelEntry): number | undefined => {
+  let limit: number | undefined;
+  for (const schema of subschemasAt(contract, model, ['text'], 'input')) {
+    if (typeof schema.maxItems === 'number') limit = Math.min(limit ?? Number.POSITIVE_INFINITY, schema.maxItems);
+  }
+  return limit;
+});
+
+/**
+ * A 5006 detail for a batch larger than the model takes, checked before any work: embeddings inputs
+ * past the model's own batch limit (its schema's `text` maxItems, else its `limits.batchItems`), and
+ * completions prompts past `limits.batchItems`.
+ */
+function batchViolation(contract: Contract, endpoint: string, body: Obj, model: ModelEntry): string | undefined {
+  const name = endpoint === 'embeddings' ? 'input' : endpoint === 'completions' ? 'prompt' : undefined;
+  if (name === undefined || !Array.isArray(body[name])) return undefined;
+  const count = (body[name] as unknown[]).length;
+  const own = endpoint === 'embeddings' ? textBatchLimit(contract, model) : undefined;
+  const limit = own ?? model.facts.limits?.batchItems;
+  if (limit === undefined || count <= limit) return undefined;
+  return `/${name}: expected at most ${limit} items, found ${count} items (${model.id}'s ${own !== undefined ? 'batch limit' : 'limit'})`;
+}
+
 /**
  * Answers one `/ai/v1/<endpoint>` request. Errors are the v4 ErrorEnvelope (spec/openapi.yaml
  * `x-wai.openai-errors`): 3003 for a missing or non-JSON body, 5007 for a model the catalogue lacks or
@@ -139,6 +165,8 @@ export function handleOpenAi(request: EmulatorRequest, context: OpenAiHandlerCon
   const valid = body as Obj;
   const model = contract.model(String(valid.model))!;
   if (!spec.serves(model)) return errorResponse('noSuchModel', { model: model.id });
+  const over = batchViolation(contract, endpoint, valid, model);
+  if (over) return errorResponse('badInput', { detail: over });
   return spec.answer(valid, model, createRng(seedFrom(endpoint, model.id, request.body)));
 }
 

@@ -9,6 +9,7 @@ import { formatSchemaError } from '../contract/schema-errors.js';
 import type { ModelEntry, TaskId } from '../contract/types.js';
 import { bareMediaType, mediaTypeMatches, sniffMediaType } from '../media/sniff.js';
 import { errorResponse, errorsResponse } from './errors.js';
+import { limitViolation } from './limits.js';
 import type { ActiveFaults, FaultInfo, ServedResponse } from './faults.js';
 import { createRng, seedFrom } from './rng.js';
 import type { EmulatorRequest, OutputContext, OutputMaker, OutputResult, StreamEvent } from './types.js';
@@ -171,6 +172,10 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
   if (!maker) return internalError(deps, new Error(`no output maker for task ${model.task}`));
   const context: OutputContext = { contract, model, input: isObject(input) ? input : {}, rng: createRng(seedFrom(model.id, request.body)) };
   if (parsed.raw) context.rawBody = parsed.raw;
+  if (!invalid && model.facts.limits) {
+    const over = limitViolation(model, context);
+    if (over) return errorResponse('badInput', { detail: over });
+  }
   const info: FaultInfo = { model, input: context.input };
 
   if (stream) {

@@ -19,6 +19,16 @@ export interface ExampleOptions {
   resolveRef?: (uri: string) => JsonSchema | undefined;
   /** Base URI of the root schema, against which relative `$ref`s are resolved for `resolveRef`. */
   baseUri?: string;
+  /**
+   * Largest instance, in characters of its JSON (about): past it `exampleFromSchema` throws
+   * {@link ExampleTooLarge} before building more, or with `clip` stops adding (a cut-off instance).
+   * For schemas from requests (JSON mode, tool parameters), whose minimum sizes are unbounded.
+   */
+  maxSize?: number;
+  /** With `maxSize`: return the instance built up to the size instead of throwing (strings cut, arrays and objects stop growing). */
+  clip?: boolean;
+  /** Most schema steps (flattening and generating) one instance may take; past it ExampleError. Default 100,000. */
+  maxSteps?: number;
 }
 
 /** Thrown when a schema cannot be instantiated (a `false` schema, an unresolvable `$ref`). */
@@ -26,8 +36,17 @@ export class ExampleError extends Error {
   override name = 'ExampleError';
 }
 
+/** Thrown when the instance a schema requires is larger than `maxSize` (it was not built). */
+export class ExampleTooLarge extends Error {
+  override name = 'ExampleTooLarge';
+}
+
 const WORDS = ['alpha', 'bravo', 'cedar', 'delta', 'ember', 'falcon', 'garnet', 'harbor', 'iris', 'juniper', 'kestrel', 'lumen', 'maple', 'nectar', 'onyx', 'pine', 'quartz', 'river', 'sierra', 'tango', 'umber', 'violet', 'willow', 'yarrow'];
 const HARD_DEPTH = 32;
+/** A group holding a quantifier, itself quantified: the shape of catastrophic backtracking. */
+const NESTED_QUANTIFIER = /\([^()]*[+*?}][^()]*\)\s*[+*{]/;
+/** Longest candidate a request's pattern is tested against. */
+const MAX_PATTERN_SUBJECT = 1024;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** True for schemas no instance satisfies (`false`, `{not: {}}`), as workers-types' XOR renders "absent". */
@@ -43,10 +62,40 @@ interface Scope {
 }
 
 class Generator {
+  /** Characters of JSON written so far (about), against `options.maxSize`. */
+  private size = 0;
+  private steps = 0;
+  private readonly maxSize: number;
+  private readonly maxSteps: number;
+
   constructor(
     private readonly rng: Rng,
     private readonly options: Required<Pick<ExampleOptions, 'optional' | 'optionalDepth' | 'maxDepth'>> & ExampleOptions,
-  ) {}
+  ) {
+    this.maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
+    this.maxSteps = options.maxSteps ?? 100_000;
+  }
+
+  /** Counts one step of work; a schema that needs too many (a branching $ref cycle) cannot be instantiated. */
+  private step(): void {
+    if (++this.steps > this.maxSteps) throw new ExampleError(`schema needs more than ${this.maxSteps} steps to instantiate`);
+  }
+
+  /** Characters left before `maxSize`. */
+  private get room(): number {
+    return this.maxSize - this.size;
+  }
+
+  /** Accounts `n` characters; past `maxSize` throws ExampleTooLarge unless clipping. */
+  private spend(n: number): void {
+    this.size += n;
+    if (this.size > this.maxSize && !this.options.clip) throw new ExampleTooLarge(`the instance is larger than ${this.maxSize} characters`);
+  }
+
+  /** True when clipping and the budget is spent: stop adding. */
+  private get full(): boolean {
+    return this.options.clip === true && this.size >= this.maxSize;
+  }
 
   private pointer(root: JsonSchema, fragment: string): JsonSchema | undefined {
     let node: unknown = root;
@@ -83,6 +132,7 @@ class Generator {
    * `allOf` branches merged, and of `anyOf`/`oneOf` the first satisfiable branch is merged in.
    */
   private flatten(input: JsonSchema, scope: Scope, depth = 0): { schema: Obj; scope: Scope } {
+    this.step();
     if (depth > HARD_DEPTH) throw new ExampleError('schema nests $ref/allOf too deeply');
     if (input === true || input === undefined) return { schema: {}, scope };
     if (input === false || !isObject(input)) throw new ExampleError('no instance satisfies a false schema');
@@ -130,22 +180,25 @@ class Generator {
   }
 
   generate(input: JsonSchema, scope: Scope, depth: number): unknown {
+    this.step();
     if (depth > HARD_DEPTH) throw new ExampleError('schema requires nesting deeper than 32 levels');
     const { schema, scope: inner } = this.flatten(input, scope);
-    if ('const' in schema) return structuredClone(schema.const);
+    if ('const' in schema) return this.constant(schema.const);
     if (Array.isArray(schema.enum) && schema.enum.length > 0) {
       const nonNull = schema.enum.filter((v) => v !== null);
-      return structuredClone(this.rng.pick(nonNull.length > 0 ? nonNull : schema.enum));
+      return this.constant(this.rng.pick(nonNull.length > 0 ? nonNull : schema.enum));
     }
     switch (chooseType(schema)) {
       case 'null':
+        this.spend(4);
         return null;
       case 'boolean':
+        this.spend(5);
         return this.rng.next() < 0.5;
       case 'integer':
-        return this.number(schema, true);
+        return this.spent(this.number(schema, true));
       case 'number':
-        return this.number(schema, false);
+        return this.spent(this.number(schema, false));
       case 'array':
         return this.array(schema, inner, depth);
       case 'object':
@@ -153,6 +206,21 @@ class Generator {
       default:
         return this.string(schema);
     }
+  }
+
+  /** A copy of a `const`/`enum` value, its size accounted (the schema holds it, so measuring it is linear in the schema). */
+  private constant(value: unknown): unknown {
+    if (value !== null && typeof value === 'object') {
+      this.spend(JSON.stringify(value).length);
+      return structuredClone(value);
+    }
+    return this.spent(value);
+  }
+
+  /** Accounts a scalar's JSON size and returns it. */
+  private spent<T>(value: T): T {
+    this.spend(typeof value === 'string' ? value.length + 2 : String(value).length);
+    return value;
   }
 
   private words(count: number): string {
@@ -163,18 +231,33 @@ class Generator {
 
   private string(schema: Obj): string {
     const formatted = typeof schema.format === 'string' ? this.formatted(schema.format) : undefined;
-    if (formatted !== undefined) return formatted;
-    const min = typeof schema.minLength === 'number' ? schema.minLength : 0;
+    if (formatted !== undefined) return this.spent(formatted);
+    let min = typeof schema.minLength === 'number' ? schema.minLength : 0;
     const max = typeof schema.maxLength === 'number' ? schema.maxLength : Infinity;
-    let text = schema.contentEncoding === 'base64' ? Buffer.from(this.words(2)).toString('base64') : this.words(this.rng.int(1, 3));
-    while ([...text].length < min) text += ` ${this.words(1)}`;
-    if ([...text].length > max) text = [...text].slice(0, max).join('').trimEnd().padEnd(Math.min(min, max), 'x');
-    if (typeof schema.pattern === 'string') return this.patterned(schema.pattern, text, min, max);
-    return text;
+    // Checked before building: a `minLength: 1e9` costs nothing but the exception.
+    if (min + 2 > this.room) {
+      if (!this.options.clip) this.spend(min + 2);
+      min = Math.max(0, Math.floor(this.room) - 2);
+    }
+    // Every piece is ASCII, so `length` counts characters; words are joined once (linear in `min`).
+    const pieces = [schema.contentEncoding === 'base64' ? Buffer.from(this.words(2)).toString('base64') : this.words(this.rng.int(1, 3))];
+    let length = pieces[0]!.length;
+    while (length < min) {
+      const word = ` ${this.words(1)}`;
+      pieces.push(word);
+      length += word.length;
+    }
+    let text = pieces.join('');
+    if (text.length > max) text = text.slice(0, max).trimEnd().padEnd(Math.min(min, max), 'x');
+    if (typeof schema.pattern === 'string') text = this.patterned(schema.pattern, text, min, max);
+    return this.spent(text);
   }
 
   /** A string matching `pattern`: tries a few likely shapes (the literal prefix the pattern anchors, digits, ...). */
   private patterned(pattern: string, text: string, min: number, max: number): string {
+    // Patterns come from requests too: one with a quantified group holding a quantifier ("(a+)+") can
+    // backtrack exponentially, and long candidates cost more per test; neither is tried.
+    if (NESTED_QUANTIFIER.test(pattern) || text.length > MAX_PATTERN_SUBJECT) return text;
     let regex: RegExp;
     try {
       regex = new RegExp(pattern, 'u');
@@ -267,10 +350,13 @@ class Generator {
     const items = schema.items as JsonSchema | undefined;
     let count = depth >= this.options.maxDepth ? min : Math.min(max, Math.max(min, this.rng.int(1, 2)));
     if (items === false || isNeverSchema(items)) count = Math.min(count, prefix.length);
+    // Each item costs at least two characters (itself and a comma): refuse a `minItems: 1e9` before building.
+    if (count * 2 > this.room && !this.options.clip) this.spend(count * 2);
+    this.spend(2);
     const out: unknown[] = [];
     const seen = new Set<string>();
     let attempts = 0;
-    while (out.length < count && attempts++ < count * 8 + 8) {
+    while (out.length < count && attempts++ < count * 8 + 8 && !this.full) {
       const index = out.length;
       const value = this.generate(index < prefix.length ? prefix[index]! : (items ?? true), scope, depth + 1);
       if (schema.uniqueItems === true) {
@@ -279,8 +365,9 @@ class Generator {
         seen.add(key);
       }
       out.push(value);
+      this.spend(1);
     }
-    if (out.length < min) throw new ExampleError(`cannot make ${min} unique array items`);
+    if (out.length < min && !this.full) throw new ExampleError(`cannot make ${min} unique array items`);
     return out;
   }
 
@@ -290,18 +377,37 @@ class Generator {
     const additional = schema.additionalProperties as JsonSchema | undefined;
     const optional = this.options.optional && depth < Math.min(this.options.optionalDepth, this.options.maxDepth);
     const out: Obj = {};
+    let count = 0;
+    this.spend(2);
+    const put = (key: string, sub: JsonSchema): void => {
+      this.spend(key.length + 4);
+      out[key] = this.generate(sub, scope, depth + 1);
+      count++;
+    };
     for (const [key, sub] of Object.entries(properties)) {
+      if (this.full) return out;
       if (isNeverSchema(sub)) continue;
-      if (required.has(key) || optional) out[key] = this.generate(sub, scope, depth + 1);
+      if (required.has(key) || optional) put(key, sub);
     }
     const extraSchema: JsonSchema = additional === undefined || additional === false ? true : additional;
-    for (const key of required) if (!(key in out)) out[key] = this.generate(extraSchema, scope, depth + 1);
+    for (const key of required) {
+      if (this.full) return out;
+      if (!(key in out)) put(key, extraSchema);
+    }
     const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
-    for (let i = 0; Object.keys(out).length < minProperties && additional !== false; i++) {
-      if (!(`${WORDS[i % WORDS.length]}${i}` in out)) out[`${WORDS[i % WORDS.length]}${i}`] = this.generate(extraSchema, scope, depth + 1);
+    if ((minProperties - count) * 6 > this.room && !this.options.clip) this.spend((minProperties - count) * 6);
+    for (let i = 0; count < minProperties && additional !== false && !this.full; i++) {
+      const key = `${WORDS[i % WORDS.length]}${i}`;
+      if (!(key in out)) put(key, extraSchema);
     }
     if (typeof schema.maxProperties === 'number') {
-      for (const key of Object.keys(out)) if (Object.keys(out).length > schema.maxProperties && !required.has(key)) delete out[key];
+      for (const key of Object.keys(out)) {
+        if (count <= schema.maxProperties) break;
+        if (!required.has(key)) {
+          delete out[key];
+          count--;
+        }
+      }
     }
     return out;
   }

@@ -1,7 +1,7 @@
 /** @module Text generation answers: one neutral generation, formatted as classic, chat-completion or Responses output. */
 import type { Contract } from '../../contract/contract.js';
 import type { JsonSchema, ModelEntry, OutputStyle } from '../../contract/types.js';
-import { exampleFromSchema, ExampleError } from '../../generate/example-from-schema.js';
+import { exampleFromSchema, ExampleError, ExampleTooLarge } from '../../generate/example-from-schema.js';
 import type { Rng } from '../rng.js';
 import type { OutputContext, OutputMaker, StreamEvent } from '../types.js';
 import { CREATED_AT, hexId, promptTokens, proseTokens, tokenize } from './fake-text.js';
@@ -54,6 +54,16 @@ export interface Generation {
 /** Default answer length bounds (words) before `max_tokens` applies. */
 const ANSWER_WORDS = { min: 12, max: 48 } as const;
 const DEFAULT_MAX_TOKENS = 256;
+/** Most completion tokens of one answer when the contract states no limit for the model (see ModelLimits). */
+const FALLBACK_ANSWER_TOKENS = 131_072;
+/**
+ * Characters a JSON answer (JSON mode, tool arguments) may take per completion token, plus a floor: an
+ * instance past it cannot fit in the tokens allowed, so it is never built (its answer is cut off).
+ */
+const CHARS_PER_TOKEN = 16;
+const MIN_JSON_CHARS = 64 * 1024;
+/** Schema steps a request's schema may take to instantiate (a few thousand suffice for real ones). */
+const MAX_SCHEMA_STEPS = 10_000;
 
 /** The tightest of several limits a request may state (OpenAI's max_completion_tokens beside a legacy max_tokens). */
 function smallestNumber(input: Obj, ...names: string[]): number | undefined {
@@ -99,8 +109,14 @@ function answersToolResult(input: Obj): boolean {
 }
 
 /** Reads a generation request from any text request body (validated elsewhere; unknown members ignored). */
+/** The most completion tokens any answer of the model has: its `limits.answerTokens`, its context window, or the fallback. */
+export function answerTokenLimit(model: ModelEntry): number {
+  return Math.min(model.facts.limits?.answerTokens ?? FALLBACK_ANSWER_TOKENS, model.facts.contextWindow ?? Number.POSITIVE_INFINITY);
+}
+
 export function readGenerationRequest(input: Obj, model: ModelEntry): GenerationRequest {
-  const limit = smallestNumber(input, 'max_tokens', 'max_completion_tokens', 'max_output_tokens') ?? model.facts.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const asked = smallestNumber(input, 'max_tokens', 'max_completion_tokens', 'max_output_tokens') ?? model.facts.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const limit = Math.min(asked, answerTokenLimit(model));
   const choice = input.tool_choice;
   const tools = choice === 'none' || answersToolResult(input) ? [] : normaliseTools(input.tools);
   let forcedTool: string | undefined;
@@ -115,12 +131,37 @@ export function readGenerationRequest(input: Obj, model: ModelEntry): Generation
   return request;
 }
 
-function toolArguments(tool: ToolSpec, rng: Rng): Obj {
+/** The characters a JSON instance may take within the request's tokens (see CHARS_PER_TOKEN). */
+function jsonBudget(request: GenerationRequest): number {
+  return request.maxTokens * CHARS_PER_TOKEN + MIN_JSON_CHARS;
+}
+
+/** Marks an instance too large for the request's tokens: it was not built. */
+const TOO_LARGE = Symbol('too large');
+
+/**
+ * `maxTokens` tokens of an answer cut off mid-JSON, as a real model's is at its token limit: the start
+ * of an instance of `schema` built only up to the budget, continued with prose if that is shorter.
+ */
+function cutOffJson(schema: JsonSchema, request: GenerationRequest, rng: Rng): string[] {
+  let start: unknown = {};
+  try {
+    start = exampleFromSchema(schema, rng, { optional: false, maxSize: jsonBudget(request), clip: true, maxSteps: MAX_SCHEMA_STEPS });
+  } catch (error) {
+    if (!(error instanceof ExampleError)) throw error;
+  }
+  const tokens = tokenize(JSON.stringify(start) ?? '{').slice(0, request.maxTokens);
+  if (tokens.length < request.maxTokens) for (const token of proseTokens(rng, request.maxTokens - tokens.length)) tokens.push(` ${token.trimStart()}`);
+  return tokens;
+}
+
+function toolArguments(tool: ToolSpec, request: GenerationRequest, rng: Rng): Obj | typeof TOO_LARGE {
   if (tool.parameters === undefined) return {};
   try {
-    const value = exampleFromSchema(tool.parameters, rng);
+    const value = exampleFromSchema(tool.parameters, rng, { maxSize: jsonBudget(request), maxSteps: MAX_SCHEMA_STEPS });
     return isObject(value) ? value : { value };
   } catch (error) {
+    if (error instanceof ExampleTooLarge) return TOO_LARGE;
     if (error instanceof ExampleError) return {};
     throw error;
   }
@@ -130,20 +171,23 @@ function jsonAnswer(request: GenerationRequest, rng: Rng): { tokens: string[]; j
   const attempt = (optional: boolean): unknown => {
     if (request.json?.schema === undefined) return { response: proseTokens(rng, rng.int(6, 16)).join('') };
     try {
-      return exampleFromSchema(request.json.schema, rng, { optional });
+      return exampleFromSchema(request.json.schema, rng, { optional, maxSize: jsonBudget(request), maxSteps: MAX_SCHEMA_STEPS });
     } catch (error) {
+      if (error instanceof ExampleTooLarge) return TOO_LARGE;
       if (!(error instanceof ExampleError)) throw error;
       return { response: proseTokens(rng, rng.int(6, 16)).join('') }; // unsatisfiable schema: plain JSON object
     }
   };
   let json = attempt(true);
-  let tokens = tokenize(JSON.stringify(json));
-  if (tokens.length > request.maxTokens) {
+  let tokens = json === TOO_LARGE ? [] : tokenize(JSON.stringify(json));
+  if (json === TOO_LARGE || tokens.length > request.maxTokens) {
     json = attempt(false); // only required members: the smallest answer that still satisfies the schema
-    tokens = tokenize(JSON.stringify(json));
+    tokens = json === TOO_LARGE ? [] : tokenize(JSON.stringify(json));
   }
-  if (tokens.length <= request.maxTokens) return { tokens, json, truncated: false };
-  return { tokens: tokens.slice(0, request.maxTokens), truncated: true }; // cut off mid-JSON, as a real model is
+  if (json !== TOO_LARGE && tokens.length <= request.maxTokens) return { tokens, json, truncated: false };
+  // Cut off mid-JSON, as a real model is; an instance too large to fit was never built whole.
+  if (json === TOO_LARGE) return { tokens: cutOffJson(request.json!.schema!, request, rng), truncated: true };
+  return { tokens: tokens.slice(0, request.maxTokens), truncated: true };
 }
 
 /**
@@ -157,7 +201,13 @@ export function generate(request: GenerationRequest, rng: Rng): Generation {
   const promptTokens = request.promptTokens;
   if (request.tools.length > 0) {
     const tool = request.tools.find((t) => t.name === request.forcedTool) ?? rng.pick(request.tools);
-    const args = toolArguments(tool, rng);
+    const args = toolArguments(tool, request, rng);
+    if (args === TOO_LARGE) {
+      // The call cannot fit in the tokens allowed: the model is cut off while writing it, and what it wrote
+      // is no parseable call, so the answer is that text, finished by the limit.
+      const tokens = cutOffJson(tool.parameters!, request, rng);
+      return { id, promptTokens, tokens, text: tokens.join(''), toolCalls: [], completionTokens: tokens.length, finishReason: 'length' };
+    }
     const argumentsJson = JSON.stringify(args);
     const call: GeneratedToolCall = { id: `call_${hexId(rng, 24)}`, name: tool.name, arguments: args, argumentsJson };
     const cost = 1 + tokenize(argumentsJson).length;

@@ -38,6 +38,27 @@ function painter(width: number, height: number, variant: number): (x: number, y:
   };
 }
 
+/** The same picture as {@link painter}, every pixel, written straight into RGB rows (no per-pixel allocation). */
+function paintRows(width: number, height: number, variant: number): Uint8Array {
+  const { from, to, disc } = colours(variant);
+  const cx = width * (0.3 + (variant % 4) * 0.13);
+  const cy = height * (0.3 + ((variant >> 2) % 4) * 0.13);
+  const radius = Math.min(width, height) * 0.22;
+  const rgb = new Uint8Array(width * height * 3);
+  let o = 0;
+  for (let y = 0; y < height; y++) {
+    const dy = y - cy;
+    for (let x = 0; x < width; x++) {
+      const t = (x / width + y / height) / 2;
+      const dx = x - cx;
+      const d = Math.sqrt(dx * dx + dy * dy) / radius;
+      const k = d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
+      for (let c = 0; c < 3; c++) rgb[o++] = Math.round((from[c]! * (1 - t) + to[c]! * t) * (1 - k) + disc[c]! * k);
+    }
+  }
+  return rgb;
+}
+
 function render(format: Format, width: number, height: number, variant: number): Uint8Array {
   const paint = painter(width, height, variant);
   if (format === 'jpeg') {
@@ -47,9 +68,7 @@ function render(format: Format, width: number, height: number, variant: number):
     for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) blocks.set(paint(bx * 8 + 4, by * 8 + 4), (by * bw + bx) * 3);
     return encodeJpeg(width, height, blocks);
   }
-  const rgb = new Uint8Array(width * height * 3);
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) rgb.set(paint(x, y), (y * width + x) * 3);
-  return encodePng(rgb, width, height);
+  return encodePng(paintRows(width, height, variant), width, height);
 }
 
 /** Encoded image bytes, cached per (format, size, variant): big images are costly to paint and compress. */
@@ -66,17 +85,20 @@ export function image(format: Format, width: number, height: number, variant: nu
   return bytes;
 }
 
-function side(value: number | undefined, fallback: number): number {
-  return value === undefined || value < 1 ? fallback : Math.min(MAX_SIDE, Math.round(value));
+function side(value: number | undefined, fallback: number, max: number): number {
+  return value === undefined || value < 1 ? fallback : Math.min(max, Math.round(value));
 }
 
-/** The answer's size: the request's `width`/`height` (JSON or multipart fields), else the model's default. */
-export function requestedSize(context: OutputContext): { width: number; height: number } {
+/**
+ * The answer's size: the request's `width`/`height` (JSON or multipart fields), else the model's default;
+ * each side at most `max` (requests past the model's `limits.imageSide` are refused before this).
+ */
+export function requestedSize(context: OutputContext, max = MAX_SIDE): { width: number; height: number } {
   const fields = context.rawBody ? multipartFields(context.rawBody) : {};
   const fallback = context.model.facts.defaultImageSize ?? DEFAULT_SIZE;
   return {
-    width: side(numberInput(context.input, 'width') ?? numberInput(fields, 'width'), fallback.width),
-    height: side(numberInput(context.input, 'height') ?? numberInput(fields, 'height'), fallback.height),
+    width: side(numberInput(context.input, 'width') ?? numberInput(fields, 'width'), fallback.width, max),
+    height: side(numberInput(context.input, 'height') ?? numberInput(fields, 'height'), fallback.height, max),
   };
 }
 

@@ -1,0 +1,39 @@
+/**
+ * @module The work bounds of one /ai/run request, checked before any answer is built: the model's
+ * `limits` facts (spec/models/overlay.yaml, each with its source or the reason it was chosen). A request
+ * past one is refused like any input its schema refuses (400, code 5006, the field named).
+ */
+import { characterCount } from '../contract/schema-errors.js';
+import type { ModelEntry } from '../contract/types.js';
+import { requestedSize } from './outputs/text-to-image.js';
+import type { OutputContext } from './types.js';
+
+/** The first string member of `input` among `names`, with its name. */
+function textMember(input: Record<string, unknown>, names: readonly string[]): [string, string] | undefined {
+  for (const name of names) if (typeof input[name] === 'string') return [name, input[name] as string];
+  return undefined;
+}
+
+/** A 5006 detail line (`/field: expected ..., found ...`) for a request past its model's limits, or undefined. */
+export function limitViolation(model: ModelEntry, context: OutputContext): string | undefined {
+  const limits = model.facts.limits;
+  if (!limits) return undefined;
+  if (limits.inputCharacters !== undefined) {
+    const member = textMember(context.input, ['text', 'prompt']);
+    if (member) {
+      const [name, text] = member;
+      // Cheap first: UTF-16 units never undercount characters.
+      if (text.length > limits.inputCharacters) {
+        const count = characterCount(text);
+        if (count > limits.inputCharacters) return `/${name}: expected at most ${limits.inputCharacters} characters, found ${count} characters (${model.id}'s limit)`;
+      }
+    }
+  }
+  if (limits.imageSide !== undefined) {
+    const { width, height } = requestedSize(context, Number.POSITIVE_INFINITY);
+    for (const [name, side] of [['width', width], ['height', height]] as const) {
+      if (side > limits.imageSide) return `/${name}: expected at most ${limits.imageSide} pixels, found ${side} (${model.id}'s limit)`;
+    }
+  }
+  return undefined;
+}
