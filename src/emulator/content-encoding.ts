@@ -15,6 +15,8 @@ const DECODERS: Record<string, (input: InputType, options: ZlibOptions) => Promi
   br: promisify(brotliDecompress) as (input: InputType, options: ZlibOptions) => Promise<Buffer>,
 };
 
+const DECODE_CHUNK_BYTES = 1024 * 1024;
+
 /** At most this many codings may be stacked on one body (`gzip, br`): a longer list is refused. */
 export const MAX_CODINGS = 2;
 
@@ -42,7 +44,9 @@ export async function decodeBody(body: Buffer, header: string | undefined, maxBy
   for (let i = codings.length - 1; i >= 0; i--) {
     const coding = codings[i]!;
     try {
-      decoded = await DECODERS[coding]!(decoded, { maxOutputLength: Math.max(1, maxBytes) });
+      // Large output chunks: with zlib's default 16 KB, a 10 MiB body takes 640 thread-pool round trips,
+      // each waiting for a busy event loop.
+      decoded = await DECODERS[coding]!(decoded, { maxOutputLength: Math.max(1, maxBytes), chunkSize: DECODE_CHUNK_BYTES });
     } catch (error) {
       const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
       return { ok: false, reason: tooLarge ? 'too-large' : 'malformed', coding };

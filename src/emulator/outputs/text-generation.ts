@@ -58,12 +58,15 @@ const DEFAULT_MAX_TOKENS = 256;
 const FALLBACK_ANSWER_TOKENS = 131_072;
 /**
  * Characters a JSON answer (JSON mode, tool arguments) may take per completion token, plus a floor: an
- * instance past it cannot fit in the tokens allowed, so it is never built (its answer is cut off).
+ * instance past it is taken not to fit in the tokens allowed, so it is never built (its answer is cut
+ * off). The emulator's tokens of generated JSON average under 8 characters.
  */
-const CHARS_PER_TOKEN = 16;
+const CHARS_PER_TOKEN = 8;
+/** Characters per token a cut-off answer is built with before prose fills the tokens left (no token is shorter than one character, most are longer). */
+const CUT_OFF_CHARS_PER_TOKEN = 4;
 const MIN_JSON_CHARS = 64 * 1024;
 /** Schema steps a request's schema may take to instantiate (a few thousand suffice for real ones). */
-const MAX_SCHEMA_STEPS = 10_000;
+const MAX_SCHEMA_STEPS = 2_000;
 
 /** The tightest of several limits a request may state (OpenAI's max_completion_tokens beside a legacy max_tokens). */
 function smallestNumber(input: Obj, ...names: string[]): number | undefined {
@@ -146,7 +149,7 @@ const TOO_LARGE = Symbol('too large');
 function cutOffJson(schema: JsonSchema, request: GenerationRequest, rng: Rng): string[] {
   let start: unknown = {};
   try {
-    start = exampleFromSchema(schema, rng, { optional: false, maxSize: jsonBudget(request), clip: true, maxSteps: MAX_SCHEMA_STEPS });
+    start = exampleFromSchema(schema, rng, { optional: false, maxSize: request.maxTokens * CUT_OFF_CHARS_PER_TOKEN + 16, clip: true, maxSteps: MAX_SCHEMA_STEPS });
   } catch (error) {
     if (!(error instanceof ExampleError)) throw error;
   }
