@@ -71,10 +71,21 @@ export interface CheckOutcome {
   findings: Finding[];
 }
 
+/** Findings one check reports for one exchange, at most: a hostile answer can break a rule 100,000s of times. */
+export const MAX_FINDINGS_PER_CHECK = 100;
+
+/** The first `MAX_FINDINGS_PER_CHECK` findings, and one saying how many more there were. */
+function capFindings(id: CheckId, findings: Finding[]): Finding[] {
+  if (findings.length <= MAX_FINDINGS_PER_CHECK) return findings;
+  const kept = findings.slice(0, MAX_FINDINGS_PER_CHECK);
+  kept.push({ check: id, message: `… and ${findings.length - MAX_FINDINGS_PER_CHECK} more findings of ${id} on this exchange` });
+  return kept;
+}
+
 function outcome(id: CheckId, applies: () => boolean, run: () => Finding[]): CheckOutcome {
   try {
     if (!applies()) return { check: id, status: 'skipped', findings: [] };
-    const findings = run();
+    const findings = capFindings(id, run());
     return { check: id, status: findings.length ? 'failed' : 'passed', findings };
   } catch (cause) {
     return { check: id, status: 'failed', findings: [crashed(id, cause)] };

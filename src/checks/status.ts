@@ -33,6 +33,9 @@ function isNumericCode(code: unknown): boolean {
   return (typeof code === 'number' && Number.isInteger(code)) || (typeof code === 'string' && /^[0-9]+$/.test(code));
 }
 
+/** Problems reported for one envelope's errors, at most. */
+const MAX_ERROR_PROBLEMS = 100;
+
 /**
  * The error-envelope rules every failure answer shares: `success: false` and at least one error with a numeric
  * `code` and a non-empty `message`. `requireCode` is false where the contract documents message-only errors.
@@ -46,6 +49,7 @@ export function errorEnvelopeProblems(body: unknown, requireCode = true): Proble
     return problems;
   }
   body.errors.forEach((error, i) => {
+    if (problems.length >= MAX_ERROR_PROBLEMS) return; // 100,000s of bad errors say no more than the first ones
     const item = isObject(error) ? error : {};
     if ((requireCode || item.code !== undefined) && !isNumericCode(item.code)) {
       problems.push(problem(at('/errors', i, 'code'), `is ${JSON.stringify(item.code) ?? 'missing'}, expected a numeric error code`, 'an integer (or all-digit string)', JSON.stringify(item.code) ?? 'nothing'));

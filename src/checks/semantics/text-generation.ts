@@ -6,7 +6,7 @@
 import type { ModelEntry } from '../../contract/types.js';
 import { validateAdHoc } from '../_internals/ad-hoc-schema.js';
 import { isObject } from '../_internals/exchange.js';
-import { at, num, pathLabel, problem, shortJson, type Problem } from '../_internals/problem.js';
+import { at, capProblems, num, pathLabel, problem, shortJson, type Problem } from '../_internals/problem.js';
 import { formatSchemaError } from '../../contract/schema-errors.js';
 
 type Obj = Record<string, unknown>;
@@ -153,6 +153,8 @@ export function toolCallProblems(calls: unknown, base: string, offered: Readonly
   const problems: Problem[] = [];
   const ids = new Set<string>();
   calls.forEach((call, i) => {
+    // A hostile answer may hold 100,000s of calls: past the cap nothing more is worth building.
+    if (problems.length > MAX_TOOL_CALL_PROBLEMS) return;
     const path = at(base, i);
     if (!isObject(call)) {
       problems.push(problem(path, `is ${shortJson(call, 40)}, expected a tool call object`));
@@ -171,8 +173,11 @@ export function toolCallProblems(calls: unknown, base: string, offered: Readonly
       problems.push(...argumentsProblems(call.arguments, at(path, 'arguments'), false));
     }
   });
-  return problems;
+  return capProblems(problems, MAX_TOOL_CALL_PROBLEMS, 'tool-call problems');
 }
+
+/** Problems reported for one answer's tool calls, at most. */
+const MAX_TOOL_CALL_PROBLEMS = 50;
 
 /** The rules of a classic `{response, tool_calls, usage}` answer. */
 export function classicProblems(result: Obj, base: string, input: Obj | undefined, model: ModelEntry | undefined): Problem[] {
