@@ -74,6 +74,8 @@ export interface BatteryReport {
 }
 
 const ACCOUNT = '023e105f4ecef8ad9ca31a8372d0c353';
+/** Cases drawn at a time. */
+const BATCH = 1_000;
 const LLAMA = '@cf/meta/llama-3.1-8b-instruct';
 const enc = (text: string): Uint8Array => new Uint8Array(Buffer.from(text));
 const runPath = (model: string): string => `/client/v4/accounts/${ACCOUNT}/ai/run/${model}`;
@@ -369,7 +371,8 @@ export async function runBattery(options: BatteryOptions): Promise<BatteryReport
   const port = Number(new URL(url).port);
   const agent = new Agent({ connections: concurrency + 2, headersTimeout: hangMs, bodyTimeout: hangMs, keepAliveTimeout: 1_000 });
   const arbitrary = hostileCases(contract, token, options.everyModel ?? false);
-  const cases = fc.sample(arbitrary, { seed, numRuns: options.requests });
+  // Cases are drawn in batches (seed + batch index), so 100,000 of them never sit in memory at once.
+  const batch = (index: number): HostileCase[] => fc.sample(arbitrary, { seed: seed + index, numRuns: Math.min(BATCH, options.requests - index * BATCH) });
   const byKind: Record<CaseKind, number> = { malformed: 0, mutation: 0, transport: 0, auth: 0, amplification: 0 };
   const violations: string[] = [];
   let serverErrors = 0;
@@ -425,9 +428,18 @@ export async function runBattery(options: BatteryOptions): Promise<BatteryReport
   })();
 
   let next = 0;
+  let cases: HostileCase[] = [];
+  let batchStart = 0;
+  const take = (): HostileCase | undefined => {
+    if (next >= options.requests) return undefined;
+    if (next - batchStart >= cases.length) {
+      batchStart = next;
+      cases = batch(Math.floor(next / BATCH));
+    }
+    return cases[next++ - batchStart];
+  };
   const worker = async (): Promise<void> => {
-    while (next < cases.length) {
-      const c = cases[next++]!;
+    for (let c = take(); c !== undefined; c = take()) {
       byKind[c.kind]++;
       const outcome = await send(c);
       if (outcome.status >= 500) serverErrors++;
@@ -445,7 +457,7 @@ export async function runBattery(options: BatteryOptions): Promise<BatteryReport
   rss.after = rssOf();
   const sorted = [...probeTimes].sort((a, b) => a - b);
   return {
-    requests: cases.length,
+    requests: next,
     byKind,
     serverErrors,
     hangs,
