@@ -75,6 +75,42 @@ export interface ArbitraryOptions {
   hints?: readonly Hint[];
   /** Built-in semantic hints (media bytes, message roles, data URLs); default true. */
   semanticHints?: boolean;
+  /**
+   * Covering mode: every enum takes its value number `cycle.index` and every anyOf/oneOf its branch
+   * number `cycle.index` (modulo their sizes) instead of drawing one. Set the index, draw, repeat:
+   * draws 0..n-1 reach every value and branch (see src/generate/covering.ts).
+   */
+  cycle?: CycleState;
+}
+
+/** The shared position of covering mode's enums and branches. */
+export interface CycleState {
+  index: number;
+}
+
+/** Yields choice number `state.index` (modulo the number of choices), whatever the random source: no shrinking, no bias. */
+class CycleArbitrary<T> extends fc.Arbitrary<T> {
+  constructor(
+    private readonly choices: readonly fc.Arbitrary<T>[],
+    private readonly state: CycleState,
+  ) {
+    super();
+  }
+  generate(random: fc.Random, biasFactor: number | undefined): fc.Value<T> {
+    return this.choices[this.state.index % this.choices.length]!.generate(random, biasFactor);
+  }
+  canShrinkWithoutContext(_value: unknown): _value is T {
+    return false;
+  }
+  shrink(): fc.Stream<fc.Value<T>> {
+    return fc.Stream.nil();
+  }
+}
+
+/** One of `choices`: drawn, or in covering mode the one `cycle` points at. */
+function oneOfChoices<T>(choices: readonly fc.Arbitrary<T>[], cycle: CycleState | undefined): fc.Arbitrary<T> {
+  if (choices.length === 1) return choices[0]!;
+  return cycle ? new CycleArbitrary(choices, cycle) : fc.oneof(...choices);
 }
 
 /** Thrown when a schema cannot be generated from: unsatisfiable, or a keyword this generator does not know. A contract bug. */
@@ -143,7 +179,8 @@ const SUPPORTED = new Set([
   'exclusiveMaximum', 'multipleOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'properties', 'required',
   'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'not',
 ]);
-const isAnnotation = (keyword: string): boolean => ANNOTATIONS.has(keyword) || keyword.startsWith('x-');
+/** True for keywords that assert nothing (titles, descriptions, examples, vendor `x-` keywords). */
+export const isAnnotation = (keyword: string): boolean => ANNOTATIONS.has(keyword) || keyword.startsWith('x-');
 
 const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties'];
 const ARRAY_KEYWORDS = ['items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems'];
@@ -314,7 +351,7 @@ const MESSAGE_ROLES = ['user', 'system', 'assistant'] as const;
  * walks schemas exactly as the valid one does.
  */
 export class SchemaArbitraryBuilder {
-  readonly options: Required<Omit<ArbitraryOptions, 'source' | 'base' | 'pointer' | 'hints'>> & { hints: readonly Hint[] };
+  readonly options: Required<Omit<ArbitraryOptions, 'source' | 'base' | 'pointer' | 'hints' | 'cycle'>> & { hints: readonly Hint[]; cycle?: CycleState };
   /** Locations of subschemas copied into merged schemas, so their `$ref`s and validators still resolve. */
   private readonly placed = new WeakMap<object, SchemaLocation>();
   private readonly memo = new WeakMap<object, Map<string, Built>>();
@@ -330,6 +367,7 @@ export class SchemaArbitraryBuilder {
       numberRange: options.numberRange ?? DEFAULTS.numberRange,
       semanticHints: options.semanticHints ?? true,
       hints: options.hints ?? [],
+      ...(options.cycle ? { cycle: options.cycle } : {}),
     };
   }
 
@@ -465,11 +503,19 @@ export class SchemaArbitraryBuilder {
   private hint(node: SchemaNode, resolved: ResolvedSchema): HintResult | undefined {
     if (!isSchemaObject(resolved.schema)) return undefined;
     const context: HintContext = { name: node.name, path: node.path, schema: resolved.schema, location: locationUri(resolved.location) };
+    // A hint that only says "include" leaves the value to the hints after it (a media property stays real media).
+    let include = false;
     for (const hint of this.options.hints) {
       const result = hint(context);
-      if (result) return result;
+      if (!result) continue;
+      if (result.include === true && Object.keys(result).length === 1) {
+        include = true;
+        continue;
+      }
+      return include ? { ...result, include: true } : result;
     }
-    return this.options.semanticHints ? this.semanticHint(context, resolved.location) : undefined;
+    const semantic = this.options.semanticHints ? this.semanticHint(context, resolved.location) : undefined;
+    return include ? { ...semantic, include: true } : semantic;
   }
 
   /** Built-in hints, each used only where the schema provably accepts what it yields. */
@@ -598,7 +644,7 @@ export class SchemaArbitraryBuilder {
           }
         });
       if (options.length === 0) this.fail(location, `every ${keyword} branch is unsatisfiable or excluded`);
-      const arbitrary = options.length === 1 ? options[0]!.arbitrary : fc.oneof(...options.map((o) => o.arbitrary));
+      const arbitrary = oneOfChoices(options.map((o) => o.arbitrary), this.options.cycle);
       return { arbitrary, exact: keyword === 'anyOf' && options.every((o) => o.exact) };
     }
     if ('not' in schema) {
@@ -619,7 +665,8 @@ export class SchemaArbitraryBuilder {
       if (!Array.isArray(schema.enum)) this.fail(location, 'enum must be an array');
       const values = (schema.enum as unknown[]).filter((v) => !types || typeAllows(types, jsonTypeOf(v)));
       if (values.length === 0) this.fail(location, `no enum value is of type ${types?.join('|')}`);
-      return { arbitrary: fc.constantFrom(...values).map((v) => structuredClone(v)), exact: Object.keys(schema).every((k) => k === 'enum' || k === 'type' || isAnnotation(k)) };
+      const arbitrary = this.options.cycle ? oneOfChoices(values.map((v) => fc.constant(v)), this.options.cycle) : fc.constantFrom(...values);
+      return { arbitrary: arbitrary.map((v) => structuredClone(v)), exact: Object.keys(schema).every((k) => k === 'enum' || k === 'type' || isAnnotation(k)) };
     }
     if (!types) return { arbitrary: smallJson, exact: true };
     if (types.length === 0) this.fail(location, 'type is an empty list');

@@ -47,7 +47,8 @@ function isRequestField(path: readonly string[]): boolean {
   return path.length === 1 || (path.length === 3 && path[0] === 'requests' && path[1] === '[]');
 }
 
-function runSpec(model: ModelEntry, body: RequestSpec['body']): RequestSpec {
+/** `POST /ai/run/{model}` with a body. */
+export function runSpec(model: ModelEntry, body: RequestSpec['body']): RequestSpec {
   return { operation: { kind: 'run', model: model.id }, method: 'POST', body };
 }
 

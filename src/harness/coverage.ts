@@ -3,70 +3,10 @@ import type { Contract } from '../contract/contract.js';
 import { RUN_OPERATION, modelSchemas, statusPointer, type CoverageSample, type InvalidVerdict } from './coverage-recorder.js';
 import { itemKey } from './coverage-schema.js';
 import type { ResultRecord } from './report.js';
+import { COVERAGE_FACETS, type CoverageFacet, type CoverageFigure, type CoverageGateName, type CoverageItem, type CoverageReport, type FacetCoverage, type InvalidCoverage, type ModelCoverage, type OperationCoverage } from './coverage-types.js';
 
-/** The facets of coverage, in the order reports show them. */
-export const COVERAGE_FACETS = ['input', 'output', 'invalid', 'statuses', 'checks'] as const;
-export type CoverageFacet = (typeof COVERAGE_FACETS)[number];
-/** What `--min-coverage` can name: a facet, or `total` (every item of every facet). */
-export type CoverageGateName = CoverageFacet | 'total';
-
-/**
- * One item a run did not cover. `pointer` is a JSON pointer into the model's effective schema
- * (input, output: as `models/schema` serves it) or into openapi.yaml (statuses); `kind` says what
- * was missing there (`optional`, `enum`, `branch`, `minimum`, ..., a rule keyword, `status`, `skipped`).
- */
-export interface CoverageItem {
-  kind: string;
-  pointer?: string;
-  /** Checks facet: the check that judged nothing, and why. */
-  check?: string;
-  reason?: string;
-}
-
-/** How much of one facet a run covered, and what it did not. */
-export interface FacetCoverage {
-  covered: number;
-  total: number;
-  uncovered: CoverageItem[];
-}
-
-/** The invalid-input facet also says which broken rules the target accepted. */
-export interface InvalidCoverage extends FacetCoverage {
-  /** Rules whose invalid inputs the target did not refuse with a 4xx (each is also a `status.client-error` failure). */
-  accepted: string[];
-}
-
-/** Coverage of one model. A facet is absent when the run planned nothing for it (e.g. `--checks` left out invalid inputs). */
-export interface ModelCoverage {
-  model: string;
-  task: string;
-  input?: FacetCoverage;
-  output?: FacetCoverage;
-  invalid?: InvalidCoverage;
-  statuses?: FacetCoverage;
-  checks?: FacetCoverage;
-}
-
-/** Statuses of one operation: documented in openapi.yaml, and answered during the run. */
-export interface OperationCoverage {
-  operation: string;
-  documented: number[];
-  seen: number[];
-}
-
-/** A run-wide figure: items covered of items planned, and the percentage (null when nothing was planned). */
-export interface CoverageFigure {
-  covered: number;
-  total: number;
-  percent: number | null;
-}
-
-/** The report's `coverage` section. */
-export interface CoverageReport {
-  summary: Record<CoverageGateName, CoverageFigure>;
-  models: ModelCoverage[];
-  operations: OperationCoverage[];
-}
+export * from './coverage-types.js';
+export * from './coverage-gate.js';
 
 /** A percentage with one decimal, or null when there is nothing to cover. */
 export function percentOf(covered: number, total: number): number | null {
@@ -257,53 +197,4 @@ export function coverageByTask(coverage: CoverageReport): TaskCoverage[] {
     }
     return { task, models: models.length, figures };
   });
-}
-
-/** `--min-coverage`: thresholds in percent, by facet (or `total`). */
-export type CoverageThresholds = Partial<Record<CoverageGateName, number>>;
-
-const GATE_NAMES: readonly CoverageGateName[] = ['total', ...COVERAGE_FACETS];
-
-/**
- * Parses `--min-coverage`: `N` (the total over every facet) or `FACET=N,...` (facets: total, input,
- * output, invalid, statuses, checks), each N a percentage from 0 to 100. Throws an Error naming
- * what is wrong.
- */
-export function parseCoverageThresholds(text: string): CoverageThresholds {
-  const thresholds: CoverageThresholds = {};
-  const parts = text.split(',').map((p) => p.trim());
-  if (parts.some((p) => p === '')) throw new Error(`--min-coverage: empty entry in "${text}" (expected N or FACET=N,...)`);
-  for (const part of parts) {
-    const [name, value] = part.includes('=') ? part.split('=', 2).map((s) => s.trim()) : ['total', part];
-    if (!(GATE_NAMES as readonly string[]).includes(name!)) throw new Error(`--min-coverage: unknown facet "${name}" (facets: ${GATE_NAMES.join(', ')})`);
-    const n = Number(value);
-    if (value === '' || !/^\d+(\.\d+)?$/.test(value!) || n > 100) throw new Error(`--min-coverage: ${name} must be a percentage from 0 to 100, not "${value}"`);
-    if ((name as CoverageGateName) in thresholds) throw new Error(`--min-coverage: ${name} is given twice`);
-    thresholds[name as CoverageGateName] = n;
-  }
-  return thresholds;
-}
-
-/** One facet below its threshold, with the message a user reads. */
-export interface CoverageShortfall {
-  facet: CoverageGateName;
-  percent: number | null;
-  threshold: number;
-  message: string;
-}
-
-/** The facets a report's coverage leaves below the thresholds (none: the gate passes). A report without coverage fails every threshold. */
-export function coverageShortfalls(coverage: CoverageReport | undefined, thresholds: CoverageThresholds): CoverageShortfall[] {
-  const out: CoverageShortfall[] = [];
-  for (const name of GATE_NAMES) {
-    const threshold = thresholds[name];
-    if (threshold === undefined) continue;
-    const f = coverage?.summary[name];
-    if (!f || f.percent === null) {
-      out.push({ facet: name, percent: null, threshold, message: `coverage ${name}: nothing to cover in this run (0 items planned), below --min-coverage ${name}=${threshold}%` });
-    } else if (f.percent < threshold) {
-      out.push({ facet: name, percent: f.percent, threshold, message: `coverage ${name} is ${f.percent}% (${f.covered} of ${f.total} items), below --min-coverage ${name}=${threshold}%` });
-    }
-  }
-  return out;
 }

@@ -5,11 +5,12 @@ import type { CheckContext, CheckId, Expectation } from '../checks/types.js';
 import type { Contract } from '../contract/contract.js';
 import type { ModelEntry } from '../contract/types.js';
 import { invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
+import { coveringRequests } from '../generate/covering.js';
 import type { Exchange, RequestSpec, Target } from '../targets/types.js';
 import type { RunOptions } from './options.js';
 import type { CoverageSample, ModelFacet } from './coverage-recorder.js';
 import { sampleExecution } from './coverage-exchange.js';
-import { EXECUTION_CHECKS, selectModels, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
+import { EXECUTION_CHECKS, selectModels, validRuns, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
 import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
 
@@ -116,11 +117,14 @@ export class Harness {
     // A "valid" request is sent only if the contract accepts it, shrunk ones included: a generator
     // slip must never count against a target.
     const acceptValid = (value: GeneratedRequest) => value.form !== 'json' || !model || contract.validateModel(model, 'input', value.input).length === 0;
-    const property = async (arbitrary: fc.Arbitrary<GeneratedRequest>, expectation: Expectation, runs = options.runs) =>
-      (await runProperty({ contract, target, ...(model ? { model } : {}), arbitrary, checks, expectation, seed, runs, ...(expectation === 'success' ? { accept: acceptValid } : {}) })).judged;
+    const property = async (arbitrary: fc.Arbitrary<GeneratedRequest>, expectation: Expectation, runs = options.runs, examples: GeneratedRequest[] = []) =>
+      (await runProperty({ contract, target, ...(model ? { model } : {}), arbitrary, checks, expectation, seed, runs, examples, ...(expectation === 'success' ? { accept: acceptValid } : {}) })).judged;
     switch (kind) {
-      case 'run-valid':
-        return property(validRequests(contract, model!), 'success');
+      case 'run-valid': {
+        // Covering requests first (every enum value, branch and optional property), then random ones.
+        const covering = coveringRequests(contract, model!, seed);
+        return property(validRequests(contract, model!), 'success', validRuns(options.runs, covering.length), covering);
+      }
       case 'run-invalid': {
         const invalid = invalidRequests(contract, model!);
         return invalid ? property(invalid, 'client-error') : [];

@@ -1,6 +1,7 @@
 /** @module The options of a conformance run: parsed from `wai-conformance run` flags, validated, defaulted. */
 import type { TargetKind } from '../targets/types.js';
 import type { CheckId } from '../checks/types.js';
+import type { CoverageThresholds } from './coverage-gate.js';
 
 /** Areas of the suites besides task ids (DESIGN.md). */
 export const AREAS = ['envelope', 'streaming', 'errors', 'openai', 'gateway', 'catalog'] as const;
@@ -34,6 +35,8 @@ export interface RunOptions {
   shard?: string;
   /** Shard reports to merge instead of running (`--merge-reports`). */
   mergeReports?: string[];
+  /** `--min-coverage`: the run fails (exit 1) when its coverage is below these percentages. */
+  minCoverage?: CoverageThresholds;
 }
 
 export const REPORTERS = ['json', 'junit', 'markdown', 'html'] as const;

@@ -3,6 +3,7 @@ import type { CheckId } from '../checks/types.js';
 import type { Contract } from '../contract/contract.js';
 import { TASK_IDS, type ModelEntry, type TaskId } from '../contract/types.js';
 import { AREAS, globMatcher, type Area, type RunOptions } from './options.js';
+import { coveringCount } from '../generate/covering-count.js';
 
 /** The kinds of execution: each is a set of requests judged together. */
 export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'gateway' | 'catalog';
@@ -62,6 +63,14 @@ function openAiRequests(model: ModelEntry): number {
   return (o.chat ? 3 : 0) + (o.completions ? 1 : 0) + (o.embeddings ? 3 : 0) + (o.responses ? 1 : 0);
 }
 
+/**
+ * Random valid cases of a model after its `covering` requests: `--runs` in all, and always at least
+ * one (a model gets max(runs, covering + 1) valid cases).
+ */
+export function validRuns(runs: number, covering: number): number {
+  return Math.max(runs - covering, 1);
+}
+
 /** Plans a run. `gateway` says whether a gateway layout can be tested (gateway target, or the emulator's). */
 export function planRun(contract: Contract, options: RunOptions, gateway: boolean): PlannedCase[] {
   const models = selectModels(contract, options);
@@ -79,9 +88,11 @@ export function planRun(contract: Contract, options: RunOptions, gateway: boolea
   const runs = options.runs;
 
   for (const model of http) {
-    if (areas.has('envelope')) add({ area: 'envelope', kind: 'run-valid', model, checks: ENVELOPE_VIEW, endpoint: 'POST /ai/run/{model}', requests: runs });
+    const covering = coveringCount(contract, model);
+    const valid = covering + validRuns(runs, covering);
+    if (areas.has('envelope')) add({ area: 'envelope', kind: 'run-valid', model, checks: ENVELOPE_VIEW, endpoint: 'POST /ai/run/{model}', requests: valid });
     if (!taskSuites) continue;
-    add({ area: model.task, kind: 'run-valid', model, checks: TASK_VIEW, endpoint: 'POST /ai/run/{model}', requests: runs });
+    add({ area: model.task, kind: 'run-valid', model, checks: TASK_VIEW, endpoint: 'POST /ai/run/{model}', requests: valid });
     add({ area: model.task, kind: 'run-invalid', model, checks: EXECUTION_CHECKS['run-invalid'], endpoint: 'POST /ai/run/{model} (invalid input)', requests: runs });
   }
   if (areas.has('streaming')) {

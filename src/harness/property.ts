@@ -33,6 +33,8 @@ export interface PropertyRun<T extends { spec: RequestSpec; input: unknown }> {
   runs: number;
   /** Drops a drawn case before sending (e.g. an "invalid" input the contract accepts after all). */
   accept?: (value: T) => boolean;
+  /** Cases sent first, before `runs` drawn ones (fast-check's examples): the covering requests. */
+  examples?: readonly T[];
 }
 
 /** The judged exchanges of a property run, and fast-check's verdict. */
@@ -74,7 +76,8 @@ export async function runProperty<T extends { spec: RequestSpec; input: unknown 
     judged.push(entry);
     return !failed;
   });
-  const details = await fc.check(property, { seed: run.seed, numRuns: run.runs, maxSkipsPerRun: 100 });
+  const examples = run.examples ?? [];
+  const details = await fc.check(property, { seed: run.seed, numRuns: examples.length + run.runs, maxSkipsPerRun: 100, examples: examples.map((e) => [e] as [T]) });
   const outcome: PropertyOutcome = { judged, budgetExhausted };
   if (details.failed && details.counterexamplePath) {
     outcome.counterexamplePath = details.counterexamplePath;

@@ -1,7 +1,7 @@
 /** @module The conformance report (DESIGN.md `reports/conformance.json`): the one result model every reporter renders. */
 import type { CheckId, Finding } from '../checks/types.js';
 import type { RecordedRequest, RecordedResponse, TargetKind, TransportError } from '../targets/types.js';
-import type { CoverageReport } from './coverage.js';
+import type { CoverageReport } from './coverage-types.js';
 
 /** A response as reports keep it: everything but the raw bytes (the body record stands for them). */
 export type ReportedResponse = Omit<RecordedResponse, 'bytes'>;

@@ -41,6 +41,18 @@ describe('wai-conformance run', () => {
     expect((await cli(['run', '--checks', 'no.such-check'])).code).toBe(2);
     expect((await cli(['run', '--target', 'url'])).code).toBe(2);
     expect((await cli(['run', '--runs', 'many'])).code).toBe(2);
+    const coverage = await cli(['run', '--min-coverage', 'inputs=90']);
+    expect(coverage.code).toBe(2);
+    expect(coverage.stderr).toMatch(/--min-coverage: unknown facet "inputs"/);
+    expect((await cli(['run', '--min-coverage', '120'])).code).toBe(2);
+  });
+
+  it('--min-coverage: a run that covers less exits 1, naming the facet, the figure and the threshold', async () => {
+    const result = await cli(['run', '--models', '@cf/huggingface/distilbert-sst-2-int8', '--tasks', 'text-classification', '--seed', '7', '--report-dir', join(dir, 'gate'), '--reporters', 'json', '--min-coverage', 'statuses=100,checks=50']);
+    expect(result.stderr).toMatch(/passed, 0 failed/);
+    expect(result.stderr).toMatch(/coverage statuses is [\d.]+% \(\d+ of \d+ items\), below --min-coverage statuses=100%/);
+    expect(result.stderr).not.toMatch(/coverage checks/);
+    expect(result.code).toBe(1);
   });
 
   it('runs the suites on the emulator, writes the reports, exits 0; a fault makes it exit 1', async () => {

@@ -9,6 +9,7 @@ import { TASK_IDS } from '../../contract/types.js';
 import { AREAS, DEFAULT_OPTIONS, REPORTERS, type ReporterName, type RunOptions } from '../../harness/options.js';
 import { planRun, plannedRequests, type PlannedCase } from '../../harness/plan.js';
 import type { ConformanceReport } from '../../harness/report.js';
+import { coverageShortfalls, parseCoverageThresholds } from '../../harness/coverage-gate.js';
 import { requireCredentials } from '../../targets/credentials.js';
 import type { TargetKind } from '../../targets/types.js';
 import type { CheckId } from '../../checks/types.js';
@@ -38,6 +39,8 @@ export const RUN_USAGE = `wai-conformance run [options]
   --shard I/N           run the I-th of N shards (vitest sharding), one report per machine
   --merge-reports FILES merge shard reports (conformance.json files, comma-separated) into one run's reports; sends nothing
   --fault NAME          emulator target only: inject a fault (self-testing the suites; see \`mock --help\`)
+  --min-coverage N|FACET=N,...   exit 1 when the run covers less of the contract (percent; N alone: the total;
+                        facets: input, output, invalid, statuses, checks, total)
 Exit: 0 conformant, 1 non-conformance found, 2 usage or configuration error, 3 run incomplete.`;
 
 const TARGETS: readonly TargetKind[] = ['emulator', 'live', 'gateway', 'url'];
@@ -79,6 +82,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       shard: { type: 'string' },
       'merge-reports': { type: 'string' },
       fault: { type: 'string', multiple: true },
+      'min-coverage': { type: 'string' },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -119,6 +123,13 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (values['gateway-id'] !== undefined) options.gatewayId = values['gateway-id'];
   if (values.shard !== undefined) options.shard = values.shard;
   if (values['merge-reports'] !== undefined) options.mergeReports = list(values['merge-reports']).map((f) => resolve(f));
+  if (values['min-coverage'] !== undefined) {
+    try {
+      options.minCoverage = parseCoverageThresholds(values['min-coverage']);
+    } catch (cause) {
+      throw new UsageError((cause as Error).message);
+    }
+  }
   return options;
 }
 
@@ -142,7 +153,7 @@ async function mergeShardReports(options: RunOptions, io: Io): Promise<number> {
   }
   const written = writeReports(merged, options.reportDir, options.reporters);
   io.err(`merged ${reports.length} reports: ${merged.summary.passed} passed, ${merged.summary.failed} failed, ${merged.summary.skipped} skipped\nreports: ${written.join(', ')}\n`);
-  return exitCodeOf(merged);
+  return gateCoverage(merged, options, io);
 }
 
 function printPlan(cases: PlannedCase[], io: Io): void {
@@ -154,6 +165,18 @@ function printPlan(cases: PlannedCase[], io: Io): void {
   }
   const models = new Set(cases.map((c) => c.model?.id).filter(Boolean)).size;
   io.out(`\n${cases.length} cases over ${models} models; at most ${plannedRequests(cases)} requests before shrinking and retries\n`);
+}
+
+/**
+ * The exit code of a finished run with `--min-coverage` applied: each facet below its threshold is
+ * named on stderr, and a run that was otherwise conformant exits 1.
+ */
+export function gateCoverage(report: ConformanceReport, options: Pick<RunOptions, 'minCoverage'>, io: Io): number {
+  const code = exitCodeOf(report);
+  if (!options.minCoverage) return code;
+  const shortfalls = coverageShortfalls(report.coverage, options.minCoverage);
+  for (const s of shortfalls) io.err(`wai-conformance run: ${s.message}\n`);
+  return shortfalls.length && code === EXIT.ok ? EXIT.nonConformant : code;
 }
 
 /** The exit code a finished report means (DESIGN.md). */
@@ -239,5 +262,5 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
     io.err('wai-conformance run: the run ended without a report\n');
     return EXIT.incomplete;
   }
-  return exitCodeOf(report);
+  return gateCoverage(report, options, io);
 }

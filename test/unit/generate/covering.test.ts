@@ -1,0 +1,54 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { loadContract } from '../../../src/contract/load.js';
+import { arbitraryFromSchema, type CycleState } from '../../../src/generate/arbitrary-from-schema.js';
+import { coveringCount, coveringRequests } from '../../../src/generate/covering.js';
+import { SchemaCoverage } from '../../../src/harness/coverage-schema.js';
+
+const contract = loadContract();
+
+describe('covering mode (arbitraryFromSchema with cycle)', () => {
+  it('takes enum value and union branch number `index`, whatever the seed', () => {
+    const cycle: CycleState = { index: 0 };
+    const arbitrary = arbitraryFromSchema({ type: 'object', required: ['a', 'b'], properties: { a: { enum: ['x', 'y', 'z'] }, b: { anyOf: [{ type: 'integer' }, { type: 'string' }] } } }, { cycle });
+    const drawn = [0, 1, 2, 3].map((index) => {
+      cycle.index = index;
+      return fc.sample(arbitrary, { seed: 100 + index, numRuns: 1 })[0] as { a: string; b: unknown };
+    });
+    expect(drawn.map((d) => d.a)).toEqual(['x', 'y', 'z', 'x']);
+    expect(drawn.map((d) => typeof d.b)).toEqual(['number', 'string', 'number', 'string']);
+  });
+});
+
+describe('coveringRequests', () => {
+  const aura = contract.model('@cf/deepgram/aura-1')!;
+
+  it('sends every enum value and every optional property across as many requests as the widest enum has values', () => {
+    const count = coveringCount(contract, aura);
+    expect(count).toBe(12); // the speaker enum
+    const requests = coveringRequests(contract, aura, 7);
+    expect(requests).toHaveLength(count);
+    for (const r of requests) expect(contract.validateModel(aura, 'input', r.input)).toEqual([]);
+    const schema = new SchemaCoverage(contract.inlinedSchema(aura, 'input'), { values: true });
+    const hit = new Set<string>();
+    for (const r of requests) schema.observe(r.input, hit);
+    const missed = schema.items.filter((i) => (i.kind === 'enum' || i.kind === 'optional') && !hit.has(`${i.kind} ${i.pointer}`));
+    expect(missed).toEqual([]);
+  });
+
+  it('is reproducible from the seed', () => {
+    expect(coveringRequests(contract, aura, 7).map((r) => r.input)).toEqual(coveringRequests(contract, aura, 7).map((r) => r.input));
+  });
+
+  it('draws valid requests for every catalogue model (the contract accepts each)', () => {
+    let drawn = 0;
+    for (const model of contract.models.values()) {
+      if (model.facts.transport !== 'http') continue;
+      const requests = coveringRequests(contract, model, 1);
+      expect(requests.length, model.id).toBe(coveringCount(contract, model));
+      for (const r of requests) expect(contract.validateModel(model, 'input', r.input), model.id).toEqual([]);
+      drawn += requests.length;
+    }
+    expect(drawn).toBeGreaterThan(100);
+  });
+});
