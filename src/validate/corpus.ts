@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Contract } from '../contract/contract.js';
+import { TASK_IDS, type TaskId } from '../contract/types.js';
 import type { OpenAiEndpoint } from '../targets/types.js';
 import { CapturedDocumentError, DOCUMENT_FORMATS, judgeCaptured, OPENAI_ENDPOINTS, type CapturedPart, type DocumentFormat } from './captured.js';
 
@@ -128,7 +129,7 @@ export function readManifest(dir: string): ManifestEntry[] {
     const endpoint = e.endpoint === undefined ? undefined : oneOf(`${where} (${file})`, 'endpoint', e.endpoint, OPENAI_ENDPOINTS);
     if ((part === 'v1-body' || part === 'v1-stream') && !endpoint) throw new CorpusError(`${where} (${file}): a ${part} needs its endpoint`);
     if (e.model !== null && typeof e.model !== 'string') throw new CorpusError(`${where} (${file}): model must be a model id or null (unknown)`);
-    if (e.task !== null && typeof e.task !== 'string') throw new CorpusError(`${where} (${file}): task must be a task id or null (unknown)`);
+    if (e.task !== null && !TASK_IDS.includes(e.task as TaskId)) throw new CorpusError(`${where} (${file}): task must be one of ${TASK_IDS.join(', ')} or null (unknown), not ${JSON.stringify(e.task)}`);
     if (!existsSync(join(dir, file))) throw new CorpusError(`${where}: ${file} does not exist`);
     return {
       ...(e as object),
@@ -205,6 +206,9 @@ export function judgeCorpus(contract: Contract, dir: string): CorpusReport {
   const disagreements = new Map(readDisagreements(root).map((d) => [d.file, d]));
   const report: CorpusReport = { dir, results: [], unexpected: [], stale: [], orphans: [], byTask: new Map(), bySourceKind: new Map(), byPart: new Map() };
   for (const entry of entries) {
+    const model = entry.model === null ? undefined : contract.model(entry.model);
+    // A task that contradicts the catalogue is a slip in the manifest, and would skew the per-task figures.
+    if (model && entry.task !== model.task) throw new CorpusError(`${join(root, 'manifest.yaml')} (${entry.file}): task ${entry.task} contradicts the catalogue, which files ${model.id} under ${model.task}`);
     const problems = judgeEntry(contract, root, entry);
     const disagreement = disagreements.get(entry.file);
     const result: DocumentResult = { entry, accepted: problems.length === 0, problems, ...(disagreement ? { disagreement } : {}) };

@@ -71,6 +71,8 @@ describe('validate --corpus', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('documents/gone.json does not exist');
     expect((await runCli(['validate', '--corpus', join(root, 'nowhere')])).code).toBe(2);
+    const wrongTask = corpus('wrongtask', { 'a.json': good }, entry('documents/a.json', { task: 'translation' }));
+    expect((await runCli(['validate', '--corpus', wrongTask])).stderr).toMatch(/task translation contradicts the catalogue, which files @cf\/meta\/llama-3.1-8b-instruct under text-generation/);
     expect((await runCli(['validate', '--corpus', noPart, '--model', LLAMA])).code).toBe(2);
   });
 });
