@@ -80,6 +80,27 @@ export function applyTaskConstraints(modelInput: JsonSchema, taskInput: JsonSche
   return copied;
 }
 
+/**
+ * Merges `keywords` (by property name) into every same-named top-level property of `schema` (the schema and its
+ * oneOf/anyOf/allOf branches); a `null` value deletes the keyword. Returns the number of properties patched.
+ * This is how a task-wide correction reaches every model of the task whatever the shape of its schema.
+ */
+export function applyPropertyPatch(schema: JsonSchema, patch: Record<string, SchemaObject>): number {
+  let patched = 0;
+  for (const holder of propertyHolders(schema)) {
+    for (const [name, property] of Object.entries(holder.properties as SchemaObject)) {
+      const keywords = patch[name];
+      if (!keywords || !isObject(property)) continue;
+      for (const [keyword, value] of Object.entries(keywords)) {
+        if (value === null) delete property[keyword];
+        else property[keyword] = structuredClone(value);
+      }
+      patched++;
+    }
+  }
+  return patched;
+}
+
 /** Merges `keywords` into the subschema at `pointer`; throws when the pointer does not resolve. */
 export function applyPatch(schema: JsonSchema, pointer: string, keywords: SchemaObject): void {
   let node: unknown = schema;

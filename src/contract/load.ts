@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Contract } from './contract.js';
 import { ContractError } from './errors.js';
-import { applyPatch, applyTaskConstraints } from './effective-schema.js';
+import { applyPatch, applyPropertyPatch, applyTaskConstraints } from './effective-schema.js';
 import { defaultSpecDir, displayPath, readDocument } from './files.js';
 import { escapeToken } from './json-pointer.js';
 import { SPEC_BASE_URI } from './ajv.js';
@@ -146,10 +146,17 @@ function resolveTasks(raw: RawSpec): Map<TaskId, TaskEntry> {
 function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: Map<string, ModelEntry>; documents: Map<string, Obj> } {
   const overlayFile = join(raw.dir, 'models', 'overlay.yaml');
   const taskFacts = new Map<string, Partial<ModelFacts>>();
+  const taskOutputProperties = new Map<string, Record<string, Obj>>();
   for (const [taskId, entry] of Object.entries(raw.overlay.tasks)) {
     const pointer = `/tasks/${escapeToken(taskId)}`;
     if (!tasks.has(taskId as TaskId)) throw new ContractError(displayPath(overlayFile), pointer, `unknown task id "${taskId}"`);
-    taskFacts.set(taskId, checkFacts(expectObject(entry, overlayFile, pointer, 'a task entry').facts, overlayFile, `${pointer}/facts`));
+    const taskEntry = expectObject(entry, overlayFile, pointer, 'a task entry');
+    taskFacts.set(taskId, checkFacts(taskEntry.facts, overlayFile, `${pointer}/facts`));
+    if (taskEntry.outputProperties !== undefined) {
+      const properties = expectObject(taskEntry.outputProperties, overlayFile, `${pointer}/outputProperties`, 'property name → keywords');
+      for (const [name, keywords] of Object.entries(properties)) expectObject(keywords, overlayFile, `${pointer}/outputProperties/${escapeToken(name)}`, 'keywords');
+      taskOutputProperties.set(taskId, properties as Record<string, Obj>);
+    }
   }
 
   const ids = [...raw.generated.models.map((m) => m.id), ...Object.keys(raw.overlay.models).filter((id) => !raw.generatedDocs.has(id))];
@@ -176,6 +183,8 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
       else if (!(part in defs)) defs[part] = { $ref: `../tasks/${task}.yaml#/$defs/${part}` };
     }
     applyTaskConstraints(defs.input as JsonSchema, taskEntry.input);
+    const outputProperties = taskOutputProperties.get(task);
+    if (outputProperties) applyPropertyPatch(defs.output as JsonSchema, outputProperties);
     if (overlay.patch !== undefined) {
       const patch = expectObject(overlay.patch, overlayFile, `${pointer}/patch`, 'a patch');
       for (const part of ['input', 'output'] as const) {

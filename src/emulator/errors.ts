@@ -1,7 +1,8 @@
 /**
  * @module The emulator's error answers: one table of v4 error codes, HTTP statuses and messages, and the
  * builders that turn an entry into the v4 ErrorEnvelope
- * (`{"success":false,"errors":[{"code","message"}],"messages":[],"result":null}`).
+ * (`{"success":false,"errors":[{"code","message"}],"messages":[],"result":null}`, or `"result":{}` for
+ * the errors the inference service itself raises: see {@link ErrorKind.emptyResult}).
  *
  * Codes and statuses follow spec/openapi.yaml (components/responses and `x-wai`), which records
  * Cloudflare's documented Workers AI error table. Where the table has no entry for a case the emulator
@@ -14,6 +15,14 @@ export interface ErrorKind {
   code: number;
   status: number;
   message: string;
+  /**
+   * Answer `"result": {}` instead of `null`. Real failure envelopes carry both (spec/openapi.yaml
+   * `ErrorEnvelope`): the v4 API layer (authentication, routing, model lookup) answers `null`; the inference
+   * service's own failures (bad input, internal errors) answer `{}`, as Cloudflare's 2024 OpenAPI declares for
+   * the per-model 400 (cloudflare/api-schemas openapi.json @ cca3064f, `result: object`) and as the
+   * "1000 Server Error" answers users reported carry. The split is the emulator's choice, fixed per kind.
+   */
+  emptyResult?: boolean;
 }
 
 /** Every error the emulator answers, by case. */
@@ -47,7 +56,7 @@ export const ERRORS = {
    * as publicly seen (spec/openapi.yaml `BadRequest`); the documented table has no entry for it. Also used
    * for `"stream": true` sent to a model that does not stream.
    */
-  badInput: { code: 5006, status: 400, message: 'AiError: Bad input: Error: {detail}' },
+  badInput: { code: 5006, status: 400, message: 'AiError: Bad input: Error: {detail}', emptyResult: true },
   /**
    * A body in a Content-Encoding the emulator does not decode (it decodes gzip, deflate and br): 415, as
    * RFC 9110 15.5.16 says for an unsupported content coding. The documented table has no entry for it;
@@ -60,7 +69,7 @@ export const ERRORS = {
    * A failure of the emulator itself (a bug, or the `server-error` fault). Cloudflare's table documents no
    * 5xx code; 3043 "Internal server error" is what community reports show for Workers AI internal errors.
    */
-  internal: { code: 3043, status: 500, message: 'Internal server error' },
+  internal: { code: 3043, status: 500, message: 'Internal server error', emptyResult: true },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorName = keyof typeof ERRORS;
@@ -72,9 +81,9 @@ function fill(template: string, params: Record<string, string> | undefined): str
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
 }
 
-/** The v4 ErrorEnvelope body for one or more errors. */
-export function errorEnvelope(errors: { code: number; message: string }[]): string {
-  return JSON.stringify({ success: false, errors, messages: [], result: null });
+/** The v4 ErrorEnvelope body for one or more errors, its `result` `{}` or `null` (see {@link ErrorKind.emptyResult}). */
+export function errorEnvelope(errors: { code: number; message: string }[], emptyResult = false): string {
+  return JSON.stringify({ success: false, errors, messages: [], result: emptyResult ? {} : null });
 }
 
 /** A complete error answer of one kind, its message's placeholders filled from `params`. */
@@ -83,7 +92,7 @@ export function errorResponse(name: ErrorName, params?: Record<string, string>, 
   return {
     status: kind.status,
     headers: { 'content-type': JSON_HEADERS, ...extraHeaders },
-    body: errorEnvelope([{ code: kind.code, message: fill(kind.message, params) }]),
+    body: errorEnvelope([{ code: kind.code, message: fill(kind.message, params) }], kind.emptyResult),
   };
 }
 
@@ -91,7 +100,7 @@ export function errorResponse(name: ErrorName, params?: Record<string, string>, 
 export function errorsResponse(name: ErrorName, details: Record<string, string>[], max = 10): EmulatorResponse {
   const kind: ErrorKind = ERRORS[name];
   const errors = details.slice(0, max).map((params) => ({ code: kind.code, message: fill(kind.message, params) }));
-  return { status: kind.status, headers: { 'content-type': JSON_HEADERS }, body: errorEnvelope(errors) };
+  return { status: kind.status, headers: { 'content-type': JSON_HEADERS }, body: errorEnvelope(errors, kind.emptyResult) };
 }
 
 /** The catalogue searches' 404 body, which is not the v4 ErrorEnvelope (spec/openapi.yaml `CatalogNotFound`). */

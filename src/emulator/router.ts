@@ -1,7 +1,7 @@
 /**
  * @module URL → route for the emulator, with a few string operations (no regex chains): the REST layout
  * under `/client/v4/accounts/{account}/ai/...` and the AI Gateway layout under
- * `/v1/{account}/{gateway}/workers-ai/...`. Model ids are accepted raw (several path segments) and
+ * `/v1/{account}/{gateway}/workers-ai/...` (a model as `workers-ai/{model}` or `workers-ai/run/{model}`). Model ids are accepted raw (several path segments) and
  * percent-encoded (`@cf%2Fmeta%2F...`, `%40cf%2F...`), as spec/openapi.yaml `x-wai.model-path` requires.
  */
 import type { CatalogEndpoint, OpenAiEndpoint } from '../targets/types.js';
@@ -32,6 +32,7 @@ export type Route =
 const REST_PREFIX = '/client/v4/accounts/';
 const GATEWAY_PREFIX = '/v1/';
 const GATEWAY_PROVIDER = 'workers-ai/';
+const GATEWAY_RUN = 'run/';
 
 const OPENAI_ENDPOINTS: ReadonlySet<string> = new Set<OpenAiEndpoint>(['chat/completions', 'completions', 'embeddings', 'responses']);
 const CATALOG_ENDPOINTS: ReadonlySet<string> = new Set<CatalogEndpoint>(['models/search', 'models/schema', 'tasks/search', 'authors/search']);
@@ -115,7 +116,10 @@ export function route(url: string): Route {
         ? { kind: 'openai', layout: 'gateway', accountId, gatewayId, endpoint: endpoint as OpenAiEndpoint, method: 'POST', path, query }
         : none;
     }
-    return sub === '' ? none : modelRoute('gateway', accountId, gatewayId, sub, path, query);
+    // `run/{model}` is the form workers-ai-provider and much public code call (spec/openapi.yaml
+    // gatewayRunModelRun); model ids start with `@`, so `run/` can never be part of one.
+    const model = sub.startsWith(GATEWAY_RUN) ? sub.slice(GATEWAY_RUN.length) : sub;
+    return model === '' ? none : modelRoute('gateway', accountId, gatewayId, model, path, query);
   }
   return none;
 }

@@ -189,7 +189,12 @@ export function classicProblems(result: Obj, base: string, input: Obj | undefine
   // An answer cut at the token limit cannot be expected to be complete JSON; a tool call replaces the text.
   const used = isObject(usage) && typeof usage.completion_tokens === 'number' ? usage.completion_tokens : undefined;
   const truncated = limit !== undefined && used !== undefined && used >= limit.limit;
-  if (!truncated && calls.length === 0) problems.push(...jsonModeProblems(result.response, at(base, 'response'), requestedJsonFormat(input)));
+  const format = requestedJsonFormat(input);
+  if (!truncated && calls.length === 0) problems.push(...jsonModeProblems(result.response, at(base, 'response'), format));
+  // The parsed-object form of `response` is JSON mode's (docs, JSON Mode page); without it the answer is text.
+  if (!format && isObject(result.response)) {
+    problems.push(problem(at(base, 'response'), `is the object ${shortJson(result.response, 40)} although the request asked for no JSON mode, expected text`, 'a string', shortJson(result.response, 40)));
+  }
   return problems;
 }
 

@@ -311,6 +311,7 @@ describe('spec/openapi.yaml', () => {
         'GET /accounts/{account_id}/ai/tasks/search',
         'GET /accounts/{account_id}/ai/authors/search',
         'POST /v1/{account_id}/{gateway_id}/workers-ai/{model}',
+        'POST /v1/{account_id}/{gateway_id}/workers-ai/run/{model}',
         'POST /v1/{account_id}/{gateway_id}/workers-ai/v1/chat/completions',
         'POST /v1/{account_id}/{gateway_id}/workers-ai/v1/embeddings',
       ].sort(),
@@ -318,7 +319,7 @@ describe('spec/openapi.yaml', () => {
   });
 
   it('answers every documented error code with its HTTP status on /ai/run (and through AI Gateway)', () => {
-    for (const path of ['/accounts/{account_id}/ai/run/{model}', '/v1/{account_id}/{gateway_id}/workers-ai/{model}']) {
+    for (const path of ['/accounts/{account_id}/ai/run/{model}', '/v1/{account_id}/{gateway_id}/workers-ai/{model}', '/v1/{account_id}/{gateway_id}/workers-ai/run/{model}']) {
       const responses = ((doc.paths as Obj)[path] as Obj).post as Obj;
       for (const [code, status] of ERROR_TABLE) {
         const { value: response } = deref(doc, (responses.responses as Obj)[status]);
@@ -375,6 +376,8 @@ describe('spec/openapi.yaml', () => {
     expect(errorEnvelope({ ...ok, errors: [] })).toBe(false); // at least one error
     expect(errorEnvelope({ ...ok, success: true })).toBe(false);
     expect(errorEnvelope({ ...ok, errors: [{ message: 'no code' }] })).toBe(false);
+    expect(errorEnvelope({ ...ok, result: {} })).toBe(true); // "result": {} as real failures carry it
+    expect(errorEnvelope({ ...ok, result: { response: 'x' } })).toBe(false); // but no payload
     const envelope = validatorAt('/components/schemas/Envelope');
     expect(envelope({ success: true, result: { response: 'hi' }, errors: [], messages: [] })).toBe(true);
     expect(envelope({ success: true, errors: [], messages: [] })).toBe(false);
@@ -411,6 +414,9 @@ describe('spec/openapi.yaml', () => {
     expect(doc.security).toEqual([{ api_token: [] }, { api_email: [], api_key: [] }]);
 
     const gatewayRun = ((doc.paths as Obj)['/v1/{account_id}/{gateway_id}/workers-ai/{model}'] as Obj).post as Obj;
+    // The `run/` form shares everything with it but the path (and its operationId and words).
+    const gatewayRunRun = ((doc.paths as Obj)['/v1/{account_id}/{gateway_id}/workers-ai/run/{model}'] as Obj).post as Obj;
+    for (const key of ['parameters', 'security', 'requestBody', 'responses', 'tags'] as const) expect(gatewayRunRun[key], key).toEqual(gatewayRun[key]);
     const headers = new Map(
       (gatewayRun.parameters as Json[]).map((p) => {
         const param = deref(doc, p).value as Obj;

@@ -79,6 +79,23 @@ describe('AI Gateway layout', () => {
     expect(a.headers['cf-aig-log-id']).not.toBe(b.headers['cf-aig-log-id']);
   });
 
+  it('serves the `workers-ai/run/{model}` form like the other one, gateway headers and cache included', async () => {
+    const model = textModel();
+    const headers = { ...AUTH, 'cf-aig-cache-ttl': '60' };
+    const runPath = `/v1/${ACCOUNT}/run-gw/workers-ai/run/${model.id}`;
+    const first = await send(emu.url, runPath, { headers, json: { prompt: 'run form' } });
+    const second = await send(emu.url, `/v1/${ACCOUNT}/run-gw/workers-ai/run/${encodeURIComponent(model.id)}`, { headers, json: { prompt: 'run form' } });
+    const plain = await send(emu.url, gwPath(model.id), { json: { prompt: 'run form' } });
+    expect(first.status).toBe(200);
+    expect(first.json().success).toBe(true);
+    expect(first.headers['cf-aig-cache-status']).toBe('MISS');
+    expect(first.headers['cf-aig-log-id']).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(second.headers['cf-aig-cache-status']).toBe('HIT');
+    expect(plain.text).toBe(first.text);
+    const unknown = await send(emu.url, `/v1/${ACCOUNT}/run-gw/workers-ai/run/@cf/nope/nope`, { json: { prompt: 'x' } });
+    expect(unknown.json().errors[0].code).toBe(5007);
+  });
+
   it('caches with cf-aig-cache-ttl: MISS then HIT, per body, until the TTL passes', async () => {
     const model = textModel();
     const headers = { ...AUTH, 'cf-aig-cache-ttl': '60' };

@@ -271,10 +271,13 @@ describe('text generation', () => {
     expect(tried).toBeGreaterThan(40);
   });
 
-  it('json_object mode yields a JSON object', () => {
+  it('json_object mode answers the parsed JSON object in `response`, as the docs JSON Mode page shows', () => {
     const model = contract.model('@cf/meta/llama-3.3-70b-instruct-fp8-fast')!;
     const result = json(make(model, { input: { prompt, response_format: { type: 'json_object' } } }));
-    expect(typeof JSON.parse(result.response)).toBe('object');
+    expect(result.response).toBeTypeOf('object');
+    expect(result.response).not.toBeNull();
+    const plain = json(make(model, { input: { prompt } }));
+    expect(plain.response).toBeTypeOf('string');
   });
 
   const tool = {

@@ -155,7 +155,7 @@ describe('robustness', () => {
     try {
       const run = await send(broken.url, runPath(textModel().id), { json: { prompt: 'x' } });
       expect(run.status).toBe(500);
-      expect(run.json()).toMatchObject({ success: false, result: null, errors: [{ code: 3043 }], messages: [] });
+      expect(run.json()).toMatchObject({ success: false, result: {}, errors: [{ code: 3043 }], messages: [] });
       const chat = await send(broken.url, `/client/v4/accounts/${ACCOUNT}/ai/v1/chat/completions`, { json: { model: 'x', messages: [] } });
       expect(chat.status).toBe(500);
       expect(reported.map((e) => (e as Error).message)).toEqual(['maker bug', 'handler bug']);

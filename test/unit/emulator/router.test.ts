@@ -49,6 +49,12 @@ describe('route', () => {
     expect(route(`/v1/${ACCOUNT}/my-gw/workers-ai/v1/chat/completions`)).toMatchObject({ kind: 'openai', layout: 'gateway', gatewayId: 'my-gw', endpoint: 'chat/completions' });
   });
 
+  it('routes the gateway form with `run/` (workers-ai-provider) to the same model, raw and encoded', () => {
+    expect(route(`/v1/${ACCOUNT}/my-gw/workers-ai/run/${MODEL}?x=1`)).toMatchObject({ kind: 'run', layout: 'gateway', gatewayId: 'my-gw', model: MODEL, wellFormed: true, query: 'x=1' });
+    expect(route(`/v1/${ACCOUNT}/my-gw/workers-ai/run/${encodeURIComponent(MODEL)}`)).toMatchObject({ kind: 'run', model: MODEL, wellFormed: true });
+    expect(route(`/v1/${ACCOUNT}/my-gw/workers-ai/run/`).kind).toBe('none');
+  });
+
   it('answers none for everything else', () => {
     for (const url of ['/', '', '/client/v4', '/client/v4/accounts/', `/client/v4/accounts/${ACCOUNT}`, `/client/v4/accounts/${ACCOUNT}/ai/run/`, `/client/v4/accounts//ai/run/${MODEL}`, `/v1/${ACCOUNT}`, `/v1/${ACCOUNT}/gw/openai/x`, `/v1/${ACCOUNT}/gw/workers-ai/`, '/v2/x/y/workers-ai/z', '?x']) {
       expect(route(url).kind, url).toBe('none');

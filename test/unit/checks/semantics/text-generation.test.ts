@@ -55,6 +55,12 @@ describe('output.semantics: text generation, classic answers', () => {
     expect(broken).toHaveLength(1);
     expect(broken[0]!.message).toBe('result.response does not satisfy the requested JSON schema: /: expected property "city", found no such property (required)');
     expect(judge(LLAMA, { prompt: 'x', response_format: { type: 'json_object' } }, { response: '[1,2]' })[0]!.message).toContain('expected a JSON object (response_format json_object)');
+    const parsedBroken = judge(LLAMA, input, { response: { town: 'Paris' } });
+    expect(parsedBroken.map((p) => p.message)).toEqual(['result.response does not satisfy the requested JSON schema: /: expected property "city", found no such property (required)']);
+  });
+
+  it('fails a parsed-object response to a request that asked for no JSON mode', () => {
+    expect(judge(LLAMA, { prompt: 'city?' }, { response: { city: 'Paris' } })).toMatchObject([{ instancePath: '/result/response', expected: 'a string' }]);
   });
 
   it('does not hold an answer cut at max_tokens to JSON mode', () => {
