@@ -10,7 +10,8 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const LLAMA = '@cf/meta/llama-3.1-8b-instruct';
 const good = { result: { response: 'Hello' }, success: true, errors: [], messages: [] };
-const jsonMode = { result: { response: { name: 'India' } }, success: true, errors: [], messages: [] };
+// A JSON-mode object in `response` is valid now (docs JSON Mode page); a number never is.
+const numberResponse = { result: { response: 42 }, success: true, errors: [], messages: [] };
 const errorBody = { result: null, success: false, errors: [{ code: 7009, message: 'Upstream service unavailable' }], messages: [] };
 
 function entry(file: string, extra: Record<string, unknown> = {}): string {
@@ -28,22 +29,22 @@ function corpus(name: string, docs: Record<string, unknown>, manifest: string, d
   return dir;
 }
 
-const listed = (file: string) => `  - file: documents/${file}\n    reason: JSON mode answers an object\n    evidence: docs JSON Mode page\n`;
+const listed = (file: string) => `  - file: documents/${file}\n    reason: the response is a number\n    evidence: docs JSON Mode page\n`;
 
 describe('validate --corpus', () => {
   it('prints accepted/total per task, source kind and part, and exits 0 when every rejection is listed', async () => {
-    const dir = corpus('known', { 'a.json': good, 'b.json': jsonMode, 'c.py.txt': "{'result': None, 'success': False, 'errors': [{'code': 7009, 'message': 'x'}], 'messages': []}" },
+    const dir = corpus('known', { 'a.json': good, 'b.json': numberResponse, 'c.py.txt': "{'result': None, 'success': False, 'errors': [{'code': 7009, 'message': 'x'}], 'messages': []}" },
       entry('documents/a.json') + entry('documents/b.json') + entry('documents/c.py.txt', { part: 'error', format: 'python-repr', source_kind: 'notebook', confidence: 'recorded-live', model: 'null' }), listed('b.json'));
     const result = await runCli(['validate', '--corpus', dir]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     expect(result.stdout).toContain('2/3 documents accepted, 1 known disagreement, 0 new rejections, 0 stale');
     expect(result.stdout).toMatch(/by task:\n\s+text-generation\s+2\/3/);
     expect(result.stdout).toMatch(/by source kind:\n\s+docs\s+1\/2\n\s+notebook\s+1\/1/);
-    expect(result.stdout).toContain('documents/b.json: JSON mode answers an object');
+    expect(result.stdout).toContain('documents/b.json: the response is a number');
   });
 
   it('exits 1 for a rejection nobody listed, naming the document and the finding', async () => {
-    const dir = corpus('new', { 'b.json': jsonMode }, entry('documents/b.json'));
+    const dir = corpus('new', { 'b.json': numberResponse }, entry('documents/b.json'));
     const result = await runCli(['validate', '--corpus', dir]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/new rejections \(1\)[\s\S]*documents\/b.json[\s\S]*\/result\/response/);
