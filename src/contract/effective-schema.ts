@@ -82,15 +82,17 @@ export function applyTaskConstraints(modelInput: JsonSchema, taskInput: JsonSche
 
 /**
  * Merges `keywords` (by property name) into every same-named top-level property of `schema` (the schema and its
- * oneOf/anyOf/allOf branches); a `null` value deletes the keyword. Returns the number of properties patched.
- * This is how a task-wide correction reaches every model of the task whatever the shape of its schema.
+ * oneOf/anyOf/allOf branches); a `null` value deletes the keyword. A property that states its own alternatives
+ * (`anyOf`/`oneOf`, e.g. llama-guard's `response`: text or `{safe, categories}`) keeps them, as a model's own
+ * constraint wins over the task's. Returns the number of properties patched. This is how a task-wide correction
+ * reaches every model of the task whatever the shape of its schema.
  */
 export function applyPropertyPatch(schema: JsonSchema, patch: Record<string, SchemaObject>): number {
   let patched = 0;
   for (const holder of propertyHolders(schema)) {
     for (const [name, property] of Object.entries(holder.properties as SchemaObject)) {
       const keywords = patch[name];
-      if (!keywords || !isObject(property)) continue;
+      if (!keywords || !isObject(property) || 'anyOf' in property || 'oneOf' in property) continue;
       for (const [keyword, value] of Object.entries(keywords)) {
         if (value === null) delete property[keyword];
         else property[keyword] = structuredClone(value);

@@ -42,6 +42,16 @@ describe('the contract', () => {
     expect(errors.map((e) => e.instancePath)).toContain('/max_tokens');
   });
 
+  it("carries the task's JSON-mode correction to every classic model's response, where the model states no forms of its own", () => {
+    const fp8 = contract.model('@cf/meta/llama-3.1-8b-instruct-fp8')!;
+    expect(contract.validateModel(fp8, 'output', { response: { city: 'Paris' } })).toEqual([]);
+    expect(contract.validateModel(fp8, 'output', { response: 'Paris' })).toEqual([]);
+    expect(contract.validateModel(fp8, 'output', { response: 42 })).not.toEqual([]);
+    // llama-guard states its own forms (text or {safe, categories}): kept as the model says.
+    const guard = contract.model('@cf/meta/llama-guard-3-8b')!;
+    expect(JSON.stringify(contract.inlinedSchema(guard, 'output'))).toContain('"safe"');
+  });
+
   it('states binary answers as facts', () => {
     const sdxl = contract.model('@cf/stabilityai/stable-diffusion-xl-base-1.0')!;
     expect(sdxl.facts.response).toEqual({ contentType: 'image/png', envelope: false });
