@@ -24,6 +24,10 @@ export type { CheckId, Finding, CheckContext, Expectation } from './checks/types
 export { startEmulator, FAULTS, faultAppliesTo } from './emulator/index.js';
 export type { EmulatorOptions, RunningEmulator } from './emulator/index.js';
 
+/** `env.AI` without Cloudflare: the binding in plain Node (`createAi`), and Miniflare's `ai` option for the emulator. */
+export { createAi, InferenceUpstreamError, AiInternalError, AiGatewayLogNotFound, type CreateAiOptions } from './targets/create-ai.js';
+export { miniflareAiOptions, startBindingEmulator } from './emulator/binding-miniflare.js';
+
 /** Runs without vitest, and the report model every reporter renders. */
 export { runConformance, openSession, buildReport } from './harness/session.js';
 export { planRun, selectModels } from './harness/plan.js';
