@@ -1,5 +1,6 @@
 /** @module The check catalogue: every check by its public id, and runners that never lose a run to a buggy check. */
 import type { Exchange } from '../targets/types.js';
+import { HTTP_ONLY_CHECKS } from './_internals/binding.js';
 import { authRequired } from './auth.js';
 import { catalogConsistency } from './catalog-consistency.js';
 import { contentType } from './content-type.js';
@@ -16,6 +17,7 @@ import type { AnyCheckDefinition, CheckContext, CheckDefinition, CheckId, Findin
 
 export type * from './types.js';
 export { streamStats, type StreamStats } from './stream.js';
+export { HTTP_ONLY_CHECKS } from './_internals/binding.js';
 
 /** Every check, by id. Ids are public interface (`--checks`, reports); the order is the order reports list them. */
 export const CHECKS: Readonly<Record<CheckId, AnyCheckDefinition>> = {
@@ -94,7 +96,9 @@ function outcome(id: CheckId, applies: () => boolean, run: () => Finding[]): Che
 
 /** Runs the single-exchange checks among `ids` on one exchange; multi-exchange ids are ignored here (see runMultiChecks). */
 export function evaluateChecks(ids: readonly CheckId[], exchange: Exchange, context: CheckContext): CheckOutcome[] {
-  return exchangeChecks(ids).map((c) => outcome(c.id, () => c.applies(exchange, context), () => c.run(exchange, context)));
+  // A binding call has no status line, envelope or headers to judge: those checks are skipped, never passed.
+  const binding = exchange.binding !== undefined;
+  return exchangeChecks(ids).map((c) => outcome(c.id, () => !(binding && HTTP_ONLY_CHECKS.has(c.id)) && c.applies(exchange, context), () => c.run(exchange, context)));
 }
 
 /** Runs the multi-exchange checks among `ids` on a set of exchanges; single-exchange ids are ignored here. */

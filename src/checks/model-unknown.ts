@@ -5,6 +5,8 @@ import { firstErrorText, isSuccessStatus, jsonValue, judgeable, modelIdOf, noRes
 import { toFindings } from './_internals/problem.js';
 import { errorCodes } from './auth.js';
 import { errorEnvelopeProblems } from './status.js';
+import { BINDING_ERROR_NAME, bindingCallLabel, returnedText, thrownByBinding, thrownText } from './_internals/binding.js';
+import type { Exchange } from '../targets/types.js';
 import type { Finding } from './types.js';
 
 /** The documented errors for a model that does not exist: 5007 "No such model" and 3042 "Invalid model ID". */
@@ -22,6 +24,7 @@ export const modelUnknown = defineCheck({
   judge(exchange, context): Finding[] {
     const check = 'model.unknown';
     const label = `${operationLabel(exchange)} for unknown model ${JSON.stringify(modelIdOf(exchange) ?? '?')}`;
+    if (exchange.binding) return bindingUnknownModel(exchange);
     const response = exchange.response;
     if (!response) return [{ check, message: `${label}: expected a "no such model" error, got ${noResponseText(exchange)}`, expected: '4xx', actual: exchange.error?.kind ?? 'no response' }];
     const { status } = response;
@@ -60,3 +63,18 @@ export const modelUnknown = defineCheck({
     return findings;
   },
 });
+
+/** model.unknown for a binding call: `run` must throw InferenceUpstreamError "5007: ..." (or 3042). */
+function bindingUnknownModel(exchange: Exchange): Finding[] {
+  const check = 'model.unknown';
+  const label = `${bindingCallLabel(exchange)} for an unknown model`;
+  const wanted = [...UNKNOWN_MODEL_CODES].map(([code, name]) => `${code} (${name})`).join(' or ');
+  const thrown = thrownByBinding(exchange);
+  if (!thrown) return [{ check, message: `${label}: resolved to ${returnedText(exchange)}, expected it to throw ${BINDING_ERROR_NAME} with code ${wanted}: the unknown model was served`, expected: BINDING_ERROR_NAME, actual: 'resolved' }];
+  const findings: Finding[] = [];
+  if (thrown.name !== BINDING_ERROR_NAME) findings.push({ check, message: `${label}: threw ${thrownText(thrown)}, expected ${BINDING_ERROR_NAME}`, expected: BINDING_ERROR_NAME, actual: thrown.name });
+  if (thrown.code === undefined || !UNKNOWN_MODEL_CODES.has(thrown.code)) {
+    findings.push({ check, message: `${label}: threw "${thrown.message}", expected "<code>: ..." with code ${wanted}`, expected: [...UNKNOWN_MODEL_CODES.keys()].join(' | '), actual: thrown.code === undefined ? thrown.message : String(thrown.code) });
+  }
+  return findings;
+}

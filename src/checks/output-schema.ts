@@ -17,13 +17,24 @@ export function runResult(exchange: Exchange, context: CheckContext): { found: t
   return { found: true, result: body.result };
 }
 
+/** True when a binding call for a JSON model (not streaming) resolved to a byte stream instead of the result. */
+function streamInsteadOfJson(exchange: Exchange, context: CheckContext): boolean {
+  if (exchange.binding?.returned !== 'stream' || streamRequested(exchange, context)) return false;
+  const model = modelOf(exchange, context);
+  return model !== undefined && model.facts.response.envelope;
+}
+
 /** output.schema: validates `result` against `spec/models` (generated structure + task constraints + overlay). */
 export const outputSchema = defineCheck({
   id: 'output.schema',
   description: "a successful /ai/run answer's result matches the model's output schema",
   area: 'output',
-  applies: (exchange, context) => runResult(exchange, context).found,
+  applies: (exchange, context) => runResult(exchange, context).found || streamInsteadOfJson(exchange, context),
   judge(exchange, context): Finding[] {
+    if (streamInsteadOfJson(exchange, context)) {
+      const model = modelOf(exchange, context)!;
+      return [{ check: 'output.schema', message: `env.AI.run(${JSON.stringify(model.id)}) resolved to a ReadableStream, expected the result object the model answers (the binding parses an answer only when its Content-Type is exactly application/json)`, expected: 'an object', actual: 'a ReadableStream' }];
+    }
     const found = runResult(exchange, context);
     if (!found.found) return [];
     const model = modelOf(exchange, context)!;

@@ -1,9 +1,11 @@
 /** @module status.success and status.client-error: the HTTP status says what happened to the request. */
-import { documentedClientErrors } from './_internals/documented.js';
+import { documentedClientErrors, statusesForCode } from './_internals/documented.js';
 import { defineCheck } from './_internals/define.js';
 import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, operationLabel } from './_internals/exchange.js';
 import { at, problem, toFindings, type Problem } from './_internals/problem.js';
-import type { Finding } from './types.js';
+import { BINDING_ERROR_NAME, bindingCallLabel, returnedText, thrownByBinding, thrownText } from './_internals/binding.js';
+import type { Exchange } from '../targets/types.js';
+import type { CheckContext, Finding } from './types.js';
 
 /** status.success: a request the harness built to be valid is answered 2xx. */
 export const statusSuccess = defineCheck({
@@ -12,6 +14,8 @@ export const statusSuccess = defineCheck({
   area: 'status',
   applies: (exchange, context) => context.expectation === 'success' && judgeable(exchange),
   judge(exchange): Finding[] {
+    const thrown = thrownByBinding(exchange);
+    if (thrown) return [{ check: 'status.success', message: `${bindingCallLabel(exchange)}: expected a valid input to be answered, it threw ${thrownText(thrown)}`, expected: 'an answer', actual: thrown.name }];
     const response = exchange.response;
     if (!response) return [{ check: 'status.success', message: `${operationLabel(exchange)}: expected a 2xx answer to a valid request, got ${noResponseText(exchange)}`, expected: '2xx', actual: exchange.error?.kind ?? 'no response' }];
     if (isSuccessStatus(response.status)) return [];
@@ -80,6 +84,7 @@ export const statusClientError = defineCheck({
   applies: (exchange, context) => context.expectation === 'client-error' && judgeable(exchange),
   judge(exchange, context): Finding[] {
     const check = 'status.client-error';
+    if (exchange.binding) return bindingClientError(exchange, context);
     const response = exchange.response;
     const label = operationLabel(exchange);
     if (!response) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${noResponseText(exchange)}`, expected: '4xx', actual: exchange.error?.kind ?? 'no response' }];
@@ -109,3 +114,27 @@ export const statusClientError = defineCheck({
     return [...findings, ...toFindings(check, errorEnvelopeProblems(body, requireCode))];
   },
 });
+
+/**
+ * status.client-error for a binding call: invalid input must make `run` throw the binding's error
+ * (`InferenceUpstreamError`, `<code>: <description>`) with a code that is not about credentials, rate or the server.
+ */
+function bindingClientError(exchange: Exchange, context: CheckContext): Finding[] {
+  const check = 'status.client-error';
+  const label = bindingCallLabel(exchange);
+  const thrown = thrownByBinding(exchange);
+  const expected = `${BINDING_ERROR_NAME} "<code>: <description>"`;
+  if (!thrown) return [{ check, message: `${label}: expected invalid input to throw ${expected}, it resolved to ${returnedText(exchange)}: the invalid input was accepted`, expected, actual: `resolved (${returnedText(exchange)})` }];
+  const findings: Finding[] = [];
+  if (thrown.name !== BINDING_ERROR_NAME) findings.push({ check, message: `${label}: invalid input threw ${thrownText(thrown)}, expected ${expected} as the binding throws`, expected: BINDING_ERROR_NAME, actual: thrown.name });
+  if (thrown.code === undefined) {
+    findings.push({ check, message: `${label}: the error message "${thrown.message}" has no "<code>: " prefix, expected the backend's internal code (e.g. 5006: ...)`, expected: '<code>: <description>', actual: thrown.message });
+    return findings;
+  }
+  const statuses = statusesForCode(context.contract, exchange, thrown.code);
+  const wrong = statuses.filter((s) => s >= 500 || NOT_ABOUT_INPUT.has(s));
+  if (wrong.length > 0 && wrong.length === statuses.length) {
+    findings.push({ check, message: `${label}: invalid input threw code ${thrown.code}, which the contract documents for ${wrong.join(', ')} (not an input error)`, expected: 'a client-error code', actual: String(thrown.code) });
+  }
+  return findings;
+}

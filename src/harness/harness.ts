@@ -14,6 +14,9 @@ import { EXECUTION_CHECKS, selectModels, validRuns, UNKNOWN_MODEL_ID, type Execu
 import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
 
+/** The executions a binding-shaped target (`env.AI.run`) can take part in. */
+const BINDING_EXECUTIONS: ReadonlySet<ExecutionKind> = new Set<ExecutionKind>(['run-valid', 'run-invalid', 'run-stream', 'unknown-model']);
+
 /** The exchanges of one execution, judged, and the seed they were drawn with. */
 interface Execution {
   judged: JudgedExchange[];
@@ -113,6 +116,9 @@ export class Harness {
 
   private async execute(kind: ExecutionKind, model: ModelEntry | undefined, seed: number): Promise<JudgedExchange[]> {
     const { contract, target, options } = this.parts;
+    // A binding-shaped target only runs models: credentials, /ai/v1, the gateway and the catalogue are HTTP's, so
+    // their checks judge nothing and are reported skipped.
+    if ((target.kind === 'binding' || target.kind === 'miniflare') && !BINDING_EXECUTIONS.has(kind)) return [];
     const checks = this.checksOf(kind);
     // A "valid" request is sent only if the contract accepts it, shrunk ones included: a generator
     // slip must never count against a target.

@@ -11,6 +11,8 @@ export type Area = (typeof AREAS)[number];
 export interface RunOptions {
   target: TargetKind;
   baseUrl?: string;
+  /** `--binding-module PATH[#export]` of `--target binding`: the object whose `run` is judged. */
+  bindingModule?: string;
   accountId?: string;
   gatewayId?: string;
   /** Model ids or globs (`@cf/meta/*`); empty = all catalogue models. */

@@ -5,6 +5,7 @@ import type { Contract } from '../contract/contract.js';
 import { loadContract } from '../contract/load.js';
 import { createTarget, PLACEHOLDER_ACCOUNT_ID, type Env, type HttpTarget } from '../targets/index.js';
 import { buildCoverage, type CoverageReport } from './coverage.js';
+import type { BindingTarget } from '../targets/binding.js';
 import { Harness } from './harness.js';
 import type { RunOptions } from './options.js';
 import { planRun, type PlannedCase } from './plan.js';
@@ -13,7 +14,7 @@ import { summarise, type ConformanceReport, type ResultRecord } from './report.j
 /** Everything a run needs, set up. Close it to stop the targets (and the in-process emulator). */
 export interface Session {
   contract: Contract;
-  target: HttpTarget;
+  target: HttpTarget | BindingTarget;
   gatewayTarget?: HttpTarget;
   harness: Harness;
   plan: PlannedCase[];
@@ -38,8 +39,18 @@ export async function openSession(options: RunOptions, env: Env = process.env, c
   };
   // The emulator accepts only a token made for this run, so wrong credentials are really wrong.
   const emulatorToken = running?.token ?? `wai-run-${randomBytes(12).toString('hex')}`;
-  let target: HttpTarget;
-  if (options.target === 'emulator' && running) {
+  let target: HttpTarget | BindingTarget;
+  if (options.target === 'binding' || options.target === 'miniflare') {
+    const { createBindingTarget } = await import('../targets/binding.js');
+    target = await createBindingTarget({
+      kind: options.target,
+      ...(options.bindingModule !== undefined ? { bindingModule: options.bindingModule } : {}),
+      ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
+      timeoutMs: options.timeoutMs,
+      ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
+      contract,
+    });
+  } else if (options.target === 'emulator' && running) {
     // An emulator started for the whole run (vitest's global setup): reach it like any URL, with its token.
     target = await createTarget({ ...transport, kind: 'url', baseUrl: `${running.url}/client/v4`, env: { CLOUDFLARE_API_TOKEN: running.token } });
   } else {
@@ -54,7 +65,7 @@ export async function openSession(options: RunOptions, env: Env = process.env, c
   }
   let gatewayTarget: HttpTarget | undefined;
   try {
-    if (options.target === 'gateway') gatewayTarget = target;
+    if (options.target === 'gateway') gatewayTarget = target as HttpTarget;
     else if (options.target === 'emulator') {
       // The emulator serves both layouts; the gateway area tests its AI Gateway layout on the same server.
       const origin = new URL(target.baseUrl).origin;

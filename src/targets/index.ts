@@ -132,6 +132,9 @@ export async function createTarget(options: CreateTargetOptions): Promise<HttpTa
     case 'live':
       if (!accountId) fail('--target live needs an account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID');
       return createLiveTarget({ ...transport, accountId, env, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}) });
+    case 'binding':
+    case 'miniflare':
+      return fail(`--target ${kind} is binding-shaped, not HTTP: create it with createBindingTarget (src/targets/binding.ts)`);
     case 'gateway':
       if (!accountId) fail('--target gateway needs an account id: pass --account-id or set CLOUDFLARE_ACCOUNT_ID');
       if (!gatewayId) fail('--target gateway needs a gateway id: pass --gateway-id or set CLOUDFLARE_GATEWAY_ID');

@@ -75,10 +75,22 @@ export interface Exchange {
   error?: TransportError;
   /** Attempts made (retries on 429/503 count). */
   attempts: number;
+  /**
+   * Set when a binding-shaped target (`env.AI.run`) answered: what the call gave back. Its `response` then records
+   * the value as the checks read answers (a returned object as the `result` of a v4 envelope, a stream's bytes as
+   * they came, `content-type` as the binding implies it); HTTP-only checks skip such exchanges.
+   */
+  binding?: BindingOutcome;
+}
+
+/** What `env.AI.run()` did: resolved to a kind of value, or threw. */
+export interface BindingOutcome {
+  returned?: 'value' | 'stream' | 'bytes' | 'response';
+  thrown?: { name: string; message: string };
 }
 
 /** The kinds of target (DESIGN.md `--target`). */
-export type TargetKind = 'emulator' | 'live' | 'gateway' | 'url';
+export type TargetKind = 'emulator' | 'live' | 'gateway' | 'url' | 'binding' | 'miniflare';
 
 /** A system under test. */
 export interface Target {

@@ -138,7 +138,7 @@ export function rawRequestBytes(exchange: Exchange): Uint8Array | undefined {
  * caused (timeout, network, too large). `budget` and `aborted` are the harness's own doing, never the target's.
  */
 export function judgeable(exchange: Exchange): boolean {
-  if (exchange.response) return true;
+  if (exchange.response || exchange.binding?.thrown) return true;
   return exchange.error !== undefined && exchange.error.kind !== 'budget' && exchange.error.kind !== 'aborted';
 }
 

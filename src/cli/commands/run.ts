@@ -18,8 +18,11 @@ import type { Io } from '../output.js';
 
 export const RUN_USAGE = `wai-conformance run [options]
   Run the conformance suites against a target and write reports (default: the embedded emulator).
-  --target emulator|live|gateway|url   default emulator (started in-process on a free port)
-  --base-url URL        url target: the API root (Prism: http://host:port; the emulator: http://host:port/client/v4)
+  --target emulator|live|gateway|url|binding|miniflare   default emulator (started in-process on a free port)
+  --base-url URL        url target: the API root (Prism: http://host:port; the emulator: http://host:port/client/v4);
+                        miniflare target: the backend of the real env.AI binding (default: the embedded emulator)
+  --binding-module PATH[#export]   binding target: a module whose export (default \`default\`) has the binding's
+                        run(): an object, a class, or a function returning one (e.g. createAi)
   --account-id ID       default $CLOUDFLARE_ACCOUNT_ID (any value for emulator and url targets)
   --gateway-id ID       gateway target; default $CLOUDFLARE_GATEWAY_ID
                         credentials only from the environment: $CLOUDFLARE_API_TOKEN
@@ -43,7 +46,7 @@ export const RUN_USAGE = `wai-conformance run [options]
                         facets: input, output, invalid, statuses, checks, total)
 Exit: 0 conformant, 1 non-conformance found, 2 usage or configuration error, 3 run incomplete.`;
 
-const TARGETS: readonly TargetKind[] = ['emulator', 'live', 'gateway', 'url'];
+const TARGETS: readonly TargetKind[] = ['emulator', 'live', 'gateway', 'url', 'binding', 'miniflare'];
 
 function list(value: string | undefined): string[] {
   return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : [];
@@ -65,6 +68,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
     options: {
       target: { type: 'string' },
       'base-url': { type: 'string' },
+      'binding-module': { type: 'string' },
       'account-id': { type: 'string' },
       'gateway-id': { type: 'string' },
       models: { type: 'string' },
@@ -99,6 +103,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (values.shard !== undefined && !/^\d+\/\d+$/.test(values.shard)) throw new UsageError(`--shard must look like 1/3, not "${values.shard}"`);
   if (values.fault?.length && target !== 'emulator') throw new UsageError('--fault applies only to --target emulator');
   if (target === 'url' && !values['base-url']) throw new UsageError('--target url needs --base-url (the API root)');
+  if (target === 'binding' && !values['binding-module']) throw new UsageError('--target binding needs --binding-module PATH[#export] (a module whose export has the binding\'s run())');
+  if (values['binding-module'] !== undefined && target !== 'binding') throw new UsageError('--binding-module applies only to --target binding');
   const seed = integer('seed', values.seed, -2147483648) ?? randomInt(1, 2 ** 31 - 1);
   const options: RunOptions = {
     ...DEFAULT_OPTIONS,
@@ -119,6 +125,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
   const maxRequests = integer('max-requests', values['max-requests'], 0);
   if (maxRequests !== undefined) options.maxRequests = maxRequests;
   if (values['base-url'] !== undefined) options.baseUrl = values['base-url'];
+  if (values['binding-module'] !== undefined) options.bindingModule = resolve(values['binding-module']);
   if (values['account-id'] !== undefined) options.accountId = values['account-id'];
   if (values['gateway-id'] !== undefined) options.gatewayId = values['gateway-id'];
   if (values.shard !== undefined) options.shard = values.shard;
@@ -199,7 +206,12 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
   // Fail before anything starts: a live or gateway run without credentials (or a bad target
   // option) is a usage error and never sends a request. Creating a target sends nothing.
   if (options.target === 'live' || options.target === 'gateway') requireCredentials(env, options.target);
-  if (options.target !== 'emulator') {
+  if (options.target === 'binding') {
+    // Loading the module is the check (a missing file or export is a usage error); nothing is called.
+    const { loadBindingModule } = await import('../../targets/binding.js');
+    const loaded = await loadBindingModule(options.bindingModule!);
+    await loaded.close?.();
+  } else if (options.target !== 'emulator' && options.target !== 'miniflare') {
     const { createTarget } = await import('../../targets/index.js');
     const probe = await createTarget({
       kind: options.target,
