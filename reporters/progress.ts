@@ -1,5 +1,5 @@
 /** @module Terminal output of a run: a live line on a TTY, plain lines otherwise; one line per failure; a closing summary. */
-import type { ConformanceReport, ResultRecord } from '../src/harness/report.js';
+import { isWarning, type ConformanceReport, type ResultRecord } from '../src/harness/report.js';
 
 /** Where progress goes and how. */
 export interface ProgressOptions {
@@ -14,6 +14,7 @@ export interface ProgressOptions {
 export class Progress {
   private cases = 0;
   private failures = 0;
+  private warnings = 0;
   private requests = 0;
   private lastPlain = 0;
 
@@ -24,10 +25,13 @@ export class Progress {
     this.cases++;
     this.requests = requests;
     for (const result of results.filter((r) => r.status === 'failed')) {
-      this.failures++;
+      const warning = isWarning(result);
+      if (warning) this.warnings++;
+      else this.failures++;
       this.clearLine();
       const first = result.failures[0];
-      this.options.write(`✗ ${result.model ?? result.task} ${result.check}: ${first?.message ?? 'failed'}\n`);
+      // ⚠ marks a rule without enforcement evidence: reported, but it fails the run only under --strict.
+      this.options.write(`${warning ? '⚠' : '✗'} ${result.model ?? result.task} ${result.check}: ${first?.message ?? 'failed'}\n`);
     }
     if (this.options.live) this.options.write(`\r${this.line()}`);
     else if (this.cases - this.lastPlain >= 50 || this.cases === this.options.plannedCases) {
@@ -46,9 +50,13 @@ export class Progress {
   finish(report: ConformanceReport, written: readonly string[]): void {
     this.clearLine();
     const { summary } = report;
-    const rate = summary.passed + summary.failed ? ((summary.passed / (summary.passed + summary.failed)) * 100).toFixed(1) : '100.0';
+    const warnings = summary.warnings ?? 0;
+    const errors = summary.failed - warnings;
+    // The rate judges established rules only: a warning is not known non-conformance.
+    const rate = summary.passed + errors ? ((summary.passed / (summary.passed + errors)) * 100).toFixed(1) : '100.0';
+    const strict = report.settings?.strict === true;
     this.options.write(
-      `\n${summary.failed ? '✗' : '✓'} ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped (${rate} % conformant) ` +
+      `\n${errors || (strict && warnings) ? '✗' : '✓'} ${summary.passed} passed, ${errors} failed, ${warnings} warnings${warnings ? (strict ? ' (counted: --strict)' : ' (not counted; --strict counts them)') : ''}, ${summary.skipped} skipped (${rate} % conformant) ` +
         `on ${report.target.kind} ${report.target.baseUrl}; ${summary.requests} requests in ${(report.durationMs / 1000).toFixed(1)} s; seed ${report.seed}\n` +
         (report.complete ? '' : `incomplete: ${report.incompleteReason}\n`) +
         (written.length ? `reports: ${written.join(', ')}\n` : ''),
@@ -57,7 +65,7 @@ export class Progress {
 
   private line(): string {
     const budget = this.options.maxRequests !== undefined ? `/${this.options.maxRequests}` : '';
-    return `${this.cases}/${this.options.plannedCases} cases, ${this.failures} failures, ${this.requests}${budget} requests`;
+    return `${this.cases}/${this.options.plannedCases} cases, ${this.failures} failures, ${this.warnings} warnings, ${this.requests}${budget} requests`;
   }
 
   private clearLine(): void {

@@ -13,7 +13,7 @@ import { outputSchema } from './output-schema.js';
 import { outputSemantics } from './semantics/index.js';
 import { statusClientError, statusSuccess } from './status.js';
 import { streamFraming } from './stream.js';
-import type { AnyCheckDefinition, CheckContext, CheckDefinition, CheckId, Finding, MultiCheckDefinition } from './types.js';
+import type { AnyCheckDefinition, CheckContext, CheckDefinition, CheckId, Finding, MultiCheckDefinition, Severity } from './types.js';
 
 export type * from './types.js';
 export { streamStats, type StreamStats } from './stream.js';
@@ -71,6 +71,13 @@ export interface CheckOutcome {
   /** `skipped` when the check does not apply: nothing was judged, so nothing passed. */
   status: 'passed' | 'failed' | 'skipped';
   findings: Finding[];
+  /** For a failed outcome: `warning` when every finding is a warning, else `error`. */
+  severity?: Severity;
+}
+
+/** The severity of a set of findings: an error if any is one (a finding without severity is an error). */
+export function severityOf(findings: readonly Pick<Finding, 'severity'>[]): Severity {
+  return findings.some((f) => (f.severity ?? 'error') === 'error') ? 'error' : 'warning';
 }
 
 /** Findings one check reports for one exchange, at most: a hostile answer can break a rule 100,000s of times. */
@@ -88,9 +95,9 @@ function outcome(id: CheckId, applies: () => boolean, run: () => Finding[]): Che
   try {
     if (!applies()) return { check: id, status: 'skipped', findings: [] };
     const findings = capFindings(id, run());
-    return { check: id, status: findings.length ? 'failed' : 'passed', findings };
+    return findings.length ? { check: id, status: 'failed', findings, severity: severityOf(findings) } : { check: id, status: 'passed', findings };
   } catch (cause) {
-    return { check: id, status: 'failed', findings: [crashed(id, cause)] };
+    return { check: id, status: 'failed', findings: [crashed(id, cause)], severity: 'error' };
   }
 }
 

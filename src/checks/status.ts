@@ -83,37 +83,52 @@ export const statusClientError = defineCheck({
   area: 'status',
   applies: (exchange, context) => context.expectation === 'client-error' && judgeable(exchange),
   judge(exchange, context): Finding[] {
-    const check = 'status.client-error';
-    if (exchange.binding) return bindingClientError(exchange, context);
-    const response = exchange.response;
-    const label = operationLabel(exchange);
-    if (!response) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${noResponseText(exchange)}`, expected: '4xx', actual: exchange.error?.kind ?? 'no response' }];
-    const { status } = response;
-    if (isSuccessStatus(status)) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}: the invalid input was accepted`, expected: '4xx', actual: String(status) }];
-    if (status >= 500) {
-      const why = firstErrorText(jsonValue(response));
-      return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}: a server error instead of a client error${why ? ` (${why})` : ''}`, expected: '4xx', actual: String(status) }];
-    }
-    if (status < 400) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}`, expected: '4xx', actual: String(status) }];
-    const findings: Finding[] = [];
-    const documented = documentedClientErrors(context.contract, exchange);
-    const answers = documented.filter((s) => !NOT_ABOUT_INPUT.has(s));
-    if (NOT_ABOUT_INPUT.has(status)) {
-      findings.push({ check, message: `${label}: status ${status} says nothing about the input (${NOT_ABOUT_INPUT.get(status)}), expected it refused as invalid (${answers.join(', ') || '4xx'})`, expected: answers.join(' | ') || '4xx', actual: String(status) });
-    } else if (documented.length > 0 && !documented.includes(status)) {
-      findings.push({ check, message: `${label}: status ${status} is not documented for this operation (documented input errors: ${answers.join(', ')})`, expected: answers.join(' | '), actual: String(status) });
-    }
-    const body = jsonValue(response);
-    if (body === undefined) {
-      findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected the v4 error envelope`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON' });
-      return findings;
-    }
-    // models/schema documents message-only errors (ModelSchemaErrorEnvelope); everywhere else a code is required.
-    const op = exchange.spec.operation;
-    const requireCode = !(op.kind === 'catalog' && op.endpoint === 'models/schema');
-    return [...findings, ...toFindings(check, errorEnvelopeProblems(body, requireCode))];
+    return withInputSeverity(exchange.binding ? bindingClientError(exchange, context) : judgeClientError(exchange, context), context);
   },
 });
+
+/**
+ * How a target answers an input that breaks a rule weighs as much as the evidence that the real API
+ * enforces that rule (spec/enforcement.yaml): an error where enforcement is established, a warning
+ * where it rests on documentation alone. Without a known broken rule every finding stays an error.
+ */
+function withInputSeverity(findings: Finding[], context: CheckContext): Finding[] {
+  const severity = context.invalid?.enforcement.severity;
+  // Findings that already carry a severity (the error envelope's shape) do not depend on the broken rule.
+  return severity === 'warning' ? findings.map((f) => (f.severity ? f : { ...f, severity, message: `${f.message} [rule ${context.invalid!.rule} at ${context.invalid!.pointer || '/'}: ${context.invalid!.enforcement.class}]` })) : findings;
+}
+
+function judgeClientError(exchange: Exchange, context: CheckContext): Finding[] {
+  const check = 'status.client-error';
+  const response = exchange.response;
+  const label = operationLabel(exchange);
+  if (!response) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${noResponseText(exchange)}`, expected: '4xx', actual: exchange.error?.kind ?? 'no response' }];
+  const { status } = response;
+  if (isSuccessStatus(status)) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}: the invalid input was accepted`, expected: '4xx', actual: String(status) }];
+  if (status >= 500) {
+    const why = firstErrorText(jsonValue(response));
+    return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}: a server error instead of a client error${why ? ` (${why})` : ''}`, expected: '4xx', actual: String(status) }];
+  }
+  if (status < 400) return [{ check, message: `${label}: expected a 4xx answer to invalid input, got ${status}`, expected: '4xx', actual: String(status) }];
+  const findings: Finding[] = [];
+  const documented = documentedClientErrors(context.contract, exchange);
+  const answers = documented.filter((s) => !NOT_ABOUT_INPUT.has(s));
+  if (NOT_ABOUT_INPUT.has(status)) {
+    findings.push({ check, message: `${label}: status ${status} says nothing about the input (${NOT_ABOUT_INPUT.get(status)}), expected it refused as invalid (${answers.join(', ') || '4xx'})`, expected: answers.join(' | ') || '4xx', actual: String(status) });
+  } else if (documented.length > 0 && !documented.includes(status)) {
+    findings.push({ check, message: `${label}: status ${status} is not documented for this operation (documented input errors: ${answers.join(', ')})`, expected: answers.join(' | '), actual: String(status) });
+  }
+  const body = jsonValue(response);
+  if (body === undefined) {
+    findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected the v4 error envelope`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON', severity: 'error' });
+    return findings;
+  }
+  // models/schema documents message-only errors (ModelSchemaErrorEnvelope); everywhere else a code is required.
+  const op = exchange.spec.operation;
+  const requireCode = !(op.kind === 'catalog' && op.endpoint === 'models/schema');
+  // The refusal's envelope is documented and observed whatever rule was broken (every pasted 5006 answer has it).
+  return [...findings, ...toFindings(check, errorEnvelopeProblems(body, requireCode)).map((f): Finding => ({ ...f, severity: 'error' }))];
+}
 
 /**
  * status.client-error for a binding call: invalid input must make `run` throw the binding's error

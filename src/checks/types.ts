@@ -1,5 +1,6 @@
 /** @module The check catalogue's data types: a check is a pure function from an exchange to findings. */
 import type { Contract } from '../contract/contract.js';
+import type { EnforcementVerdict, Severity } from '../contract/enforcement.js';
 import type { ModelEntry } from '../contract/types.js';
 import type { Exchange } from '../targets/types.js';
 
@@ -32,7 +33,14 @@ export interface Finding {
   instancePath?: string;
   expected?: string;
   actual?: string;
+  /**
+   * `error` (the default when absent) where the rule is established: the real API is known to behave so.
+   * `warning` where it rests on documentation alone: counted only by `run --strict`.
+   */
+  severity?: Severity;
 }
+
+export type { Severity };
 
 /** What the harness expected of the exchange when it built the request. */
 export type Expectation = 'success' | 'client-error' | 'auth-error' | 'unknown-model';
@@ -45,6 +53,8 @@ export interface CheckContext {
   expectation: Expectation;
   /** The request input as sent (JSON), for semantics such as `max_tokens`. */
   input?: unknown;
+  /** For a deliberately invalid input: the one rule it breaks and how strongly the real API is known to enforce it. */
+  invalid?: { rule: string; pointer: string; enforcement: EnforcementVerdict };
 }
 
 /** A check: pure, synchronous, never throws for a bad response (that is a finding). */

@@ -3,7 +3,7 @@
  * transport), so the harness can prove its checks catch it. One table, {@link FAULTS}, lists them with
  * the task or area each affects; the rewrites are small pure functions (they copy, never mutate).
  *
- * Faults act at these points of a request: credentials (`no-auth`), validation (`accept-invalid-input`),
+ * Faults act at these points of a request: credentials (`no-auth`), validation (`accept-invalid-input`, `accept-unenforced-input`),
  * before inference (`rate-limit`, `server-error`), on the model's `result` / stream events / binary answer,
  * on the envelope, on the finished response (`wrong-content-type`, `malformed-json`, `missing-done`,
  * `stream-cut`), when writing (`latency`) and in the gateway cache (`cache-always-miss`).
@@ -43,6 +43,8 @@ export interface Fault {
   skipAuth?: true;
   /** Input is not validated against the model's schema. */
   skipValidation?: true;
+  /** Input is validated only against the rules the real API is known to enforce (spec/enforcement.yaml). */
+  enforcedRulesOnly?: true;
   /** The gateway cache never answers. */
   cacheAlwaysMiss?: true;
   /** Milliseconds every answer is held back. */
@@ -327,6 +329,13 @@ export const FAULTS: readonly Fault[] = [
     skipValidation: true,
   },
   {
+    name: 'accept-unenforced-input',
+    description: 'only rules the real API is known to enforce are validated: input breaking a documented-only rule is answered 200',
+    area: 'validation',
+    affects: 'every /ai/run model',
+    enforcedRulesOnly: true,
+  },
+  {
     name: 'wrong-content-type',
     description: 'JSON answers are served as text/plain',
     area: 'transport',
@@ -513,6 +522,7 @@ export class ActiveFaults {
   readonly list: readonly ActiveFault[];
   readonly skipAuth: boolean;
   readonly skipValidation: boolean;
+  readonly enforcedRulesOnly: boolean;
   readonly cacheAlwaysMiss: boolean;
   readonly delayMs: number;
   /** True when no fault rewrites answers (the fast path skips every hook). */
@@ -546,6 +556,7 @@ export class ActiveFaults {
     this.list = list;
     this.skipAuth = list.some((a) => a.fault.skipAuth);
     this.skipValidation = list.some((a) => a.fault.skipValidation);
+    this.enforcedRulesOnly = list.some((a) => a.fault.enforcedRulesOnly);
     this.cacheAlwaysMiss = list.some((a) => a.fault.cacheAlwaysMiss);
     this.delayMs = list.reduce((sum, a) => sum + (a.fault.delayMs?.(a.param) ?? 0), 0);
     this.intercepts = list.filter((a) => a.fault.intercept);

@@ -8,6 +8,7 @@ import type { Contract } from '../contract/contract.js';
 import { formatSchemaError } from '../contract/schema-errors.js';
 import type { ModelEntry, TaskId } from '../contract/types.js';
 import { bareMediaType, mediaTypeMatches, sniffMediaType } from '../media/sniff.js';
+import { keepsEnforcedRules } from './enforced-input.js';
 import { errorResponse, errorsResponse } from './errors.js';
 import { limitViolation } from './limits.js';
 import type { ActiveFaults, FaultInfo, ServedResponse } from './faults.js';
@@ -159,7 +160,8 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
   if (!parsed.raw) {
     const errors = contract.validateModel(model, 'input', input);
     if (errors.length > 0) {
-      if (!faults.skipValidation) return errorsResponse('badInput', errors.map((e) => ({ detail: formatSchemaError(e) })));
+      const accepted = faults.skipValidation || (faults.enforcedRulesOnly && keepsEnforcedRules(contract, model, input) === true);
+      if (!accepted) return errorsResponse('badInput', errors.map((e) => ({ detail: formatSchemaError(e) })));
       invalid = true;
     }
   }

@@ -1,6 +1,7 @@
 /** @module POST /ai/run requests drawn from a model's contract (valid and invalid), reproducible from (seed, path). */
 import fc from 'fast-check';
 import type { Contract } from '../contract/contract.js';
+import { enforcementOf, type EnforcementVerdict } from '../contract/enforcement.js';
 import type { ModelEntry } from '../contract/types.js';
 import type { RequestSpec } from '../targets/types.js';
 import { arbitraryFromSchema, boundedFilter, contractSource, declaredTypes, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
@@ -25,6 +26,8 @@ export interface InvalidRequest extends GeneratedRequest {
   pointer: string;
   /** `<document>#<pointer>` of the schema that states the rule. */
   schemaLocation: string;
+  /** How strongly the real API is known to enforce the rule (spec/enforcement.yaml), and the severity of accepting it. */
+  enforcement: EnforcementVerdict;
 }
 
 /** Options for generating requests. Generation options (sizes, hints) pass through to the schema generator. */
@@ -155,25 +158,30 @@ class LazyArbitrary<T> extends fc.Arbitrary<T> {
  * `invalidArbitraries`). Every value, shrunk ones included, has passed the ajv oracle
  * (`isReallyInvalid`) on its serialised form, so a target that accepts one is really at fault.
  * Cases under an anyOf/oneOf are probed first (on first use) and dropped when a sibling branch accepts
- * every mutation. Returns undefined when the input has no rule that can be broken.
+ * every mutation; cases whose rule the real API is known to accept breaking (`contradicted` in
+ * spec/enforcement.yaml) are not generated. Returns undefined when the input has no rule that can be broken.
  */
 export function invalidRequests(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<InvalidRequest> | undefined {
   const made = cached(invalidCache, contract, `${model.id}\u0000${optionsKey(options)}`, () => {
     const oracle = (value: unknown): boolean => isReallyInvalid(contract, model, value);
+    const enforcement = enforcementOf(contract);
+    // A rule the real API is known to accept breaking is no failure at all: such cases are not generated.
     const cases = invalidArbitraries(model.input, {
       ...options,
       hints: [...(options.hints ?? []), ...requestHints(options)],
       source: contractSource(contract),
       base: model.schemaUri,
       pointer: '/$defs/input',
-    });
-    const toRequests = (kept: InvalidCase[]): fc.Arbitrary<InvalidRequest> =>
+    })
+      .map((c) => ({ ...c, enforcement: enforcement.classify(c, model) }))
+      .filter((c) => c.enforcement.class !== 'contradicted');
+    const toRequests = (kept: (InvalidCase & { enforcement: EnforcementVerdict })[]): fc.Arbitrary<InvalidRequest> =>
       fc.oneof(
         ...kept.map((c) =>
-          boundedFilter(c.arbitrary.map(serialise), oracle, c.schemaLocation, `the oracle (${c.rule} at ${c.pointer || '/'})`).map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation })),
+          boundedFilter(c.arbitrary.map(serialise), oracle, c.schemaLocation, `the oracle (${c.rule} at ${c.pointer || '/'})`).map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation, enforcement: c.enforcement })),
         ),
       );
-    const probe = (): InvalidCase[] => cases.filter((c) => c.certain || probeCase(c.arbitrary, oracle));
+    const probe = (): typeof cases => cases.filter((c) => c.certain || probeCase(c.arbitrary, oracle));
     // With one certain case the result is known to be non-empty, so probing can wait for first use.
     if (cases.some((c) => c.certain)) return new LazyArbitrary(() => toRequests(probe()));
     const kept = probe();

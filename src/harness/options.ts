@@ -39,6 +39,8 @@ export interface RunOptions {
   mergeReports?: string[];
   /** `--min-coverage`: the run fails (exit 1) when its coverage is below these percentages. */
   minCoverage?: CoverageThresholds;
+  /** `--strict`: warnings (rules without enforcement evidence) count for the exit code, as errors do. */
+  strict?: boolean;
 }
 
 export const REPORTERS = ['json', 'junit', 'markdown', 'html'] as const;

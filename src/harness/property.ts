@@ -6,6 +6,7 @@ import type { ModelEntry } from '../contract/types.js';
 import type { Exchange, RequestSpec } from '../targets/types.js';
 import type { Contract } from '../contract/contract.js';
 import type { Target } from '../targets/types.js';
+import type { InvalidRequest } from '../generate/requests.js';
 import type { FailureRecord, ResultRecord } from './report.js';
 
 /** One request of a property run, judged. */
@@ -65,9 +66,11 @@ export async function runProperty<T extends { spec: RequestSpec; input: unknown 
       budgetExhausted = true;
       return true;
     }
-    const context: CheckContext = { contract: run.contract, expectation: run.expectation, input: value.input, ...(run.model ? { model: run.model } : {}) };
+    const context: CheckContext = { contract: run.contract, expectation: run.expectation, input: value.input, ...(run.model ? { model: run.model } : {}), ...invalidOf(value) };
     const outcomes = evaluateChecks(run.checks, exchange, context);
-    const failed = outcomes.some((o) => o.status === 'failed');
+    // Only errors fail the property: a warning is recorded (and replays from its run's path) but must
+    // not end the search before an established failure is found, nor be shrunk at a live target's expense.
+    const failed = outcomes.some((o) => o.status === 'failed' && o.severity !== 'warning');
     const entry: JudgedExchange = { exchange, input: value.input, outcomes };
     if ('rule' in value && typeof value.rule === 'string') entry.rule = value.rule;
     // Until the first failure fast-check is in its initial runs, where run k has path "k".
@@ -82,10 +85,16 @@ export async function runProperty<T extends { spec: RequestSpec; input: unknown 
   if (details.failed && details.counterexamplePath) {
     outcome.counterexamplePath = details.counterexamplePath;
     // The last failing call is the shrunk counterexample fast-check reports.
-    const last = [...judged].reverse().find((j) => j.outcomes.some((o) => o.status === 'failed'));
+    const last = [...judged].reverse().find((j) => j.outcomes.some((o) => o.status === 'failed' && o.severity !== 'warning'));
     if (last) last.path = details.counterexamplePath;
   }
   return outcome;
+}
+
+/** The broken rule of a generated invalid request, for the checks' context. */
+function invalidOf(value: { spec: RequestSpec; input: unknown }): Pick<CheckContext, 'invalid'> {
+  const v = value as Partial<Pick<InvalidRequest, 'rule' | 'pointer' | 'enforcement'>>;
+  return v.rule !== undefined && v.pointer !== undefined && v.enforcement ? { invalid: { rule: v.rule, pointer: v.pointer, enforcement: v.enforcement } } : {};
 }
 
 /** Everything the results of an execution are labelled with. */
@@ -107,7 +116,10 @@ export function toResults(judged: readonly JudgedExchange[], checks: readonly Ch
     const relevant = judged.filter((j) => j.outcomes.some((o) => o.check === check && o.status !== 'skipped'));
     const failing = relevant.filter((j) => j.outcomes.some((o) => o.check === check && o.status === 'failed'));
     // Prefer the shrunk counterexample and the first failure: both replay from (seed, path).
-    const ordered = [...failing.filter((j) => j.path !== undefined).reverse(), ...failing.filter((j) => j.path === undefined)];
+    const byPath = [...failing.filter((j) => j.path !== undefined).reverse(), ...failing.filter((j) => j.path === undefined)];
+    // Errors before warnings: the kept failures must show why a result is an error.
+    const isWarning = (j: JudgedExchange): boolean => j.outcomes.find((o) => o.check === check)?.severity === 'warning';
+    const ordered = [...byPath.filter((j) => !isWarning(j)), ...byPath.filter(isWarning)];
     const failures: FailureRecord[] = [];
     for (const j of ordered.slice(0, MAX_FAILURES_PER_CHECK)) {
       const outcome = j.outcomes.find((o) => o.check === check)!;
@@ -135,6 +147,7 @@ export function toResults(judged: readonly JudgedExchange[], checks: readonly Ch
       requests: relevant.length,
       failures,
     };
+    if (failing.length) result.severity = failing.some((j) => j.outcomes.some((o) => o.check === check && o.status === 'failed' && o.severity !== 'warning')) ? 'error' : 'warning';
     const timed = relevant.map((j) => j.exchange.response?.timing).filter((t) => t !== undefined);
     if (timed.length) result.latency = { firstByteMs: timed.map((t) => Math.round(t.firstByteMs * 10) / 10), totalMs: timed.map((t) => Math.round(t.totalMs * 10) / 10) };
     return result;

@@ -1,5 +1,5 @@
 /** @module The conformance report (DESIGN.md `reports/conformance.json`): the one result model every reporter renders. */
-import type { CheckId, Finding } from '../checks/types.js';
+import type { CheckId, Finding, Severity } from '../checks/types.js';
 import type { RecordedRequest, RecordedResponse, TargetKind, TransportError } from '../targets/types.js';
 import type { CoverageReport } from './coverage-types.js';
 
@@ -29,6 +29,11 @@ export interface ResultRecord {
   endpoint: string;
   check: CheckId;
   status: 'passed' | 'failed' | 'skipped';
+  /**
+   * For a failed result: `error` when some failure rests on an established rule, `warning` when every
+   * failure rests on documentation alone (counted only by `run --strict`). Absent in older reports: an error.
+   */
+  severity?: Severity;
   /** Exchanges the check judged. */
   requests: number;
   failures: FailureRecord[];
@@ -49,7 +54,11 @@ export interface ConformanceReport {
   incompleteReason?: string;
   /** The settings of the run (no credentials). */
   settings: Record<string, unknown>;
-  summary: { checks: number; passed: number; failed: number; skipped: number; requests: number };
+  /**
+   * `failed` counts every failed result, warnings included (as before severities existed); `warnings`
+   * counts the failed results that are warnings, so errors = failed - warnings.
+   */
+  summary: { checks: number; passed: number; failed: number; skipped: number; requests: number; warnings?: number };
   results: ResultRecord[];
   /** What the run exercised of the contract (absent in reports written before coverage existed). */
   coverage?: CoverageReport;
@@ -63,5 +72,21 @@ export function summarise(results: readonly ResultRecord[], requests: number): C
     failed: results.filter((r) => r.status === 'failed').length,
     skipped: results.filter((r) => r.status === 'skipped').length,
     requests,
+    warnings: results.filter(isWarning).length,
   };
+}
+
+/** True for a failed result whose failures are all warnings. */
+export function isWarning(result: Pick<ResultRecord, 'status' | 'severity'>): boolean {
+  return result.status === 'failed' && result.severity === 'warning';
+}
+
+/** True for a failed result that is an error (older reports carry no severity: every failure was an error). */
+export function isError(result: Pick<ResultRecord, 'status' | 'severity'>): boolean {
+  return result.status === 'failed' && result.severity !== 'warning';
+}
+
+/** Failed results that count for the exit code: errors, and warnings too when `strict`. */
+export function countsAsFailure(result: Pick<ResultRecord, 'status' | 'severity'>, strict: boolean): boolean {
+  return strict ? result.status === 'failed' : isError(result);
 }

@@ -1,7 +1,7 @@
 /** @module Declares one suite area: a vitest test per planned case of the area, results attached for the reporters. */
 import { describe, expect, test } from 'vitest';
 import { EXECUTION_CHECKS, type SuiteArea } from '../../src/harness/plan.js';
-import type { ResultRecord } from '../../src/harness/report.js';
+import { countsAsFailure, type ResultRecord } from '../../src/harness/report.js';
 import { planRun } from '../../src/harness/plan.js';
 import { loadContract } from '../../src/contract/load.js';
 import { runOptions } from './context.js';
@@ -42,7 +42,8 @@ export function defineArea(area: SuiteArea): void {
           budgetExhausted: session.target.budget.remaining === 0,
           coverage: await session.harness.coverageOf(planned),
         };
-        const failed = results.filter((r) => r.status === 'failed');
+        // Warnings (rules without enforcement evidence) fail a case only under --strict; the report keeps them either way.
+        const failed = results.filter((r) => countsAsFailure(r, options.strict ?? false));
         expect(failed.map(describeFailure), `checks ${EXECUTION_CHECKS[planned.kind].join(', ')}`).toEqual([]);
       });
     }

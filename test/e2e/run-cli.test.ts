@@ -86,3 +86,38 @@ describe('wai-conformance run', () => {
     expect(report.summary.requests).toBeLessThanOrEqual(5);
   }, 120_000);
 });
+
+// Concurrent: each is a whole CLI run (vitest start-up included), and they share nothing but the folder.
+describe.concurrent('wai-conformance run: errors and warnings', () => {
+  // bge-small's input has established rules (required, type) and documented-only ones (string and array lengths).
+  const base = ['run', '--models', '@cf/baai/bge-small-en-v1.5', '--checks', 'status.client-error', '--runs', '8', '--seed', '42', '--reporters', 'json'];
+
+  it('a target accepting documented-only-invalid input gets warnings (exit 0)', async () => {
+    const out = join(dir, 'warnings');
+    const result = await cli([...base, '--fault', 'accept-unenforced-input', '--report-dir', out]);
+    expect(result.stderr).toMatch(/⚠ @cf\/baai\/bge-small-en-v1\.5 status\.client-error: .*the invalid input was accepted .*: documented\]/);
+    expect(result.stderr).toMatch(/0 failed, 1 warnings \(not counted; --strict counts them\)/);
+    expect(result.code).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8'));
+    expect(validateReport(report)).toEqual([]);
+    expect(report.summary).toMatchObject({ failed: 1, warnings: 1 });
+    expect(report.results.find((r: { status: string }) => r.status === 'failed')).toMatchObject({ check: 'status.client-error', severity: 'warning' });
+  });
+
+  it('--strict counts the warnings (exit 1)', async () => {
+    const strict = await cli([...base, '--fault', 'accept-unenforced-input', '--report-dir', join(dir, 'strict'), '--strict']);
+    expect(strict.stderr).toMatch(/1 warnings \(counted: --strict\)/);
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(readFileSync(join(dir, 'strict', 'conformance.json'), 'utf8')).settings.strict).toBe(true);
+  });
+
+  it('a target accepting input that breaks an established rule gets an error (exit 1)', async () => {
+    const out = join(dir, 'errors');
+    const result = await cli([...base, '--fault', 'accept-invalid-input', '--report-dir', out]);
+    expect(result.stderr).toMatch(/✗ @cf\/baai\/bge-small-en-v1\.5 status\.client-error: .*the invalid input was accepted/);
+    expect(result.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(out, 'conformance.json'), 'utf8'));
+    expect(report.results.find((r: { status: string }) => r.status === 'failed')).toMatchObject({ severity: 'error' });
+    expect(report.summary.warnings).toBe(0);
+  });
+});

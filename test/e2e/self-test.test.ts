@@ -10,7 +10,7 @@
  * of the emulator's table must be in it, so a new fault cannot go untested.
  */
 import { describe, expect, it } from 'vitest';
-import { CHECK_IDS, type CheckId } from '../../src/checks/index.js';
+import { CHECK_IDS, type CheckId, type Severity } from '../../src/checks/index.js';
 import { loadContract } from '../../src/contract/load.js';
 import { FAULTS, faultAppliesTo, faultByName } from '../../src/emulator/faults.js';
 import { DEFAULT_OPTIONS, type RunOptions } from '../../src/harness/options.js';
@@ -51,6 +51,8 @@ interface FaultExpectation {
   spec?: string;
   /** Run options beyond the defaults of the fault runs. */
   options?: Partial<RunOptions>;
+  /** The severity every failure of the run must have (by default any: errors and warnings both count as caught). */
+  severity?: Severity;
 }
 
 /** fault → the checks that catch it. */
@@ -71,6 +73,8 @@ export const FAULT_EXPECTATIONS: Record<string, FaultExpectation> = {
   'envelope-inconsistent': { models: [TEXT, EMBEDDINGS, SDXL_LIGHTNING], fails: ['envelope.consistency', 'envelope.shape'] },
   'no-auth': { models: [TEXT, EMBEDDINGS], fails: ['auth.required'] },
   'accept-invalid-input': { models: [TEXT, EMBEDDINGS], fails: ['status.client-error'] },
+  // Only rules without enforcement evidence go unchecked: the failures are warnings (exit 0 unless --strict).
+  'accept-unenforced-input': { models: [TEXT, EMBEDDINGS], fails: ['status.client-error'], severity: 'warning', options: { runs: 8 } },
   // Model outputs.
   'max-tokens-ignored': { models: [TEXT, TEXT_2, EMBEDDINGS], fails: ['output.semantics', 'stream.framing'] },
   'usage-mismatch': { models: [TEXT, TEXT_2, EMBEDDINGS], fails: ['output.semantics', 'stream.framing'] },
@@ -171,6 +175,10 @@ describe.concurrent('self-test: each emulator fault is caught by its checks, onl
         } else {
           expect(failed, `${name} on ${id} (unaffected): no check may fail; failures:\n${describeFailures(failed)}`).toBeUndefined();
         }
+      }
+      if (expectation.severity) {
+        const other = report.results.filter((r) => r.status === 'failed' && (r.severity ?? 'error') !== expectation.severity);
+        expect(other.map((r) => `${r.model} ${r.check} (${r.severity ?? 'error'}): ${r.failures[0]?.message}`), `${name}: every failure must be a ${expectation.severity}`).toEqual([]);
       }
       const apiWide = [...(failures.get(null)?.keys() ?? [])];
       expect(apiWide.filter((c) => !(expectation.apiWide ?? []).includes(c)), `${name}: API-wide failures:\n${describeFailures(failures.get(null))}`).toEqual([]);

@@ -8,7 +8,7 @@ import { loadContract } from '../../contract/load.js';
 import { TASK_IDS } from '../../contract/types.js';
 import { AREAS, DEFAULT_OPTIONS, REPORTERS, type ReporterName, type RunOptions } from '../../harness/options.js';
 import { planRun, plannedRequests, type PlannedCase } from '../../harness/plan.js';
-import type { ConformanceReport } from '../../harness/report.js';
+import { countsAsFailure, type ConformanceReport } from '../../harness/report.js';
 import { coverageShortfalls, parseCoverageThresholds } from '../../harness/coverage-gate.js';
 import { requireCredentials } from '../../targets/credentials.js';
 import type { TargetKind } from '../../targets/types.js';
@@ -44,7 +44,10 @@ export const RUN_USAGE = `wai-conformance run [options]
   --fault NAME          emulator target only: inject a fault (self-testing the suites; see \`mock --help\`)
   --min-coverage N|FACET=N,...   exit 1 when the run covers less of the contract (percent; N alone: the total;
                         facets: input, output, invalid, statuses, checks, total)
-Exit: 0 conformant, 1 non-conformance found, 2 usage or configuration error, 3 run incomplete.`;
+  --strict              warnings count too: findings on rules the real API is not known to enforce
+                        (documented only; see spec/enforcement.yaml) fail the run as errors do
+Exit: 0 conformant (no error; warnings allowed unless --strict), 1 non-conformance found,
+      2 usage or configuration error, 3 run incomplete.`;
 
 const TARGETS: readonly TargetKind[] = ['emulator', 'live', 'gateway', 'url', 'binding', 'miniflare'];
 
@@ -87,6 +90,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       'merge-reports': { type: 'string' },
       fault: { type: 'string', multiple: true },
       'min-coverage': { type: 'string' },
+      strict: { type: 'boolean' },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -137,6 +141,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       throw new UsageError((cause as Error).message);
     }
   }
+  if (values.strict) options.strict = true;
   return options;
 }
 
@@ -159,7 +164,8 @@ async function mergeShardReports(options: RunOptions, io: Io): Promise<number> {
     throw new UsageError(`--merge-reports: ${(cause as Error).message}`);
   }
   const written = writeReports(merged, options.reportDir, options.reporters);
-  io.err(`merged ${reports.length} reports: ${merged.summary.passed} passed, ${merged.summary.failed} failed, ${merged.summary.skipped} skipped\nreports: ${written.join(', ')}\n`);
+  const warnings = merged.summary.warnings ?? 0;
+  io.err(`merged ${reports.length} reports: ${merged.summary.passed} passed, ${merged.summary.failed - warnings} failed, ${warnings} warnings, ${merged.summary.skipped} skipped\nreports: ${written.join(', ')}\n`);
   return gateCoverage(merged, options, io);
 }
 
@@ -178,18 +184,21 @@ function printPlan(cases: PlannedCase[], io: Io): void {
  * The exit code of a finished run with `--min-coverage` applied: each facet below its threshold is
  * named on stderr, and a run that was otherwise conformant exits 1.
  */
-export function gateCoverage(report: ConformanceReport, options: Pick<RunOptions, 'minCoverage'>, io: Io): number {
-  const code = exitCodeOf(report);
+export function gateCoverage(report: ConformanceReport, options: Pick<RunOptions, 'minCoverage' | 'strict'>, io: Io): number {
+  const code = exitCodeOf(report, options.strict ?? report.settings?.strict === true);
   if (!options.minCoverage) return code;
   const shortfalls = coverageShortfalls(report.coverage, options.minCoverage);
   for (const s of shortfalls) io.err(`wai-conformance run: ${s.message}\n`);
   return shortfalls.length && code === EXIT.ok ? EXIT.nonConformant : code;
 }
 
-/** The exit code a finished report means (DESIGN.md). */
-export function exitCodeOf(report: ConformanceReport): number {
+/**
+ * The exit code a finished report means (DESIGN.md): errors make it 1; warnings (rules without
+ * enforcement evidence) only when `strict` (default: the run's own `--strict`, from its settings).
+ */
+export function exitCodeOf(report: ConformanceReport, strict: boolean = report.settings?.strict === true): number {
   if (!report.complete) return EXIT.incomplete;
-  return report.summary.failed > 0 ? EXIT.nonConformant : EXIT.ok;
+  return report.results.some((r) => countsAsFailure(r, strict)) ? EXIT.nonConformant : EXIT.ok;
 }
 
 export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {

@@ -93,3 +93,30 @@ describe('status.client-error', () => {
     expect(statusClientError.run(ex, contextFor(ex, 'client-error'))).toEqual([]);
   });
 });
+
+describe('status.client-error: severity follows the evidence that the rule is enforced', () => {
+  const LLAMA_INPUT = { prompt: 'hi', temperature: 9 };
+  const accepted = runExchange(LLAMA, LLAMA_INPUT, { json: envelope({ response: 'sure' }) });
+  const invalid = (rule: string, pointer: string, evidence: 'documented-and-observed' | 'documented' | 'unknown') => ({
+    invalid: { rule, pointer, enforcement: { kind: rule, class: evidence, severity: evidence === 'documented-and-observed' ? ('error' as const) : ('warning' as const) } },
+  });
+
+  it('accepting input that breaks an established rule is an error', () => {
+    const [finding] = statusClientError.run(accepted, contextFor(accepted, 'client-error', invalid('required', '', 'documented-and-observed')));
+    expect(finding!.severity ?? 'error').toBe('error');
+    expect(finding!.message).not.toContain('[rule');
+  });
+
+  it('accepting input that breaks a documented-only rule is a warning that names the rule and its evidence', () => {
+    const [finding] = statusClientError.run(accepted, contextFor(accepted, 'client-error', invalid('maximum', '/temperature', 'documented')));
+    expect(finding).toMatchObject({ severity: 'warning', actual: '200' });
+    expect(finding!.message).toContain('[rule maximum at /temperature: documented]');
+  });
+
+  it('the refusal envelope stays an error whatever rule was broken', () => {
+    const ex = runExchange(LLAMA, LLAMA_INPUT, { status: 400, json: { success: false, errors: [] } });
+    const findings = statusClientError.run(ex, contextFor(ex, 'client-error', invalid('maximum', '/temperature', 'unknown')));
+    expect(findings.length).toBeGreaterThan(0);
+    for (const f of findings) expect(f.severity).toBe('error');
+  });
+});

@@ -23,7 +23,7 @@ describe('the fault table', () => {
     expect(names).toEqual(
       expect.arrayContaining([
         'latency', 'server-error', 'rate-limit', 'stream-cut', 'malformed-json', 'envelope-shape', 'envelope-inconsistent',
-        'score-out-of-range', 'embedding-shape-mismatch', 'missing-done', 'accept-invalid-input', 'wrong-content-type', 'no-auth',
+        'score-out-of-range', 'embedding-shape-mismatch', 'missing-done', 'accept-invalid-input', 'accept-unenforced-input', 'wrong-content-type', 'no-auth',
         'max-tokens-ignored', 'usage-mismatch', 'asr-words-unordered', 'boxes-unordered', 'wrong-image-size', 'cache-always-miss',
       ]),
     );
@@ -236,6 +236,12 @@ const PROBES: Record<string, { options?: Obj; violated: (base: string) => Promis
   },
   'accept-invalid-input': {
     violated: async (base) => (await send(base, runPath(textModel().id), { json: { prompt: 7, max_tokens: 'lots' } })).status === 200,
+  },
+  // A documented-only rule (temperature's maximum) goes unchecked, an established one (the prompt's type) still refuses.
+  'accept-unenforced-input': {
+    violated: async (base) =>
+      (await send(base, runPath(textModel().id), { json: { prompt: 'x', temperature: 99 } })).status === 200 &&
+      (await send(base, runPath(textModel().id), { json: { prompt: 7 } })).status === 400,
   },
   'wrong-content-type': {
     violated: async (base) => (await send(base, runPath(textModel().id), { json: { prompt: 'x' } })).headers['content-type']!.startsWith('text/plain'),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { exitCodeOf } from '../../../src/cli/commands/run.js';
 import { loadContract } from '../../../src/contract/load.js';
 import { mergeReports } from '../../../src/harness/merge.js';
 import { DEFAULT_OPTIONS, globMatcher, type RunOptions } from '../../../src/harness/options.js';
@@ -57,10 +58,25 @@ describe('mergeReports', () => {
   it('concatenates results and adds requests; the run took as long as the longest shard', () => {
     const merged = mergeReports([shard(1), shard(2)]);
     expect(merged.results.map((r) => r.model)).toEqual(['m1', 'm2']);
-    expect(merged.summary).toEqual({ checks: 2, passed: 2, failed: 0, skipped: 0, requests: 30 });
+    expect(merged.summary).toEqual({ checks: 2, passed: 2, failed: 0, skipped: 0, requests: 30, warnings: 0 });
     expect(merged.durationMs).toBe(2000);
     expect(merged.startedAt).toBe('2026-11-23T10:01:00.000Z');
     expect(merged.complete).toBe(true);
+  });
+
+  it('reads older reports (no severity: every failure an error) beside newer ones with warnings', () => {
+    const failure = { message: 'x', request: { method: 'POST', url: 'http://x', headers: {}, body: { kind: 'none' as const } }, seed: 5, path: '0', reproduce: 'r' };
+    const failed = (n: number, severity?: 'warning'): Partial<ConformanceReport> => ({
+      summary: { checks: 1, passed: 0, failed: 1, skipped: 0, requests: 1 },
+      results: [{ model: `m${n}`, task: 'translation', endpoint: 'POST /ai/run/{model}', check: 'status.client-error', status: 'failed', requests: 1, failures: [failure], ...(severity ? { severity } : {}) }],
+    });
+    const withWarning = mergeReports([shard(1), shard(2, failed(2, 'warning'))]);
+    expect(withWarning.summary).toMatchObject({ failed: 1, warnings: 1 });
+    expect(exitCodeOf(withWarning)).toBe(0);
+    expect(exitCodeOf(withWarning, true)).toBe(1);
+    const older = mergeReports([shard(1, failed(1)), shard(2, failed(2, 'warning'))]);
+    expect(older.summary).toMatchObject({ failed: 2, warnings: 1 });
+    expect(exitCodeOf(older)).toBe(1);
   });
 
   it('is incomplete when a shard is, and refuses reports of different runs', () => {
