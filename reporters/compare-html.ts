@@ -9,9 +9,9 @@ const AGREEMENT_TEXT = { same: 'all agree', differs: 'verdicts differ', coverage
 function scores(result: ComparisonResult): string {
   const rows = result.targets.map(
     (t, i) =>
-      `<tr><td class="num">${i + 1}</td><th scope="row">${escapeHtml(t.label)}${t.complete ? '' : ` <span class="badge incomplete">incomplete: ${escapeHtml(t.incompleteReason ?? 'did not complete')}</span>`}</th><td class="mono">${escapeHtml(t.target.kind)} ${escapeHtml(t.target.baseUrl)}</td><td>${escapeHtml(`${t.tool.name} ${t.tool.version}`)}</td><td class="num mono">${t.seed}</td><td class="mono">${escapeHtml(t.startedAt)}</td><td class="num">${formatDuration(t.durationMs)}</td><td class="num"><b class="score">${formatRate(t.score)}</b></td><td class="num">${formatRate(t.commonScore)}</td><td class="num">${t.cells.passed}</td><td class="num">${t.cells.failed}</td><td class="num">${t.cells.skipped}</td><td class="num">${t.cells.none}</td></tr>`,
+      `<tr><td class="num">${i + 1}</td><th scope="row">${escapeHtml(t.label)}${t.complete ? '' : ` <span class="badge incomplete">incomplete: ${escapeHtml(t.incompleteReason ?? 'did not complete')}</span>`}</th><td class="mono">${escapeHtml(t.target.kind)} ${escapeHtml(t.target.baseUrl)}</td><td>${escapeHtml(`${t.tool.name} ${t.tool.version}`)}</td><td class="num mono">${t.seed}</td><td class="mono">${escapeHtml(t.startedAt)}</td><td class="num">${formatDuration(t.durationMs)}</td><td class="num"><b class="score">${formatRate(t.score)}</b></td><td class="num">${formatRate(t.commonScore)}</td><td class="num">${t.cells.passed}</td><td class="num">${t.cells.failed}</td><td class="num">${t.cells.warning}</td><td class="num">${t.cells.skipped}</td><td class="num">${t.cells.none}</td></tr>`,
   );
-  return `<table class="plain" id="scores"><thead><tr><th>#</th><th>Target</th><th>Kind, base URL</th><th>Tool</th><th>Seed</th><th>Started</th><th>Duration</th><th>Score</th><th>Common score</th><th>Passed</th><th>Failed</th><th>Skipped</th><th>Not run</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+  return `<table class="plain" id="scores"><thead><tr><th>#</th><th>Target</th><th>Kind, base URL</th><th>Tool</th><th>Seed</th><th>Started</th><th>Duration</th><th>Score</th><th>Common score</th><th>Passed</th><th>Failed</th><th>Warnings</th><th>Skipped</th><th>Not run</th></tr></thead><tbody>${rows.join('')}</tbody></table>
 <p class="muted">Score = passed / judged model × check cells (a cell's verdict is its worst over endpoints). Common score: over the cells every target judged.</p>`;
 }
 
@@ -66,7 +66,7 @@ td.ccell { padding: 1px 3px; border: 1px solid var(--bg); white-space: nowrap; t
 td.ccell[data-agreement="differs"] { outline: 2px solid var(--fail); outline-offset: -2px; }
 td.ccell[data-agreement="none"] { cursor: default; }
 .mini { display: inline-block; width: 14px; height: 16px; margin: 0 1px; border-radius: 3px; font-size: 9px; line-height: 16px; color: transparent; }
-.mini[data-status="passed"] { background: var(--pass); } .mini[data-status="failed"] { background: var(--fail); }
+.mini[data-status="passed"] { background: var(--pass); } .mini[data-status="failed"] { background: var(--fail); } .mini[data-status="warning"] { background: var(--warn); }
 .mini[data-status="skipped"] { background: var(--skip-bg); border: 1px solid var(--skip); } .mini[data-status="none"] { background: transparent; border: 1px dashed var(--line); }
 td.ccell:focus-visible .mini, td.ccell:hover .mini { color: var(--bg); }
 `;
@@ -150,7 +150,7 @@ export function renderComparisonHtml(result: ComparisonResult): string {
 <main>
 <section><h2>Scores</h2>${scores(result)}</section>
 <section><h2>Conformance by task</h2>${byTask(result)}</section>
-<section><h2>Side by side</h2><p class="muted">One square per target, in the order of the scores table: green passed, red failed, grey skipped, dashed not run. Outlined: the verdicts differ. Click a cell for each target's first failure and its reproduce command.</p>${html}</section>
+<section><h2>Side by side</h2><p class="muted">One square per target, in the order of the scores table: green passed, red failed, amber warning (the rule rests on documentation alone), grey skipped, dashed not run. Outlined: the verdicts differ. Click a cell for each target's first failure and its reproduce command.</p>${html}</section>
 </main>
 <dialog id="detail" aria-labelledby="detail-title"><div class="detail-head"><h2 id="detail-title"></h2><button type="button" id="detail-close">Close</button></div><div id="detail-body"></div></dialog>`;
   return htmlPage({

@@ -10,6 +10,8 @@ export { renderComparisonHtml } from './compare-html.js';
 export interface CellCounts {
   passed: number;
   failed: number;
+  /** Cells whose failures are all warnings (rules without enforcement evidence): left out of the score. */
+  warning: number;
   skipped: number;
   /** Cells other targets have and this one does not (not run). */
   none: number;
@@ -63,8 +65,8 @@ export interface ComparisonResult {
   differing: number;
   /** Cells some targets did not judge (skipped or not run), without a contradiction. */
   coverageGaps: number;
-  /** Per task, each target's cell counts (indexed like `targets`). */
-  byTask: Record<string, { passed: number; failed: number }[]>;
+  /** Per task, each target's cell counts (indexed like `targets`); warnings are counted apart from failures. */
+  byTask: Record<string, { passed: number; failed: number; warning: number }[]>;
 }
 
 function defaultLabels(reports: readonly ConformanceReport[]): string[] {
@@ -89,8 +91,11 @@ function unique(labels: readonly string[]): string[] {
   });
 }
 
+/** Verdicts that judged something: a cell where two of these meet is a disagreement. */
+const JUDGED: readonly CellStatus[] = ['passed', 'failed', 'warning'];
+
 function agreement(statuses: readonly CellStatus[]): Agreement {
-  if (statuses.includes('passed') && statuses.includes('failed')) return 'differs';
+  if (new Set(statuses.filter((s) => JUDGED.includes(s))).size > 1) return 'differs';
   return statuses.every((s) => s === statuses[0]) ? 'same' : 'coverage';
 }
 
@@ -137,17 +142,19 @@ export function compareReports(reports: readonly ConformanceReport[], labels: re
     }
   }
   const byTask: ComparisonResult['byTask'] = {};
-  for (const task of tasks) byTask[task] = reports.map(() => ({ passed: 0, failed: 0 }));
-  const common = cells.filter((c) => c.statuses.every((s) => s === 'passed' || s === 'failed'));
+  for (const task of tasks) byTask[task] = reports.map(() => ({ passed: 0, failed: 0, warning: 0 }));
+  const common = cells.filter((c) => c.statuses.every((s) => JUDGED.includes(s)));
   const names = unique(labels);
   const targets = reports.map((report, t): ComparedTarget => {
-    const counts: CellCounts = { passed: 0, failed: 0, skipped: 0, none: 0 };
+    const counts: CellCounts = { passed: 0, failed: 0, warning: 0, skipped: 0, none: 0 };
     for (const cell of cells) {
       const status = cell.statuses[t]!;
       counts[status]++;
-      if (status === 'passed' || status === 'failed') byTask[cell.task]![t]![status]++;
+      if (status === 'passed' || status === 'failed' || status === 'warning') byTask[cell.task]![t]![status]++;
     }
+    // Warnings are not known non-conformance: like the score, the common score leaves them out.
     const commonPassed = common.filter((c) => c.statuses[t] === 'passed').length;
+    const commonJudged = common.filter((c) => c.statuses[t] !== 'warning').length;
     return {
       label: names[t]!,
       tool: report.tool,
@@ -160,7 +167,7 @@ export function compareReports(reports: readonly ConformanceReport[], labels: re
       summary: report.summary,
       cells: counts,
       score: passRate(counts),
-      commonScore: common.length ? commonPassed / common.length : null,
+      commonScore: commonJudged ? commonPassed / commonJudged : null,
     };
   });
   return {
@@ -181,16 +188,16 @@ export function renderComparisonJson(result: ComparisonResult): string {
 
 /** Upper bound of the comparison summary in bytes (it may go to a GitHub step summary too). */
 const MAX_BYTES = 60 * 1024;
-const SYMBOL: Record<CellStatus, string> = { passed: '✅', failed: '❌', skipped: '➖', none: '·' };
+const SYMBOL: Record<CellStatus, string> = { passed: '✅', failed: '❌', warning: '⚠️', skipped: '➖', none: '·' };
 
 function targetsTable(result: ComparisonResult): string {
   const lines = [
-    '| Target | Kind | Base URL | Tool | Seed | Started | Score | Common score | Passed | Failed | Skipped | Not run |',
-    '|---|---|---|---|--:|---|--:|--:|--:|--:|--:|--:|',
+    '| Target | Kind | Base URL | Tool | Seed | Started | Score | Common score | Passed | Failed | Warnings | Skipped | Not run |',
+    '|---|---|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|',
     ...result.targets.map((t) => {
       const tool = `${t.tool.name} ${t.tool.version}`;
       const incomplete = t.complete ? '' : ' ⚠️ incomplete';
-      return `| **${escapeMarkdown(t.label)}**${incomplete} | ${escapeMarkdown(t.target.kind)} | ${markdownCode(t.target.baseUrl, { table: true })} | ${escapeMarkdown(tool)} | ${t.seed} | ${escapeMarkdown(t.startedAt)} | **${formatRate(t.score)}** | ${formatRate(t.commonScore)} | ${t.cells.passed} | ${t.cells.failed} | ${t.cells.skipped} | ${t.cells.none} |`;
+      return `| **${escapeMarkdown(t.label)}**${incomplete} | ${escapeMarkdown(t.target.kind)} | ${markdownCode(t.target.baseUrl, { table: true })} | ${escapeMarkdown(tool)} | ${t.seed} | ${escapeMarkdown(t.startedAt)} | **${formatRate(t.score)}** | ${formatRate(t.commonScore)} | ${t.cells.passed} | ${t.cells.failed} | ${t.cells.warning} | ${t.cells.skipped} | ${t.cells.none} |`;
     }),
   ];
   return lines.join('\n');
@@ -242,7 +249,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
     '',
     targetsTable(result),
     '',
-    `Score = passed / judged model × check cells (a cell's verdict is its worst over endpoints). Common score: over the ${result.cells.filter((c) => c.statuses.every((s) => s === 'passed' || s === 'failed')).length} cells every target judged. Durations: ${result.targets.map((t) => `${escapeMarkdown(t.label)} ${formatDuration(t.durationMs)}`).join(', ')}.`,
+    `Score = passed / (passed + failed) model × check cells (a cell's verdict is its worst over endpoints; warnings, failures on rules without enforcement evidence, are left out). Common score: over the ${result.cells.filter((c) => c.statuses.every((s) => s === 'passed' || s === 'failed')).length} cells every target judged. Durations: ${result.targets.map((t) => `${escapeMarkdown(t.label)} ${formatDuration(t.durationMs)}`).join(', ')}.`,
     '',
     '### Conformance by task',
     '',
@@ -252,6 +259,6 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
   const budget = MAX_BYTES - Buffer.byteLength(head);
   const differing = cellTable(result, 'Where they differ', result.cells.filter((c) => c.agreement === 'differs'), Math.floor(budget * 0.75));
   const gaps = cellTable(result, 'Judged by some targets only', result.cells.filter((c) => c.agreement === 'coverage'), budget - Buffer.byteLength(differing));
-  const legend = '✅ passed · ❌ failed · ➖ skipped (not applicable) · · not run';
+  const legend = '✅ passed · ❌ failed · ⚠️ warning (the rule rests on documentation alone) · ➖ skipped (not applicable) · · not run';
   return `${[head, differing, gaps, legend].filter(Boolean).join('\n\n')}\n`;
 }

@@ -1,13 +1,13 @@
 /** @module reports/report.html: one self-contained page: model × check matrix, filters, failure details, latency chart, settings. */
 import { CHECKS } from '../src/checks/index.js';
-import type { ConformanceReport } from '../src/harness/report.js';
+import { isWarning, type ConformanceReport } from '../src/harness/report.js';
 import { escapeHtml } from './_internals/escape.js';
 import { REPORT_SCRIPT } from './_internals/html-report-script.js';
 import { htmlPage } from './_internals/html-page.js';
 import { latencyByRow, type RowLatency } from './_internals/latency.js';
-import { buildMatrix, formatDuration, formatRate, passRate, rowLabel, type CellStatus, type Matrix } from './_internals/matrix.js';
+import { buildMatrix, formatDuration, formatRate, passRate, rowLabel, summaryCounts, type CellStatus, type Matrix } from './_internals/matrix.js';
 
-const SYMBOL: Record<CellStatus, string> = { passed: '✓', failed: '✗', skipped: '–', none: '' };
+const SYMBOL: Record<CellStatus, string> = { passed: '✓', failed: '✗', warning: '⚠', skipped: '–', none: '' };
 const attr = escapeHtml;
 
 function description(check: string): string {
@@ -15,14 +15,21 @@ function description(check: string): string {
 }
 
 function header(report: ConformanceReport): string {
-  const { summary } = report;
-  const verdict = summary.failed > 0 ? ['failed', `${summary.failed} failed`] : !report.complete ? ['incomplete', 'incomplete'] : ['passed', 'conformant'];
+  const summary = { ...report.summary, ...summaryCounts(report.summary) };
+  const strict = report.settings?.strict === true;
+  const warned = summary.warnings ? `${summary.warnings} warning${summary.warnings === 1 ? '' : 's'}` : '';
+  const verdict =
+    summary.failed > 0 || (strict && summary.warnings > 0)
+      ? ['failed', `${summary.failed} failed${warned ? ` · ${warned}${strict ? ' (--strict)' : ''}` : ''}`]
+      : !report.complete
+        ? ['incomplete', 'incomplete']
+        : ['passed', `conformant${warned ? ` · ${warned}` : ''}`];
   const stat = (label: string, value: string, cls = '') => `<div class="stat ${cls}"><b>${escapeHtml(value)}</b><span class="muted">${escapeHtml(label)}</span></div>`;
   return `<header>
 <h1>Workers AI conformance <span class="badge ${verdict[0]}" id="verdict">${escapeHtml(verdict[1]!)}</span></h1>
 <div class="muted">Target <code>${escapeHtml(report.target.kind)}</code> <code>${escapeHtml(report.target.baseUrl)}</code> · seed <code>${escapeHtml(String(report.seed))}</code> · started ${escapeHtml(report.startedAt)} · ${escapeHtml(report.tool.name)} ${escapeHtml(report.tool.version)}</div>
 ${report.complete ? '' : `<p class="badge incomplete">Incomplete run: ${escapeHtml(report.incompleteReason ?? 'the run did not complete')}. The results cover what finished.</p>`}
-<div class="stats">${stat('pass rate (passed / judged)', formatRate(passRate(summary)))}${stat('passed', String(summary.passed))}${stat('failed', String(summary.failed))}${stat('skipped (not applicable)', String(summary.skipped))}${stat('results', String(summary.checks))}${stat('requests', String(summary.requests))}${stat('duration', formatDuration(report.durationMs))}</div>
+<div class="stats">${stat('pass rate (passed / judged)', formatRate(passRate(summary)))}${stat('passed', String(summary.passed))}${stat('failed', String(summary.failed))}${stat('warnings (not established)', String(summary.warnings))}${stat('skipped (not applicable)', String(summary.skipped))}${stat('results', String(summary.checks))}${stat('requests', String(summary.requests))}${stat('duration', formatDuration(report.durationMs))}</div>
 </header>`;
 }
 
@@ -31,7 +38,7 @@ function filters(matrix: Matrix): string {
   return `<nav class="filters" aria-label="Filters">
 <label>Task <select id="f-task"><option value="">all tasks</option>${options(matrix.tasks)}</select></label>
 <label>Check <select id="f-check"><option value="">all checks</option>${options(matrix.checks)}</select></label>
-<label>Status <select id="f-status"><option value="">any</option><option value="failed">failed</option><option value="passed">passed</option><option value="skipped">skipped</option></select></label>
+<label>Status <select id="f-status"><option value="">any</option><option value="failed">failed</option><option value="warning">warning</option><option value="passed">passed</option><option value="skipped">skipped</option></select></label>
 <label>Model <input id="f-model" type="search" placeholder="filter by id" size="28"></label>
 <span id="f-count" class="muted" aria-live="polite"></span>
 </nav>`;
@@ -52,7 +59,7 @@ function matrixTable(report: ConformanceReport, matrix: Matrix): string {
     const cells = matrix.checks.map((check, c) => {
       const cell = matrix.cells[r]![c]!;
       const results = cell.results.map((i) => report.results[i]!);
-      const failed = results.filter((x) => x.status === 'failed').length;
+      const failed = results.filter((x) => x.status === 'failed').length; // warnings included: they failed, less surely
       const title = cell.status === 'none' ? `${label} · ${check}: not run` : `${label} · ${check}: ${cell.status}${results.length > 1 ? ` (${failed} of ${results.length} endpoints failed)` : ''}`;
       const interactive = cell.status === 'none' ? '' : ' tabindex="0" role="button"';
       return `<td class="cell" data-status="${cell.status}" data-col="${attr(check)}" data-cell="${r}:${c}" title="${attr(title)}"${interactive}>${SYMBOL[cell.status]}</td>`;
@@ -60,7 +67,7 @@ function matrixTable(report: ConformanceReport, matrix: Matrix): string {
     body.push(`<tr class="row" data-row="${r}" data-task="${attr(row.task)}" data-model="${attr(label.toLowerCase())}"><th class="row-head mono" scope="row">${escapeHtml(label)}</th>${cells.join('')}</tr>`);
   });
   return `<div class="matrix-wrap"><table class="matrix" id="matrix"><thead>${head}</thead><tbody>${body.join('\n')}</tbody></table></div>
-<p class="muted">✓ passed · ✗ failed · – not applicable (skipped) · empty: not run. A cell is the worst verdict over the endpoints judged; click it for requests, responses and failures.</p>`;
+<p class="muted">✓ passed · ✗ failed · ⚠ warning (the rule rests on documentation alone) · – not applicable (skipped) · empty: not run. A cell is the worst verdict over the endpoints judged; click it for requests, responses and failures.</p>`;
 }
 
 /** A log scale from the power of ten below the fastest median to the one above the slowest p95: latencies span decades. */
@@ -87,6 +94,23 @@ function latencyChart(matrix: Matrix, latency: Map<string, RowLatency>): string 
     return `<div class="lat-row" data-row="${r}" title="${attr(title)}"><span class="lat-label mono">${escapeHtml(rowLabel(row))}</span><span class="lat-track"><span class="lat-total" style="width:${position(l.totalP50)}"></span><span class="lat-first" style="width:${position(l.firstByteP50)}"></span><span class="lat-p95" style="left:${position(l.totalP95)}"></span></span><span class="lat-value mono">${formatMs(l.totalP50)} <span class="muted">· ${formatMs(l.totalP95)} · ${l.samples}</span></span></div>`;
   });
   return `<p class="muted">Per exchange, log scale. Bar: median total time; dark part: median time to first byte; tick: 95th percentile.</p><div class="lat-chart" id="latency-chart">${axis}\n${lines.join('\n')}</div>`;
+}
+
+/**
+ * Warnings apart from failures: each with its model, check, message and reproduce command. A warning
+ * rests on a rule the real API is not known to enforce, so it fails a run only under --strict.
+ */
+function warningsSection(report: ConformanceReport): string {
+  const warned = report.results.filter(isWarning);
+  if (warned.length === 0) return '';
+  const counted = report.settings?.strict === true ? 'This run used --strict: they count as failures.' : 'They do not fail the run; run --strict counts them.';
+  const rows = warned.map((r) => {
+    const first = r.failures[0];
+    return `<tr><td class="mono">${escapeHtml(rowLabel(r))}</td><td class="mono">${escapeHtml(r.check)}</td><td>${escapeHtml(first?.message ?? '')}${r.failures.length > 1 ? ` <span class="muted">(and ${r.failures.length - 1} more)</span>` : ''}</td><td><code>${escapeHtml(first?.reproduce ?? '')}</code></td></tr>`;
+  });
+  return `<section id="warnings-section"><h2>Warnings <span class="badge warning">${warned.length}</span></h2>
+<p class="muted">Failures on rules that rest on documentation alone: the real API is not known to enforce them (spec/enforcement.yaml). ${counted}</p>
+<table class="plain" id="warnings"><thead><tr><th>Model</th><th>Check</th><th>Warning</th><th>Reproduce</th></tr></thead><tbody>${rows.join('')}</tbody></table></section>`;
 }
 
 function settingsTable(report: ConformanceReport): string {
@@ -142,6 +166,7 @@ export function renderHtml(report: ConformanceReport): string {
 ${filters(matrix)}
 <main>
 <section id="matrix-section"><h2>Model × check <span class="muted" id="matrix-size">(${matrix.rows.length} × ${matrix.checks.length})</span></h2>${matrixTable(report, matrix)}</section>
+${warningsSection(report)}
 <section id="latency"><h2>Latency per model</h2>${latencyChart(matrix, latencyByRow(report.results))}</section>
 <section id="settings-section"><h2>Run settings</h2>${settingsTable(report)}</section>
 </main>

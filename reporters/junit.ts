@@ -1,5 +1,5 @@
 /** @module reports/junit.xml: one testcase per result (model × check × endpoint), one testsuite per task. */
-import type { ConformanceReport, ResultRecord } from '../src/harness/report.js';
+import { isWarning, type ConformanceReport, type ResultRecord } from '../src/harness/report.js';
 import { escapeXml, escapeXmlAttribute } from './_internals/escape.js';
 import { failureText } from './_internals/failure-text.js';
 import { rowLabel } from './_internals/matrix.js';
@@ -32,14 +32,38 @@ function failureMessage(result: ResultRecord): string {
   return rest.length ? `${message} (and ${rest.length} more)` : message;
 }
 
-function testcase(result: ResultRecord): string {
+/**
+ * A warning (a rule without enforcement evidence) fails CI only under --strict. JUnit has no warning
+ * state, so otherwise it is a `<skipped>` whose message starts with "warning:", with the whole text in
+ * `<system-out>`: skipped is the one non-failing state that Jenkins, GitLab, Azure DevOps and the GitHub
+ * JUnit actions list with its message (a passed testcase's output is hidden in most of them), so warnings
+ * are seen without breaking the build. Under --strict it is a `<failure>`, as the exit code says.
+ */
+function warningRendersAsFailure(report: ConformanceReport): boolean {
+  return report.settings?.strict === true;
+}
+
+function testcase(result: ResultRecord, report: ConformanceReport): string {
   const open = `    <testcase${attributes({ name: testcaseName(result), classname: rowLabel(result), time: seconds(resultMs(result)) })}`;
   if (result.status === 'passed') return `${open}/>`;
   if (result.status === 'skipped') return `${open}>\n      <skipped${attributes({ message: `${result.check} does not apply to ${rowLabel(result)} (${result.endpoint})` })}/>\n    </testcase>`;
   const text = result.failures.length
     ? result.failures.map((f, i) => `=== failure ${i + 1} of ${result.failures.length} ===\n${failureText(f)}`).join('\n\n')
     : 'failed without a recorded failure';
-  return `${open}>\n      <failure${attributes({ message: failureMessage(result), type: result.check })}>${escapeXml(text)}</failure>\n    </testcase>`;
+  if (isWarning(result) && !warningRendersAsFailure(report)) {
+    return `${open}>\n      <skipped${attributes({ message: `warning: ${failureMessage(result)}` })}/>\n      <system-out>${escapeXml(text)}</system-out>\n    </testcase>`;
+  }
+  const prefix = isWarning(result) ? 'warning (counted: --strict): ' : '';
+  return `${open}>\n      <failure${attributes({ message: `${prefix}${failureMessage(result)}`, type: result.check })}>${escapeXml(text)}</failure>\n    </testcase>`;
+}
+
+/** failures and skipped as a JUnit consumer must count them: warnings are skipped unless --strict. */
+function junitCounts(results: readonly ResultRecord[], report: ConformanceReport): { failures: number; skipped: number } {
+  const strict = warningRendersAsFailure(report);
+  const warnings = results.filter(isWarning).length;
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const skipped = results.filter((r) => r.status === 'skipped').length;
+  return strict ? { failures: failed, skipped } : { failures: failed - warnings, skipped: skipped + warnings };
 }
 
 function properties(report: ConformanceReport): string {
@@ -50,6 +74,7 @@ function properties(report: ConformanceReport): string {
     ['seed', String(report.seed)],
     ['complete', String(report.complete)],
     ['requests', String(report.summary.requests)],
+    ['warnings', String(report.results.filter(isWarning).length)],
     ...Object.entries(report.settings).map(([name, value]): [string, string] => [`settings.${name}`, typeof value === 'string' ? value : JSON.stringify(value) ?? '']),
   ];
   return `    <properties>\n${entries.map(([name, value]) => `      <property${attributes({ name, value })}/>`).join('\n')}\n    </properties>`;
@@ -79,23 +104,24 @@ export function renderJunit(report: ConformanceReport): string {
     byTask.get(result.task)!.push(result);
   }
   const suites = [...byTask].map(([task, results]) => {
-    const count = (status: ResultRecord['status']) => results.filter((r) => r.status === status).length;
+    const { failures, skipped } = junitCounts(results, report);
     const time = results.reduce((sum, r) => sum + resultMs(r), 0);
     return [
-      `  <testsuite${attributes({ name: task, tests: results.length, failures: count('failed'), errors: 0, skipped: count('skipped'), time: seconds(time), timestamp: report.startedAt })}>`,
+      `  <testsuite${attributes({ name: task, tests: results.length, failures, errors: 0, skipped, time: seconds(time), timestamp: report.startedAt })}>`,
       properties(report),
-      ...results.map(testcase),
+      ...results.map((r) => testcase(r, report)),
       '  </testsuite>',
     ].join('\n');
   });
   if (!report.complete) suites.push(incompleteSuite(report));
   const { summary } = report;
+  const counts = junitCounts(report.results, report);
   const root = attributes({
     name: `${report.tool.name} (${report.target.kind} ${report.target.baseUrl})`,
     tests: summary.checks + (report.complete ? 0 : 1),
-    failures: summary.failed,
+    failures: counts.failures,
     errors: report.complete ? 0 : 1,
-    skipped: summary.skipped,
+    skipped: counts.skipped,
     time: seconds(report.durationMs),
     timestamp: report.startedAt,
   });

@@ -1,9 +1,9 @@
 /** @module reports/summary.md: a GitHub step summary: verdict, pass rate, task × check table, first failures with their reproduce commands. */
-import type { ConformanceReport, FailureRecord, ResultRecord } from '../src/harness/report.js';
+import { isError, isWarning, type ConformanceReport, type FailureRecord, type ResultRecord } from '../src/harness/report.js';
 import { escapeMarkdown, markdownCode, markdownFence, xmlSafe } from './_internals/escape.js';
 import { findingDetail, requestText, responseText } from './_internals/failure-text.js';
 import { coverageMarkdown } from './_internals/coverage-table.js';
-import { checksOf, countStatuses, formatDuration, formatRate, passRate, rowLabel } from './_internals/matrix.js';
+import { checksOf, countStatuses, formatDuration, formatRate, passRate, rowLabel, summaryCounts } from './_internals/matrix.js';
 
 /** Upper bound of the summary in bytes: GitHub takes 1 MiB per step summary, people read far less. */
 export const MARKDOWN_MAX_BYTES = 60 * 1024;
@@ -20,20 +20,23 @@ const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 
 /** The verdict line: conformant, not conformant, or incomplete. */
 function heading(report: ConformanceReport): string {
-  const { failed } = report.summary;
-  if (failed > 0) return `## ❌ Workers AI conformance: ${failed} failed`;
+  const { failed, warnings } = summaryCounts(report.summary);
+  const strict = report.settings?.strict === true;
+  const warned = `${warnings} warning${warnings === 1 ? '' : 's'}`;
+  if (failed > 0 || (strict && warnings > 0)) return `## ❌ Workers AI conformance: ${failed} failed${warnings ? ` and ${warned}${strict ? ' (--strict)' : ''}` : ''}`;
   if (!report.complete) return '## ⚠️ Workers AI conformance: incomplete run';
-  return '## ✅ Workers AI conformance: conformant';
+  return `## ✅ Workers AI conformance: conformant${warnings ? ` (${warned})` : ''}`;
 }
 
 function overview(report: ConformanceReport): string {
-  const { summary, target } = report;
+  const { target } = report;
+  const summary = summaryCounts(report.summary);
   const rate = formatRate(passRate(summary));
   const judged = summary.passed + summary.failed;
   const lines = [
     heading(report),
     '',
-    `**Pass rate ${rate}**: ${summary.passed} of ${judged} judged checks passed, ${summary.failed} failed, ${summary.skipped} skipped (not applicable) · ${summary.requests} requests · ${formatDuration(report.durationMs)}`,
+    `**Pass rate ${rate}**: ${summary.passed} of ${judged} judged checks passed, ${summary.failed} failed, ${summary.warnings} warnings, ${summary.skipped} skipped (not applicable) · ${report.summary.requests} requests · ${formatDuration(report.durationMs)}`,
     '',
     `Target ${markdownCode(target.kind)} ${markdownCode(target.baseUrl)} · seed ${markdownCode(String(report.seed))} · ${escapeMarkdown(`${report.tool.name} ${report.tool.version}`)} · started ${escapeMarkdown(report.startedAt)}`,
   ];
@@ -44,8 +47,9 @@ function overview(report: ConformanceReport): string {
 /** A task × check cell: ✅ n (all judged passed), ❌ failed/judged, ➖ not applicable, blank when not run. */
 function cell(results: readonly ResultRecord[]): string {
   if (results.length === 0) return '';
-  const { passed, failed } = countStatuses(results);
-  if (failed > 0) return `❌ ${failed}/${passed + failed}`;
+  const { passed, failed, warnings } = countStatuses(results);
+  if (failed > 0) return `❌ ${failed}/${passed + failed + warnings}`;
+  if (warnings > 0) return `⚠️ ${warnings}/${passed + warnings}`;
   if (passed > 0) return `✅ ${passed}`;
   return '➖';
 }
@@ -72,13 +76,13 @@ function table(report: ConformanceReport): string {
     rule,
     ...rows,
     '',
-    '✅ n: all n judged results passed · ❌ f/n: f of n failed · ➖ not applicable · blank: not run. A result is one model × check × endpoint.',
+    '✅ n: all n judged results passed · ❌ f/n: f of n failed · ⚠️ w/n: w of n are warnings (the rule rests on documentation alone) · ➖ not applicable · blank: not run. A result is one model × check × endpoint.',
   ].join('\n');
 }
 
-/** Failed results in report order; each is shown by its first failure. */
+/** Failed results that are errors, in report order; each is shown by its first failure. */
 function failedResults(report: ConformanceReport): ResultRecord[] {
-  return report.results.filter((r) => r.status === 'failed');
+  return report.results.filter(isError);
 }
 
 function where(result: ResultRecord): string {
@@ -153,6 +157,35 @@ function failures(report: ConformanceReport, budget: number): string {
 }
 
 /**
+ * Warnings in their own section, one a line while they fit: failures on rules the real API is not known
+ * to enforce (spec/enforcement.yaml) or that rest on documentation alone. They fail a run only with --strict.
+ */
+function warnings(report: ConformanceReport, budget: number): string {
+  const warned = report.results.filter(isWarning);
+  if (warned.length === 0 || budget < 512) return '';
+  const counted = report.settings?.strict === true ? 'counted: this run used `--strict`' : 'not counted for the exit code; `run --strict` counts them';
+  const lines = [
+    `### Warnings: ${warned.length} results (${counted})`,
+    '',
+    'A warning is a failure on a rule that rests on documentation alone: the real API is not known to enforce it.',
+    '',
+    '| Model | Check | Warning | Reproduce |',
+    '|---|---|---|---|',
+  ];
+  let used = bytes(lines.join('\n')) + 200;
+  let shown = 0;
+  for (const result of warned.slice(0, LISTED_FAILURES)) {
+    const line = xmlSafe(listed(result));
+    if (used + bytes(line) + 1 > budget) break;
+    lines.push(line);
+    used += bytes(line) + 1;
+    shown++;
+  }
+  if (shown < warned.length) lines.push('', `…and ${warned.length - shown} more warnings: see \`junit.xml\`, \`report.html\` or \`conformance.json\`.`);
+  return lines.join('\n');
+}
+
+/**
  * Renders the report as Markdown for a GitHub step summary: the verdict and pass rate, a task ×
  * check table, then the first failures (with request, response and reproduce command) as long as
  * the whole stays under {@link MARKDOWN_MAX_BYTES}.
@@ -160,8 +193,10 @@ function failures(report: ConformanceReport, budget: number): string {
 export function renderMarkdown(report: ConformanceReport): string {
   const coverage = coverageMarkdown(report.coverage);
   const head = xmlSafe(`${overview(report)}\n\n${table(report)}\n${coverage ? `\n${coverage}\n` : ''}`);
-  const footer = `\n<sub>Pass rate = passed / (passed + failed); skipped checks judged nothing. Generated by ${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)}.</sub>\n`;
+  const footer = `\n<sub>Pass rate = passed / (passed + failed); warnings and skipped checks are left out of it. Generated by ${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)}.</sub>\n`;
   const budget = MARKDOWN_MAX_BYTES - bytes(head) - bytes(footer);
   const body = budget > 1024 ? failures(report, budget) : report.summary.failed ? '_Failures left out to keep this summary short: see `junit.xml` or `report.html`._' : '';
-  return `${head}${body ? `\n${body}\n` : ''}${footer}`;
+  // Warnings come after every error, in what is left of the budget.
+  const warned = budget > 1024 ? warnings(report, budget - bytes(body) - 2) : '';
+  return `${head}${body ? `\n${body}\n` : ''}${warned ? `\n${warned}\n` : ''}${footer}`;
 }

@@ -58,11 +58,15 @@ export function findingDetail(failure: Pick<FailureRecord, 'message' | 'expected
   return parts.join(', ');
 }
 
+/** What a warning means, in every view. */
+export const WARNING_NOTE = 'warning: the rule rests on documentation alone, the real API is not known to enforce it; counted only by run --strict';
+
 /** One failure as text: what broke, the exchange, and how to replay it. */
 export function failureText(failure: FailureRecord, limits: TextLimits = {}): string {
   const detail = findingDetail(failure);
   const lines = [failure.message];
   if (detail) lines.push(`  (${detail})`);
+  if (failure.severity === 'warning') lines.push(`  (${WARNING_NOTE})`);
   lines.push('', '--- request ---', requestText(failure.request, limits), '');
   if (failure.response) lines.push('--- response ---', responseText(failure.response, limits), '');
   if (failure.error) lines.push(`--- no response: ${failure.error.kind}: ${failure.error.message} ---`, '');

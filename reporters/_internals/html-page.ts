@@ -10,9 +10,9 @@ const CSP = "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-i
 /** Styles shared by the conformance and comparison pages. */
 export const BASE_CSS = `
 :root { color-scheme: light dark; --bg: #ffffff; --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --panel: #f6f8fa;
-  --pass: #1a7f37; --pass-bg: #d2f4db; --fail: #cf222e; --fail-bg: #ffd8d3; --skip: #59636e; --skip-bg: #eaeef2; --accent: #0969da; }
+  --pass: #1a7f37; --pass-bg: #d2f4db; --fail: #cf222e; --fail-bg: #ffd8d3; --skip: #59636e; --skip-bg: #eaeef2; --accent: #0969da; --warn: #9a6700; --warn-bg: #fff1c2; }
 @media (prefers-color-scheme: dark) { :root { --bg: #0d1117; --fg: #e6edf3; --muted: #9198a1; --line: #3d444d; --panel: #151b23;
-  --pass: #3fb950; --pass-bg: #12361f; --fail: #ff7b72; --fail-bg: #4c1d1d; --skip: #9198a1; --skip-bg: #21262d; --accent: #4493f8; } }
+  --pass: #3fb950; --pass-bg: #12361f; --fail: #ff7b72; --fail-bg: #4c1d1d; --skip: #9198a1; --skip-bg: #21262d; --accent: #4493f8; --warn: #d29922; --warn-bg: #3b2e0a; } }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 body { margin: 0; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; background: var(--bg); color: var(--fg); }
@@ -23,6 +23,7 @@ pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6p
 .muted { color: var(--muted); }
 .badge { display: inline-block; border-radius: 12px; padding: 1px 10px; font-weight: 600; font-size: 13px; }
 .badge.passed { background: var(--pass-bg); color: var(--pass); } .badge.failed { background: var(--fail-bg); color: var(--fail); }
+.badge.warning { background: var(--warn-bg); color: var(--warn); }
 .badge.skipped, .badge.none, .badge.incomplete { background: var(--skip-bg); color: var(--skip); }
 .stats { display: flex; flex-wrap: wrap; gap: 10px; margin: 10px 0; }
 .stat { border: 1px solid var(--line); border-radius: 8px; padding: 6px 12px; min-width: 100px; }
@@ -42,6 +43,7 @@ td.cell { min-width: 24px; height: 22px; text-align: center; border: 1px solid v
 td.cell[data-status="passed"] { background: var(--pass-bg); color: var(--pass); }
 td.cell[data-status="failed"] { background: var(--fail-bg); color: var(--fail); font-weight: 700; }
 td.cell[data-status="skipped"] { background: var(--skip-bg); color: var(--skip); }
+td.cell[data-status="warning"] { background: var(--warn-bg); color: var(--warn); }
 td.cell[data-status]:not([data-status="none"]) { cursor: pointer; }
 td.cell:focus-visible { outline: 2px solid var(--accent); }
 td.cell.dim, td.ccell.dim { opacity: 0.25; }

@@ -164,13 +164,16 @@ export const REPORT_SCRIPT = String.raw`
     return ' · median ' + sorted[Math.floor((sorted.length - 1) / 2)] + ' ms over ' + sorted.length + ' exchanges';
   }
   function resultView(result) {
-    var head = el('h3', null, el('span', { class: 'badge ' + result.status, text: result.status }), ' ' + result.endpoint,
+    var warning = result.status === 'failed' && result.severity === 'warning';
+    var status = warning ? 'warning' : result.status;
+    var head = el('h3', null, el('span', { class: 'badge ' + status, text: status }), ' ' + result.endpoint,
       el('span', { class: 'muted', text: ' · ' + result.requests + ' exchanges judged' + latencyText(result.latency) }));
     var nodes = [head];
     if (result.status === 'skipped') nodes.push(el('p', { class: 'muted', text: 'The check does not apply to these exchanges: nothing was judged.' }));
     if (result.status === 'passed') nodes.push(el('p', { class: 'muted', text: 'Every judged exchange conforms.' }));
+    if (warning) nodes.push(el('p', { class: 'muted', text: 'A warning: the rule rests on documentation alone, the real API is not known to enforce it; only run --strict counts it.' }));
     result.failures.forEach(function (f, i) { nodes.push(failureView(f, i, result.failures.length)); });
-    return el('section', { class: 'result', 'data-status': result.status }, ...nodes);
+    return el('section', { class: 'result', 'data-status': status }, ...nodes);
   }
 
   /* ---- dialog ---- */

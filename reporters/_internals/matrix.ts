@@ -1,10 +1,13 @@
 /** @module The model × check matrix every view draws: results grouped into rows (models) and columns (checks). */
 import { CHECK_IDS } from '../../src/checks/index.js';
 import type { CheckId } from '../../src/checks/types.js';
-import type { ResultRecord } from '../../src/harness/report.js';
+import { isWarning, type ConformanceReport, type ResultRecord } from '../../src/harness/report.js';
 
-/** A cell's verdict: `none` when the report has no result for that model and check. */
-export type CellStatus = 'passed' | 'failed' | 'skipped' | 'none';
+/**
+ * A cell's verdict: `none` when the report has no result for that model and check; `warning` when its
+ * failures rest on rules without enforcement evidence only (a failed result of severity warning).
+ */
+export type CellStatus = 'passed' | 'failed' | 'warning' | 'skipped' | 'none';
 
 /** One row of the matrix: a model, or the whole API for a task-less area (`catalog`, `errors`). */
 export interface MatrixRow {
@@ -40,9 +43,14 @@ export function rowLabel(row: Pick<MatrixRow, 'model' | 'task'>): string {
   return row.model ?? `API (${row.task})`;
 }
 
-const SEVERITY: Record<CellStatus, number> = { none: 0, skipped: 1, passed: 2, failed: 3 };
+const SEVERITY: Record<CellStatus, number> = { none: 0, skipped: 1, passed: 2, warning: 3, failed: 4 };
 
-/** The worse of two verdicts: failed beats passed beats skipped beats nothing. */
+/** A result's verdict as views show it: a failed result that is a warning is `warning`. */
+export function resultStatus(result: Pick<ResultRecord, 'status' | 'severity'>): Exclude<CellStatus, 'none'> {
+  return isWarning(result) ? 'warning' : result.status;
+}
+
+/** The worse of two verdicts: failed beats warning beats passed beats skipped beats nothing. */
 export function worse(a: CellStatus, b: CellStatus): CellStatus {
   return SEVERITY[b] > SEVERITY[a] ? b : a;
 }
@@ -79,12 +87,16 @@ export function buildMatrix(results: readonly ResultRecord[]): Matrix {
   results.forEach((result, i) => {
     const cell = cells[index.get(rowKey(result))!]![column.get(result.check)!]!;
     cell.results.push(i);
-    cell.status = worse(cell.status, result.status);
+    cell.status = worse(cell.status, resultStatus(result));
   });
   return { rows, checks, cells, tasks };
 }
 
-/** Passed over judged (passed + failed): skipped checks judged nothing. Null when nothing was judged. */
+/**
+ * Passed over judged (passed + failed): skipped checks judged nothing. Callers pass errors as `failed`
+ * (countStatuses, summaryCounts): warnings are not known non-conformance, so they stay out of the rate.
+ * Null when nothing was judged.
+ */
 export function passRate(counts: { passed: number; failed: number }): number | null {
   const judged = counts.passed + counts.failed;
   return judged === 0 ? null : counts.passed / judged;
@@ -99,11 +111,20 @@ export function formatRate(rate: number | null): string {
   return `${percent.toFixed(1)}%`;
 }
 
-/** Counts of verdicts in a set of results. */
-export function countStatuses(results: readonly Pick<ResultRecord, 'status'>[]): { passed: number; failed: number; skipped: number } {
-  const counts = { passed: 0, failed: 0, skipped: 0 };
-  for (const r of results) counts[r.status]++;
+/** Counts of verdicts in a set of results: `failed` counts errors, `warnings` the failed results that are warnings. */
+export function countStatuses(results: readonly Pick<ResultRecord, 'status' | 'severity'>[]): { passed: number; failed: number; skipped: number; warnings: number } {
+  const counts = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
+  for (const r of results) {
+    if (isWarning(r)) counts.warnings++;
+    else counts[r.status]++;
+  }
   return counts;
+}
+
+/** A report summary as views count it: `failed` = errors, warnings apart (older reports: no warnings). */
+export function summaryCounts(summary: ConformanceReport['summary']): { passed: number; failed: number; skipped: number; warnings: number } {
+  const warnings = summary.warnings ?? 0;
+  return { passed: summary.passed, failed: summary.failed - warnings, skipped: summary.skipped, warnings };
 }
 
 /** A duration for people: `850 ms`, `12.4 s`, `3 min 05 s`. */

@@ -9,7 +9,7 @@ import type { Io } from '../../../src/cli/output.js';
 import { UsageError } from '../../../src/cli/usage-error.js';
 import { main } from '../../../src/cli/main.js';
 import { compareReports, renderComparisonHtml, renderComparisonJson, renderComparisonMarkdown } from '../../../reporters/compare.js';
-import { REPORT_FAULTS, realReport, syntheticReport } from './reports.js';
+import { REPORT_FAULTS, realReport, syntheticReport, warningReport } from './reports.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wai-compare-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -114,6 +114,20 @@ describe('compareReports', () => {
     } finally {
       await browser.close();
     }
+  });
+});
+
+describe('compareReports: warnings', () => {
+  it('counts a warning cell apart, leaves it out of the score, and a warning against an error differs', () => {
+    const result = compareReports([syntheticReport(), warningReport()], ['older', 'newer']);
+    const painter = result.cells.find((c) => c.model === '@cf/test/painter')!;
+    expect(painter.statuses).toEqual(['failed', 'warning']);
+    expect(painter.agreement).toBe('differs');
+    expect(result.targets[1]!.cells).toMatchObject({ failed: result.targets[0]!.cells.failed - 1, warning: 1 });
+    const judged = (t: number) => result.targets[t]!.cells.passed / (result.targets[t]!.cells.passed + result.targets[t]!.cells.failed);
+    expect(result.targets[1]!.score).toBe(judged(1));
+    expect(result.targets[1]!.score).toBeGreaterThan(result.targets[0]!.score!);
+    expect(renderComparisonMarkdown(result)).toContain('⚠️ image is 2×2');
   });
 });
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../../src/harness/report.js';
 import { buildMatrix } from '../../../reporters/_internals/matrix.js';
 import { renderHtml } from '../../../reporters/html.js';
-import { HOSTILE, MEDIA, REPORT_FAULTS, realReport, syntheticReport } from './reports.js';
+import { HOSTILE, MEDIA, REPORT_FAULTS, realReport, syntheticReport, warningReport } from './reports.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = resolve('test-artifacts');
@@ -131,6 +131,31 @@ describe.skipIf(!existsSync(CHROMIUM))(`renderHtml in headless Chromium (${exist
 
       expect(problems).toEqual([]);
       expect(requests.filter((u) => u !== pathToFileURL(file).href && !u.startsWith('data:'))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows warnings apart: their own cell status, filter, section and dialog badge', async () => {
+    const { page, problems } = await open(warningReport(), 'warnings.html');
+    try {
+      expect(await page.locator('#verdict').textContent()).toBe('2 failed · 1 warning');
+      const section = page.locator('#warnings-section');
+      expect(await section.isVisible()).toBe(true);
+      expect(await section.locator('tbody tr').count()).toBe(1);
+      expect(await section.textContent()).toContain('image is 2×2, expected 512×512');
+      expect(await section.textContent()).toContain('run --strict counts them');
+      await page.selectOption('#f-status', 'warning');
+      expect(await page.locator('#matrix tr.row:visible').count()).toBe(1);
+      const cell = page.locator('#matrix tr.row:visible td.cell[data-status="warning"]');
+      expect(await cell.textContent()).toBe('⚠');
+      await cell.click();
+      const dialog = page.locator('dialog#detail');
+      await expect.poll(() => dialog.isVisible()).toBe(true);
+      expect(await dialog.locator('.result .badge').first().textContent()).toBe('warning');
+      expect(await dialog.textContent()).toContain('only run --strict counts it');
+      await page.keyboard.press('Escape');
+      expect(problems).toEqual([]);
     } finally {
       await page.close();
     }

@@ -2,7 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../../src/harness/report.js';
 import { renderJunit } from '../../../reporters/junit.js';
-import { HOSTILE, REPORT_FAULTS, realReport, syntheticReport } from './reports.js';
+import { HOSTILE, REPORT_FAULTS, realReport, syntheticReport, warningReport } from './reports.js';
 
 interface Testcase {
   '@_name': string;
@@ -106,5 +106,33 @@ describe('renderJunit', () => {
     const run = testsuites.testsuite.find((s) => s['@_name'] === 'run')!;
     expect(run.testcase[0]!.error!['@_message']).toBe('incomplete run: budget exhausted after 10 requests');
     expect(Number(testsuites['@_tests'])).toBe(report.results.length + 1);
+  });
+});
+
+describe('renderJunit: warnings', () => {
+  const testcaseOf = (xml: string, classname: string) => parse(xml).testsuites.testsuite.flatMap((s) => s.testcase).find((t) => t['@_classname'] === classname)!;
+
+  it('a warning is a skipped testcase whose message says warning, its text in system-out: it never counts as a failure', () => {
+    const report = warningReport();
+    const xml = renderJunit(report);
+    const root = parse(xml).testsuites;
+    const errors = report.results.filter((r) => r.status === 'failed' && r.severity !== 'warning').length;
+    expect(root['@_failures']).toBe(String(errors));
+    expect(root['@_skipped']).toBe(String(report.summary.skipped + 1));
+    const warned = testcaseOf(xml, '@cf/test/painter') as Testcase & { 'system-out'?: string };
+    expect(warned.failure).toBeUndefined();
+    expect(warned.skipped!['@_message']).toBe('warning: image is 2×2, expected 512×512');
+    expect(warned['system-out']).toContain('warning: the rule rests on documentation alone');
+    expect(warned['system-out']).toContain('wai-conformance run --target emulator --models @cf/test/painter');
+    const suite = parse(xml).testsuites.testsuite.find((s) => s['@_name'] === 'text-to-image')!;
+    expect(suite['@_failures']).toBe('0');
+    expect(suite.properties.property.find((p) => p['@_name'] === 'warnings')!['@_value']).toBe('1');
+  });
+
+  it('under --strict a warning is a failure, as the exit code says', () => {
+    const report = warningReport(true);
+    const xml = renderJunit(report);
+    expect(parse(xml).testsuites['@_failures']).toBe(String(report.summary.failed));
+    expect(testcaseOf(xml, '@cf/test/painter').failure!['@_message']).toBe('warning (counted: --strict): image is 2×2, expected 512×512');
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConformanceReport, ResultRecord } from '../../../src/harness/report.js';
 import { summarise } from '../../../src/harness/report.js';
 import { MARKDOWN_MAX_BYTES, renderMarkdown } from '../../../reporters/markdown.js';
-import { REPORT_FAULTS, realReport, syntheticReport } from './reports.js';
+import { REPORT_FAULTS, realReport, syntheticReport, warningReport } from './reports.js';
 
 /** The rows of the task × check table: task → cells by check. */
 function table(markdown: string): Map<string, Record<string, string>> {
@@ -83,5 +83,28 @@ describe('renderMarkdown', () => {
   it('warns about an incomplete run', () => {
     const markdown = renderMarkdown(syntheticReport({ complete: false, incompleteReason: 'target unreachable' }));
     expect(markdown).toContain('**⚠️ Incomplete run:** target unreachable');
+  });
+});
+
+describe('renderMarkdown: warnings', () => {
+  it('shows warnings in their own section, not among the failures, and the table marks them ⚠️', () => {
+    const markdown = renderMarkdown(warningReport());
+    expect(markdown).toMatch(/^## ❌ Workers AI conformance: 2 failed and 1 warning$/m);
+    const [beforeWarnings, warningsPart] = markdown.split('### Warnings: 1 results');
+    expect(warningsPart).toBeDefined();
+    expect(warningsPart).toContain('image is 2×2, expected 512×512');
+    expect(warningsPart).toContain('`run --strict` counts them');
+    expect(beforeWarnings).not.toContain('image is 2×2');
+    expect(table(markdown).get('text-to-image')!['output.semantics']).toBe('⚠️ 1/1');
+  });
+
+  it('a run with only warnings is conformant (with warnings); under --strict it is not', () => {
+    const onlyWarning = (strict: boolean) => {
+      const report = warningReport(strict);
+      const results = report.results.filter((r) => r.status !== 'failed' || r.severity === 'warning');
+      return { ...report, results, summary: summarise(results, 1) };
+    };
+    expect(renderMarkdown(onlyWarning(false))).toMatch(/^## ✅ Workers AI conformance: conformant \(1 warning\)$/m);
+    expect(renderMarkdown(onlyWarning(true))).toMatch(/^## ❌ Workers AI conformance: 0 failed and 1 warning \(--strict\)$/m);
   });
 });

@@ -4,7 +4,7 @@ import { CHECK_IDS } from '../../../src/checks/index.js';
 import { createAjv } from '../../../src/contract/ajv.js';
 import type { ConformanceReport } from '../../../src/harness/report.js';
 import { isConformanceReport, reportSchema, validateReport } from '../../../reporters/report-schema.js';
-import { REPORT_FAULTS, realReport, syntheticReport } from './reports.js';
+import { REPORT_FAULTS, realReport, syntheticReport, warningReport } from './reports.js';
 
 type Schema = Record<string, unknown>;
 const isObject = (v: unknown): v is Schema => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -67,7 +67,7 @@ describe('reporters/conformance-report.schema.json', () => {
 
   it('accepts the hard cases: binary bodies, transport errors, an API-wide row, an incomplete run', () => {
     const strict = createAjv().compile(closed(reportSchema()) as Schema);
-    for (const report of [syntheticReport(), syntheticReport({ complete: false, incompleteReason: 'aborted' })]) {
+    for (const report of [syntheticReport(), syntheticReport({ complete: false, incompleteReason: 'aborted' }), warningReport(), warningReport(true)]) {
       expect(validateReport(report)).toEqual([]);
       expect(strict(JSON.parse(JSON.stringify(report)))).toBe(true);
     }

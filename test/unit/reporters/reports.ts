@@ -160,3 +160,17 @@ export function syntheticReport(overrides: Partial<ConformanceReport> = {}): Con
     ...overrides,
   };
 }
+
+/**
+ * The synthetic report with one failed result (the painter's output.semantics) turned into a warning, the
+ * other failures errors; `strict` as a `run --strict` report says it.
+ */
+export function warningReport(strict = false): ConformanceReport {
+  const base = syntheticReport();
+  const results = base.results.map((r): ResultRecord => {
+    if (r.status !== 'failed') return r;
+    if (r.model !== '@cf/test/painter') return { ...r, severity: 'error' };
+    return { ...r, severity: 'warning', failures: r.failures.map((f) => ({ ...f, severity: 'warning' as const })) };
+  });
+  return { ...base, settings: { ...base.settings, ...(strict ? { strict: true } : {}) }, summary: summarise(results, base.summary.requests), results };
+}
