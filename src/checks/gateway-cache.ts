@@ -72,7 +72,9 @@ export const gatewayCache = defineMultiCheck({
         return;
       }
       const repeat = `${label} repeats request #${first.index + 1} with cf-aig-cache-ttl ${request.ttl}`;
-      if (verdict !== 'HIT') findings.push({ check, message: `${repeat}: cf-aig-cache-status is ${verdict}, expected HIT`, expected: 'HIT', actual: verdict });
+      // Warnings: caching.mdx documents HIT for a repeat within the TTL, but nothing documents or shows how
+      // soon a cache write is visible, so an immediate repeat that MISSes on a live gateway is no proof.
+      if (verdict !== 'HIT') findings.push({ check, message: `${repeat}: cf-aig-cache-status is ${verdict}, expected HIT`, expected: 'HIT', actual: verdict, severity: 'warning' });
       else if (!sameBytes(response.bytes, first.exchange.response!.bytes)) {
         findings.push({ check, message: `${repeat}: a HIT whose ${response.bytes.length}-byte body differs from the ${first.exchange.response!.bytes.length}-byte answer it cached, expected the same bytes`, expected: 'the cached bytes', actual: 'different bytes' });
       }

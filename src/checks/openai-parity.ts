@@ -86,10 +86,12 @@ function judgePair(pair: ParityPair): Finding[] {
   if (pair.kind === 'chat') {
     const runUsage = usageOf(result);
     const v1Usage = usageOf(v1Body);
+    // Token accounting across the two endpoints is a warning: the docs promise the same models behind
+    // both, not the same prompt templating or usage reporting, and no real pair of answers shows it.
     if (!!runUsage !== !!v1Usage) {
-      findings.push({ check, message: `${label}: ${runUsage ? '/ai/run' : endpoint} reports usage but ${runUsage ? endpoint : '/ai/run'} does not, expected both to account for tokens`, instancePath: runUsage ? '/usage' : '/result/usage', expected: 'usage on both', actual: 'usage on one' });
+      findings.push({ check, message: `${label}: ${runUsage ? '/ai/run' : endpoint} reports usage but ${runUsage ? endpoint : '/ai/run'} does not, expected both to account for tokens`, instancePath: runUsage ? '/usage' : '/result/usage', expected: 'usage on both', actual: 'usage on one', severity: 'warning' });
     } else if (runUsage && v1Usage && typeof runUsage.prompt_tokens === 'number' && typeof v1Usage.prompt_tokens === 'number' && runUsage.prompt_tokens !== v1Usage.prompt_tokens) {
-      findings.push({ check, message: `${label}: /ai/run counted ${runUsage.prompt_tokens} prompt tokens, ${endpoint} counted ${v1Usage.prompt_tokens}, expected the same count for the same messages`, instancePath: '/usage/prompt_tokens', expected: String(runUsage.prompt_tokens), actual: String(v1Usage.prompt_tokens) });
+      findings.push({ check, message: `${label}: /ai/run counted ${runUsage.prompt_tokens} prompt tokens, ${endpoint} counted ${v1Usage.prompt_tokens}, expected the same count for the same messages`, instancePath: '/usage/prompt_tokens', expected: String(runUsage.prompt_tokens), actual: String(v1Usage.prompt_tokens), severity: 'warning' });
     }
     const runChoices = isObject(result) && Array.isArray(result.choices) ? result.choices.length : undefined;
     const v1Choices = isObject(v1Body) && Array.isArray(v1Body.choices) ? v1Body.choices.length : undefined;

@@ -2,7 +2,7 @@
 import { escapeToken, parsePointer } from '../../contract/json-pointer.js';
 import { formatSchemaError, shortJson } from '../../contract/schema-errors.js';
 import type { SchemaError } from '../../contract/types.js';
-import type { CheckId, Finding } from '../types.js';
+import type { CheckId, Finding, Severity } from '../types.js';
 
 /** What a rule found, with the JSON pointer it is about; a check turns it into a Finding. */
 export interface Problem {
@@ -10,6 +10,8 @@ export interface Problem {
   instancePath: string;
   expected?: string;
   actual?: string;
+  /** `warning` when the rule rests on documentation alone (see {@link docsOnly}); absent: an error. */
+  severity?: Severity;
 }
 
 export { shortJson };
@@ -39,6 +41,15 @@ export function problem(instancePath: string, what: string, expected?: string, a
     ...(expected !== undefined ? { expected } : {}),
     ...(actual !== undefined ? { actual } : {}),
   };
+}
+
+/**
+ * Marks problems of a rule that rests on documentation alone: the real API is not known to behave so
+ * (no real answer shows it, or real answers contradict it). They are warnings: reported apart, and
+ * counted for the exit code only by `run --strict`. Each caller says in a comment why its rule is one.
+ */
+export function docsOnly(problems: readonly Problem[]): Problem[] {
+  return problems.map((p) => ({ ...p, severity: 'warning' }));
 }
 
 /** Gives problems a check id. */

@@ -1,7 +1,7 @@
 /** @module What a task's semantic rules receive (the answer, the input, the model), and rules several tasks share. */
 import type { ModelEntry } from '../../contract/types.js';
 import { isObject } from '../_internals/exchange.js';
-import { at, num, problem, shortJson, type Problem } from '../_internals/problem.js';
+import { at, docsOnly, num, problem, shortJson, type Problem } from '../_internals/problem.js';
 
 /** A successful /ai/run answer: the envelope's `result`, or the raw bytes of a binary model. */
 export type Answer = { kind: 'json'; result: unknown } | { kind: 'binary'; bytes: Uint8Array; contentType: string };
@@ -20,10 +20,14 @@ export interface SemanticsContext {
 /** A task's semantic rules. */
 export type TaskSemantics = (answer: Answer, context: SemanticsContext) => Problem[];
 
-/** A string field that must say something when the input did: not missing, not blank. */
+/**
+ * A string field that must say something when the input did: not missing, not blank. A warning: the
+ * docs describe the field, nothing says a model never returns blank text (summaries and captions of
+ * odd input can be), and no real answer has shown it either way.
+ */
 export function nonEmptyTextProblems(value: unknown, path: string, what: string): Problem[] {
   if (typeof value !== 'string') return []; // a missing or mistyped field is output.schema's finding
-  return value.trim() === '' ? [problem(path, `is ${value === '' ? 'empty' : 'blank'}, expected ${what}`, what, JSON.stringify(value))] : [];
+  return value.trim() === '' ? docsOnly([problem(path, `is ${value === '' ? 'empty' : 'blank'}, expected ${what}`, what, JSON.stringify(value))]) : [];
 }
 
 /** A number lies in [min, max]. */

@@ -3,10 +3,14 @@
  * for whisper (`words`), whisper-large-v3-turbo (`segments[].words`) and Deepgram (`results.channels[].alternatives[].words`).
  */
 import { isObject } from '../_internals/exchange.js';
-import { at, num, problem, type Problem } from '../_internals/problem.js';
+import { at, docsOnly, num, problem, type Problem } from '../_internals/problem.js';
 import { rangeProblems, type TaskSemantics } from './answer.js';
 
-/** Timed items in order: each start ≤ its end, no time below 0, and each start ≥ the previous start. */
+/**
+ * Timed items in order: each start ≤ its end, no time below 0, and each start ≥ the previous start.
+ * Warnings: the schemas give start/end only; the order is what the docs' examples show, not a documented
+ * or observed guarantee (recognisers can emit overlapping words).
+ */
 export function timeOrderProblems(items: unknown, path: string, what: string): Problem[] {
   if (!Array.isArray(items)) return [];
   const problems: Problem[] = [];
@@ -25,7 +29,7 @@ export function timeOrderProblems(items: unknown, path: string, what: string): P
       previous = start;
     }
   });
-  return problems;
+  return docsOnly(problems);
 }
 
 /** output.semantics for automatic speech recognition. */

@@ -2,7 +2,7 @@
 import { jpegSize } from '../../media/jpeg.js';
 import { pngSize } from '../../media/png.js';
 import { isObject } from '../_internals/exchange.js';
-import { at, num, problem, type Problem } from '../_internals/problem.js';
+import { at, docsOnly, num, problem, type Problem } from '../_internals/problem.js';
 import { rangeProblems, type SemanticsContext, type TaskSemantics } from './answer.js';
 
 /** Boxes may reach past the image edge by this many pixels (models round coordinates). */
@@ -17,7 +17,11 @@ export function inputImageSize(context: SemanticsContext): { width: number; heig
   return pngSize(bytes) ?? jpegSize(bytes);
 }
 
-/** One box: corners ordered (xmin ≤ xmax, ymin ≤ ymax), non-negative, and inside the image when its size is known. */
+/**
+ * One box: corners ordered (xmin ≤ xmax, ymin ≤ ymax), non-negative, and inside the image when its size is
+ * known. Warnings: the schema gives four numbers; their order and range are read from the docs' wording
+ * (and pixel coordinates are this project's reading), not from real answers.
+ */
 function boxProblems(box: Record<string, unknown>, path: string, size: { width: number; height: number } | undefined): Problem[] {
   const { xmin, ymin, xmax, ymax } = box;
   if (typeof xmin !== 'number' || typeof ymin !== 'number' || typeof xmax !== 'number' || typeof ymax !== 'number') return [];
@@ -32,7 +36,7 @@ function boxProblems(box: Record<string, unknown>, path: string, size: { width: 
       if (value > limit + EDGE_TOLERANCE) problems.push(problem(at(path, key), `is ${num(value)}, outside the ${size.width}×${size.height} input image, expected ≤ ${limit}`, `≤ ${limit}`, num(value)));
     }
   }
-  return problems;
+  return docsOnly(problems);
 }
 
 /** output.semantics for object detection. */

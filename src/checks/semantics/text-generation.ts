@@ -6,7 +6,7 @@
 import type { ModelEntry } from '../../contract/types.js';
 import { validateAdHoc } from '../_internals/ad-hoc-schema.js';
 import { isObject } from '../_internals/exchange.js';
-import { at, capProblems, num, pathLabel, problem, shortJson, type Problem } from '../_internals/problem.js';
+import { at, capProblems, docsOnly, num, pathLabel, problem, shortJson, type Problem } from '../_internals/problem.js';
 import { formatSchemaError } from '../../contract/schema-errors.js';
 
 type Obj = Record<string, unknown>;
@@ -61,12 +61,16 @@ export function usageProblems(usage: unknown, base: string, names: UsageNames = 
   return problems;
 }
 
-/** The completion counter does not exceed the token limit. */
+/**
+ * The completion counter does not exceed the token limit. A warning: documented, but Cloudflare's own
+ * changelog (April 2025, as summarised in public skill pages) says `max_tokens` "was not respected"
+ * before, and models count tokens their own way; no real answer shows the limit holding exactly.
+ */
 export function maxTokensProblems(usage: unknown, base: string, limit: TokenLimit | undefined, names: UsageNames = CHAT_USAGE): Problem[] {
   if (!limit || !isObject(usage)) return [];
   const used = usage[names.completion];
   if (typeof used !== 'number' || used <= limit.limit) return [];
-  return [problem(at(base, names.completion), `is ${num(used)}, expected at most ${num(limit.limit)} (${limit.source})`, `≤ ${num(limit.limit)}`, num(used))];
+  return docsOnly([problem(at(base, names.completion), `is ${num(used)}, expected at most ${num(limit.limit)} (${limit.source})`, `≤ ${num(limit.limit)}`, num(used))]);
 }
 
 /** What JSON mode asked for: any JSON object, or JSON matching a schema. */
@@ -86,8 +90,16 @@ export function requestedJsonFormat(input: Obj | undefined): JsonFormat | undefi
   return { type: 'json_schema', schema: wrapped ? declared.schema : declared };
 }
 
-/** JSON mode output (a JSON text, or already-parsed JSON) is JSON, an object, and satisfies the requested schema. */
+/**
+ * JSON mode output (a JSON text, or already-parsed JSON) is JSON, an object, and satisfies the requested
+ * schema. Warnings: the JSON Mode page documents it, and also that a model may fail to meet the schema;
+ * no real answer shows a 2xx answer always meeting it.
+ */
 export function jsonModeProblems(output: unknown, path: string, format: JsonFormat | undefined): Problem[] {
+  return docsOnly(jsonModeRuleProblems(output, path, format));
+}
+
+function jsonModeRuleProblems(output: unknown, path: string, format: JsonFormat | undefined): Problem[] {
   if (!format || output === undefined || output === null) return [];
   let value = output;
   if (typeof output === 'string') {
@@ -125,14 +137,25 @@ export function offeredToolNames(input: Obj | undefined): Set<string> {
   return names;
 }
 
+// Tool calls: warnings. The function-calling docs describe the shape, but the platform does not validate
+// what a model generates (models name tools they were not offered, or emit arguments that are not JSON),
+// and real answers differ in form (llama-4-scout answers argument objects).
 function nameProblems(name: unknown, path: string, offered: ReadonlySet<string>): Problem[] {
+  return docsOnly(toolNameRuleProblems(name, path, offered));
+}
+
+function argumentsProblems(args: unknown, path: string, stringOnly: boolean): Problem[] {
+  return docsOnly(argumentsRuleProblems(args, path, stringOnly));
+}
+
+function toolNameRuleProblems(name: unknown, path: string, offered: ReadonlySet<string>): Problem[] {
   if (typeof name !== 'string' || (name === '' && !offered.has(''))) return [problem(path, `is ${shortJson(name)}, expected the name of an offered tool`, 'a tool name', shortJson(name))];
   if (offered.has(name)) return [];
   const list = offered.size ? [...offered].join(', ') : 'none';
   return [problem(path, `calls tool "${name}", which the request did not offer (offered: ${list})`, `one of: ${list}`, name)];
 }
 
-function argumentsProblems(args: unknown, path: string, stringOnly: boolean): Problem[] {
+function argumentsRuleProblems(args: unknown, path: string, stringOnly: boolean): Problem[] {
   if (isObject(args) && !stringOnly) return [];
   if (typeof args !== 'string') return [problem(path, `is ${shortJson(args, 40)}, expected ${stringOnly ? 'a JSON-encoded object' : 'an object or a JSON-encoded object'}`, 'JSON object', shortJson(args, 40))];
   try {
@@ -173,7 +196,7 @@ export function toolCallProblems(calls: unknown, base: string, offered: Readonly
       problems.push(...argumentsProblems(call.arguments, at(path, 'arguments'), false));
     }
   });
-  return capProblems(problems, MAX_TOOL_CALL_PROBLEMS, 'tool-call problems');
+  return docsOnly(capProblems(problems, MAX_TOOL_CALL_PROBLEMS, 'tool-call problems'));
 }
 
 /** Problems reported for one answer's tool calls, at most. */

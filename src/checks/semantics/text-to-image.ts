@@ -1,7 +1,7 @@
 /** @module Text-to-image semantics: the image (raw bytes, or base64 in `image`) decodes, at the requested size. */
 import { isObject } from '../_internals/exchange.js';
 import { decodeBase64, decodeImage } from '../_internals/media.js';
-import { at, problem, shortJson, type Problem } from '../_internals/problem.js';
+import { at, docsOnly, problem, shortJson, type Problem } from '../_internals/problem.js';
 import type { SemanticsContext, TaskSemantics } from './answer.js';
 
 /** The size the request asked for (`width`/`height`, else the model's documented default); either side may be unknown. */
@@ -17,7 +17,12 @@ export function requestedSize(context: SemanticsContext): { width?: number; heig
   return fallback ? { ...fallback, source: `the default size of ${model.id}` } : { source: '' };
 }
 
-/** Decoded image bytes have the requested width and height. */
+/**
+ * Decoded image bytes have the requested width and height. The size is a warning: models document
+ * width/height, but real ones ignore or refuse them (flux-1-schnell's live schema refuses width/height
+ * with 5006, see spec/enforcement.yaml), so an answer of another size rests on documentation alone.
+ * Bytes that do not decode stay an error: real answers are images.
+ */
 export function imageProblems(bytes: Uint8Array, path: string, context: SemanticsContext): Problem[] {
   const decoded = decodeImage(bytes);
   if (!decoded.ok) return [problem(path, `does not decode as an image: ${decoded.reason}`, 'a decodable PNG or JPEG', decoded.reason)];
@@ -28,7 +33,7 @@ export function imageProblems(bytes: Uint8Array, path: string, context: Semantic
     const expected = `${want.width ?? decoded.width}×${want.height ?? decoded.height}`;
     problems.push(problem(path, `decodes as a ${got} ${decoded.type}, expected ${expected} (${want.source})`, expected, got));
   }
-  return problems;
+  return docsOnly(problems);
 }
 
 /** output.semantics for text-to-image. */

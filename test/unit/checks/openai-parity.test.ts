@@ -18,7 +18,7 @@ describe('openai.parity', () => {
 
   it('fails different prompt token counts for the same messages', () => {
     expect(judge(run(usage(12, 3)), chat(usage(15, 3)))).toEqual([
-      { check: 'openai.parity', instancePath: '/usage/prompt_tokens', message: `${LLAMA}, same input via /ai/run and /ai/v1/chat/completions: /ai/run counted 12 prompt tokens, /ai/v1/chat/completions counted 15, expected the same count for the same messages`, expected: '12', actual: '15' },
+      { check: 'openai.parity', instancePath: '/usage/prompt_tokens', message: `${LLAMA}, same input via /ai/run and /ai/v1/chat/completions: /ai/run counted 12 prompt tokens, /ai/v1/chat/completions counted 15, expected the same count for the same messages`, expected: '12', actual: '15', severity: 'warning' },
     ]);
   });
 
