@@ -82,3 +82,16 @@ describe('invalid requests carry their enforcement, and contradicted rules are n
     expect(new Set(requests.map((r) => r.enforcement.severity))).toEqual(new Set(['error', 'warning']));
   });
 });
+
+describe('the README states the classification as spec/enforcement.yaml has it', () => {
+  it('every kind and override has a row with its evidence class', () => {
+    const readme = readFileSync(join(packageRoot(), 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Errors and warnings'));
+    const rows = section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| constraint kind'));
+    const classOfRow = (needle: string) => rows.find((r) => r.split('|')[1]!.includes(needle))?.split('|')[2]!.trim();
+    for (const kind of enforcement.table.kinds) expect(classOfRow(`\`${kind.id}\``), kind.id).toBe(kind.class);
+    expect(classOfRow('tool and function definitions')).toBe('documented');
+    expect(classOfRow('`max_tokens` below 1')).toBe('unknown');
+    expect(classOfRow('131072 characters')).toBe('contradicted');
+  });
+});
