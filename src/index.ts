@@ -6,6 +6,8 @@ export { Contract, type SchemaPart } from './contract/contract.js';
 export { ContractError } from './contract/errors.js';
 export { formatSchemaError } from './contract/schema-errors.js';
 export { TASK_IDS, type TaskId, type ModelEntry, type ModelFacts, type TaskEntry, type SchemaError, type JsonSchema } from './contract/types.js';
+/** How strongly the real API is known to enforce each kind of input rule (spec/enforcement.yaml), and the severity that follows. */
+export { enforcementOf, severityOfClass, Enforcement, ENFORCEMENT_CLASSES, type EnforcementClass, type EnforcementVerdict, type Severity } from './contract/enforcement.js';
 
 /** Generators: valid and invalid requests from a model's contract (fast-check arbitraries). */
 export { validRequests, invalidRequests, type GeneratedRequest, type InvalidRequest } from './generate/requests.js';
@@ -17,7 +19,7 @@ export { createTarget, ConfigurationError, Budget, type CreateTargetOptions } fr
 export type { Target, Exchange, RequestSpec, Operation, TargetKind } from './targets/types.js';
 
 /** The check catalogue: pure functions from exchanges to findings. */
-export { CHECKS, CHECK_IDS, runChecks, runMultiChecks, evaluateChecks, evaluateMultiChecks, isCheckId } from './checks/index.js';
+export { CHECKS, CHECK_IDS, runChecks, runMultiChecks, evaluateChecks, evaluateMultiChecks, isCheckId, severityOf } from './checks/index.js';
 export type { CheckId, Finding, CheckContext, Expectation } from './checks/types.js';
 
 /** The embedded emulator and its faults. */
