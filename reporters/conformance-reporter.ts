@@ -10,6 +10,8 @@ import type { CoverageSample } from '../src/harness/coverage-recorder.js';
 import { packageInfo } from '../src/cli/version.js';
 import { writeReports } from './write-reports.js';
 import { Progress } from './progress.js';
+import { CassetteRecorder } from '../src/cassettes/record.js';
+import { writeHar } from '../src/cassettes/cassette-file.js';
 import '../suites/_support/context.js';
 
 /** What the reporter needs from the command that runs it. */
@@ -35,6 +37,8 @@ export class ConformanceReporter implements Reporter {
   private readonly startedAt = new Date();
   private baseUrl = '';
   private budgetExhausted = false;
+  /** `--record`: the run's cassette, filled as tests report. */
+  private readonly cassette = new CassetteRecorder();
 
   constructor(private readonly settings: ConformanceReporterOptions) {}
 
@@ -47,6 +51,7 @@ export class ConformanceReporter implements Reporter {
       return;
     }
     this.results.push(...meta.results);
+    if (this.settings.options.record) this.cassette.add(meta.execution, meta.recorded, meta.results);
     this.requests.set(meta.execution, meta.requests);
     if (meta.coverage) this.coverage.set(meta.execution, meta.coverage);
     this.baseUrl = meta.baseUrl;
@@ -89,6 +94,10 @@ export class ConformanceReporter implements Reporter {
       coverage: buildCoverage(this.settings.contract ?? loadContract(), [...this.coverage.values()], this.results),
     };
     const written = writeReports(report, this.settings.reportDir, options.reporters);
+    if (options.record) {
+      writeHar(options.record, this.cassette.build({ target: report.target, seed: report.seed, settings: report.settings }));
+      written.push(options.record);
+    }
     this.settings.onReport(report, written);
   }
 }

@@ -9,6 +9,7 @@ import { gatewayCache } from './gateway-cache.js';
 import { modelUnknown } from './model-unknown.js';
 import { openAiChat, openAiChatStream, openAiCompletions, openAiEmbeddings, openAiResponses } from './openai.js';
 import { openAiParity } from './openai-parity.js';
+import { oracleParity } from './oracle-parity.js';
 import { outputSchema } from './output-schema.js';
 import { outputSemantics } from './semantics/index.js';
 import { statusClientError, statusSuccess } from './status.js';
@@ -39,6 +40,7 @@ export const CHECKS: Readonly<Record<CheckId, AnyCheckDefinition>> = {
   'openai.parity': openAiParity,
   'gateway.cache': gatewayCache,
   'catalog.consistency': catalogConsistency,
+  'oracle.parity': oracleParity,
 };
 
 /** All check ids, in catalogue order. */

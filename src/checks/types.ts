@@ -23,7 +23,8 @@ export type CheckId =
   | 'openai.responses'
   | 'openai.parity'
   | 'gateway.cache'
-  | 'catalog.consistency';
+  | 'catalog.consistency'
+  | 'oracle.parity';
 
 /** One way an exchange breaks the contract. */
 export interface Finding {
@@ -55,6 +56,8 @@ export interface CheckContext {
   input?: unknown;
   /** For a deliberately invalid input: the one rule it breaks and how strongly the real API is known to enforce it. */
   invalid?: { rule: string; pointer: string; enforcement: EnforcementVerdict };
+  /** The recorded exchange of the same request (`run --oracle`), for `oracle.parity`. */
+  recorded?: Exchange;
 }
 
 /** A check: pure, synchronous, never throws for a bad response (that is a finding). */
@@ -64,7 +67,7 @@ export type Check = (exchange: Exchange, context: CheckContext) => Finding[];
  * Which part of the API a check judges. Reports and docs group checks by area; `--tasks openai`
  * and `--tasks gateway` select the areas of the same name.
  */
-export type CheckArea = 'status' | 'envelope' | 'headers' | 'output' | 'auth' | 'model' | 'stream' | 'openai' | 'gateway' | 'catalog';
+export type CheckArea = 'status' | 'envelope' | 'headers' | 'output' | 'auth' | 'model' | 'stream' | 'openai' | 'gateway' | 'catalog' | 'oracle';
 
 /** Whether a check has anything to judge in an exchange: false marks it "skipped", never "passed". */
 export type Applies = (exchange: Exchange, context: CheckContext) => boolean;

@@ -39,6 +39,10 @@ const COMMAND_LOADERS: Record<string, () => Promise<Command>> = {
     const m = await import('./commands/pact.js');
     return { run: m.pactCommand, usage: m.PACT_USAGE };
   },
+  judge: async () => {
+    const m = await import('./commands/judge.js');
+    return { run: m.judgeCommand, usage: m.JUDGE_USAGE };
+  },
   mock: async () => {
     const m = await import('./commands/mock.js');
     return { run: m.mockCommand, usage: m.MOCK_USAGE };

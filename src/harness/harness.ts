@@ -1,7 +1,6 @@
 /** @module The harness: runs planned executions against a target once each, and judges them into results. */
 import fc from 'fast-check';
-import { evaluateChecks, evaluateMultiChecks } from '../checks/index.js';
-import type { CheckContext, CheckId, Expectation } from '../checks/types.js';
+import type { CheckId, Expectation } from '../checks/types.js';
 import type { Contract } from '../contract/contract.js';
 import type { ModelEntry } from '../contract/types.js';
 import { invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
@@ -13,6 +12,8 @@ import { sampleExecution } from './coverage-exchange.js';
 import { EXECUTION_CHECKS, selectModels, validRuns, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
 import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
+import { EXPECTATION_OF, judgeOne, judgeTogether, splitChecks } from './judging.js';
+import { oracleGroup } from '../cassettes/oracle.js';
 
 /** The executions a binding-shaped target (`env.AI.run`) can take part in. */
 const BINDING_EXECUTIONS: ReadonlySet<ExecutionKind> = new Set<ExecutionKind>(['run-valid', 'run-invalid', 'run-stream', 'unknown-model']);
@@ -35,6 +36,7 @@ const EXECUTION_COVERAGE: Record<ExecutionKind, { expectation: Expectation; face
   openai: { expectation: 'success', facets: [] },
   gateway: { expectation: 'success', facets: [] },
   catalog: { expectation: 'success', facets: [] },
+  oracle: { expectation: 'success', facets: [] },
 };
 
 /** FNV-1a: a stable 32-bit hash, so each execution's seed depends only on the run seed, kind and model. */
@@ -47,6 +49,11 @@ function hash32(text: string): number {
 /** The seed of one execution: reproducible with `--seed` whatever else the run selects. */
 export function executionSeed(runSeed: number, kind: ExecutionKind, model: string | undefined): number {
   return hash32(`${runSeed}:${kind}:${model ?? ''}`) | 0;
+}
+
+/** The key of a case's execution: executions are shared by the cases (suite views) of the same kind and model. */
+export function executionKey(planned: PlannedCase): string {
+  return planned.recorded !== undefined ? `oracle:${planned.recorded}` : `${planned.kind}:${planned.model?.id ?? ''}`;
 }
 
 /** What the harness drives. */
@@ -66,12 +73,13 @@ const SAMPLE_TEXTS = ['Where is New York?', 'Tell me a story about an orange clo
  */
 export class Harness {
   private readonly executions = new Map<string, Promise<Execution>>();
+  private readonly taken = new Set<string>();
 
   constructor(private readonly parts: HarnessParts) {}
 
   /** Results of one planned case (the execution runs on first use). */
   async run(planned: PlannedCase): Promise<ResultRecord[]> {
-    const execution = await this.execution(planned.kind, planned.model);
+    const execution = await this.execution(planned);
     const { options, target } = this.parts;
     const model = planned.model?.id ?? null;
     const base = `wai-conformance run --target ${options.target}${options.target === 'url' ? ` --base-url ${target.baseUrl}` : ''}`;
@@ -80,30 +88,46 @@ export class Harness {
       task: planned.model?.task ?? planned.area,
       endpoint: planned.endpoint,
       seed: execution.seed,
-      reproduce: (check) => `${base}${model ? ` --models ${model}` : ''} --checks ${check} --seed ${options.seed}${options.runs !== 3 ? ` --runs ${options.runs}` : ''}`,
+      reproduce: (check) =>
+        options.oracle
+          ? `${base} --oracle ${options.oracle}${options.faults.map((f) => ` --fault ${f}`).join('')}`
+          : `${base}${model ? ` --models ${model}` : ''} --checks ${check} --seed ${options.seed}${options.runs !== 3 ? ` --runs ${options.runs}` : ''}`,
     });
+  }
+
+  /**
+   * The judged exchanges of a case's execution the first time they are asked for, then undefined: a
+   * cassette records each execution once, however many suites view it.
+   */
+  async takeJudged(planned: PlannedCase): Promise<{ id: string; seed: number; checks: CheckId[]; judged: JudgedExchange[] } | undefined> {
+    const id = executionKey(planned);
+    const execution = await this.execution(planned);
+    if (this.taken.has(id)) return undefined;
+    this.taken.add(id);
+    return { id, seed: execution.seed, checks: this.checksOf(planned.kind), judged: execution.judged };
   }
 
   /** Requests an executed case's execution sent, retries included (0 before it ran). */
   async requestsOf(planned: PlannedCase): Promise<number> {
-    const execution = await this.execution(planned.kind, planned.model);
+    const execution = await this.execution(planned);
     return execution.judged.filter((j) => !j.borrowed).reduce((sum, j) => sum + j.exchange.attempts, 0);
   }
 
   /** What a planned case's execution covered (its requests and answers, read once). */
   async coverageOf(planned: PlannedCase): Promise<CoverageSample> {
-    const execution = await this.execution(planned.kind, planned.model);
+    const execution = await this.execution(planned);
     const { expectation, facets } = EXECUTION_COVERAGE[planned.kind];
     execution.coverage ??= sampleExecution(this.parts.contract, execution.judged, { expectation, facets, checks: this.checksOf(planned.kind), ...(planned.model ? { model: planned.model.id } : {}) });
     return execution.coverage;
   }
 
-  private execution(kind: ExecutionKind, model: ModelEntry | undefined): Promise<Execution> {
-    const key = `${kind}:${model?.id ?? ''}`;
+  private execution(planned: PlannedCase): Promise<Execution> {
+    const { kind, model } = planned;
+    const key = executionKey(planned);
     let execution = this.executions.get(key);
     if (!execution) {
       const seed = executionSeed(this.parts.options.seed, kind, model?.id);
-      execution = this.execute(kind, model, seed).then((judged) => ({ judged, seed }));
+      execution = (kind === 'oracle' ? this.oracle(planned) : this.execute(kind, model, seed)).then((judged) => ({ judged, seed }));
       this.executions.set(key, execution);
     }
     return execution;
@@ -152,7 +176,25 @@ export class Harness {
         return this.gateway(model!, seed, checks);
       case 'catalog':
         return this.catalog(checks);
+      case 'oracle':
+        throw new Error('oracle executions are run by Harness.oracle');
     }
+  }
+
+  /** `--oracle`: sends a recorded execution's requests again, each judged against its recorded answer. */
+  private async oracle(planned: PlannedCase): Promise<JudgedExchange[]> {
+    const { contract, target, gatewayTarget, options } = this.parts;
+    const group = oracleGroup(options.oracle!, contract, planned.recorded!);
+    const judged: JudgedExchange[] = [];
+    for (const [index, item] of (group?.items ?? []).entries()) {
+      const sender = item.read.located.layout === 'gateway' ? gatewayTarget : target;
+      if (!sender) continue;
+      const exchange = await sender.send(item.exchange.spec);
+      if (exchange.error?.kind === 'budget') break;
+      const one = judgeOne(contract, planned.checks, exchange, EXPECTATION_OF[group!.kind], group!.model, item.input, { recorded: item.exchange });
+      judged.push({ ...one, path: String(index) });
+    }
+    return judged;
   }
 
   /** One deterministic request spec drawn from an arbitrary. */
@@ -167,23 +209,14 @@ export class Harness {
       const exchange = await target.send(spec);
       if (exchange.error?.kind === 'budget') break;
       const input = spec.body && 'json' in spec.body ? spec.body.json : undefined;
-      const context = this.context(expectation, model, input);
-      judged.push({ exchange, input, outcomes: evaluateChecks(checks, exchange, context), path: String(index) });
+      judged.push({ ...judgeOne(this.parts.contract, checks, exchange, expectation, model, input), path: String(index) });
     }
     return judged;
   }
 
-  private context(expectation: Expectation, model: ModelEntry | undefined, input: unknown): CheckContext {
-    return { contract: this.parts.contract, expectation, input, ...(model ? { model } : {}) };
-  }
-
   /** Adds the verdict of multi-exchange checks to the last exchange they judged. */
   private judgeTogether(judged: JudgedExchange[], checks: CheckId[], model?: ModelEntry): JudgedExchange[] {
-    const exchanges = judged.map((j) => j.exchange);
-    const outcomes = evaluateMultiChecks(checks, exchanges, this.context('success', model, undefined));
-    const last = judged.at(-1);
-    if (last) last.outcomes.push(...outcomes.filter((o) => !last.outcomes.some((existing) => existing.check === o.check)));
-    return judged;
+    return judgeTogether(this.parts.contract, judged, checks, model);
   }
 
   private async openAi(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
@@ -206,9 +239,9 @@ export class Harness {
       specs.push(post('embeddings', { model: model.id, input: text, encoding_format: 'base64' }));
     }
     if (openai.responses) specs.push(post('responses', { model: model.id, input: text, max_output_tokens: 64 }));
-    const single = checks.filter((c) => c !== 'openai.parity');
+    const { single, together } = splitChecks('openai', checks);
     const judged = await this.sendJudged(specs, single, 'success', model);
-    return checks.includes('openai.parity') ? this.judgeTogether(judged, ['openai.parity'], model) : judged;
+    return this.judgeTogether(judged, together, model);
   }
 
   private async gateway(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {

@@ -41,6 +41,10 @@ export interface RunOptions {
   minCoverage?: CoverageThresholds;
   /** `--strict`: warnings (rules without enforcement evidence) count for the exit code, as errors do. */
   strict?: boolean;
+  /** `--record FILE.har`: write every exchange of the run as a HAR 1.2 cassette (absolute path). */
+  record?: string;
+  /** `--oracle FILE.har`: send the cassette's requests and judge the answers by `oracle.parity` (absolute path). */
+  oracle?: string;
 }
 
 export const REPORTERS = ['json', 'junit', 'markdown', 'html'] as const;

@@ -4,12 +4,13 @@ import type { Contract } from '../contract/contract.js';
 import { TASK_IDS, type ModelEntry, type TaskId } from '../contract/types.js';
 import { AREAS, globMatcher, type Area, type RunOptions } from './options.js';
 import { coveringCount } from '../generate/covering-count.js';
+import { ENDPOINT_OF, EXECUTION_CHECKS, type ExecutionKind } from './execution-kinds.js';
+import { planOracle } from '../cassettes/oracle.js';
 
-/** The kinds of execution: each is a set of requests judged together. */
-export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'gateway' | 'catalog';
+export { ENDPOINT_OF, EXECUTION_CHECKS, type ExecutionKind } from './execution-kinds.js';
 
 /** A suite area: a task id or one of the API-wide areas. */
-export type SuiteArea = TaskId | Area;
+export type SuiteArea = TaskId | Area | 'oracle';
 
 /** One planned case: an execution (shared between areas) viewed through some checks. */
 export interface PlannedCase {
@@ -21,21 +22,9 @@ export interface PlannedCase {
   endpoint: string;
   /** Upper bound of requests the execution sends (before shrinking and retries). */
   requests: number;
+  /** `run --oracle`: the recorded execution whose requests this case sends again. */
+  recorded?: string;
 }
-
-/** Checks each execution kind runs (the property fails, and shrinks, on any of them). */
-export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
-  'run-valid': ['status.success', 'envelope.shape', 'envelope.consistency', 'content-type', 'output.schema', 'output.semantics'],
-  'run-invalid': ['status.client-error', 'envelope.shape', 'envelope.consistency'],
-  'run-stream': ['status.success', 'stream.framing'],
-  auth: ['auth.required'],
-  'unknown-model': ['model.unknown'],
-  // status.success and stream.framing judge /ai/v1 too: the openai.* checks judge only 2xx answers and leave
-  // framing to stream.framing, so without them a 5xx or a stream without [DONE] on /ai/v1 went unseen.
-  openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
-  gateway: ['gateway.cache'],
-  catalog: ['catalog.consistency'],
-};
 
 const ENVELOPE_VIEW: CheckId[] = ['status.success', 'envelope.shape', 'envelope.consistency', 'content-type'];
 const TASK_VIEW: CheckId[] = ['output.schema', 'output.semantics'];
@@ -71,8 +60,9 @@ export function validRuns(runs: number, covering: number): number {
   return Math.max(runs - covering, 1);
 }
 
-/** Plans a run. `gateway` says whether a gateway layout can be tested (gateway target, or the emulator's). */
+/** Plans a run (`--oracle`: one case per recorded execution). `gateway` says whether a gateway layout can be tested (gateway target, or the emulator's). */
 export function planRun(contract: Contract, options: RunOptions, gateway: boolean): PlannedCase[] {
+  if (options.oracle) return planOracle(contract, options, gateway);
   const models = selectModels(contract, options);
   const areas = selectAreas(options);
   // Task suites run unless --tasks names only API-wide areas (e.g. `--tasks openai`).
@@ -90,33 +80,33 @@ export function planRun(contract: Contract, options: RunOptions, gateway: boolea
   for (const model of http) {
     const covering = coveringCount(contract, model);
     const valid = covering + validRuns(runs, covering);
-    if (areas.has('envelope')) add({ area: 'envelope', kind: 'run-valid', model, checks: ENVELOPE_VIEW, endpoint: 'POST /ai/run/{model}', requests: valid });
+    if (areas.has('envelope')) add({ area: 'envelope', kind: 'run-valid', model, checks: ENVELOPE_VIEW, endpoint: ENDPOINT_OF['run-valid'], requests: valid });
     if (!taskSuites) continue;
-    add({ area: model.task, kind: 'run-valid', model, checks: TASK_VIEW, endpoint: 'POST /ai/run/{model}', requests: valid });
-    add({ area: model.task, kind: 'run-invalid', model, checks: EXECUTION_CHECKS['run-invalid'], endpoint: 'POST /ai/run/{model} (invalid input)', requests: runs });
+    add({ area: model.task, kind: 'run-valid', model, checks: TASK_VIEW, endpoint: ENDPOINT_OF['run-valid'], requests: valid });
+    add({ area: model.task, kind: 'run-invalid', model, checks: EXECUTION_CHECKS['run-invalid'], endpoint: ENDPOINT_OF['run-invalid'], requests: runs });
   }
   if (areas.has('streaming')) {
     for (const model of http.filter((m) => m.facts.streams)) {
-      add({ area: 'streaming', kind: 'run-stream', model, checks: EXECUTION_CHECKS['run-stream'], endpoint: 'POST /ai/run/{model} (stream)', requests: runs });
+      add({ area: 'streaming', kind: 'run-stream', model, checks: EXECUTION_CHECKS['run-stream'], endpoint: ENDPOINT_OF['run-stream'], requests: runs });
     }
   }
   if (areas.has('errors')) {
     const firstOfTask = new Map<TaskId, ModelEntry>();
     for (const model of http) if (!firstOfTask.has(model.task)) firstOfTask.set(model.task, model);
-    for (const model of firstOfTask.values()) add({ area: 'errors', kind: 'auth', model, checks: EXECUTION_CHECKS.auth, endpoint: 'POST /ai/run/{model} (credentials)', requests: 2 });
-    if (options.models.length === 0) add({ area: 'errors', kind: 'unknown-model', checks: EXECUTION_CHECKS['unknown-model'], endpoint: 'POST /ai/run/{model} (unknown model)', requests: 1 });
+    for (const model of firstOfTask.values()) add({ area: 'errors', kind: 'auth', model, checks: EXECUTION_CHECKS.auth, endpoint: ENDPOINT_OF.auth, requests: 2 });
+    if (options.models.length === 0) add({ area: 'errors', kind: 'unknown-model', checks: EXECUTION_CHECKS['unknown-model'], endpoint: ENDPOINT_OF['unknown-model'], requests: 1 });
   }
   if (areas.has('openai')) {
     for (const model of http.filter((m) => openAiRequests(m) > 0)) {
-      add({ area: 'openai', kind: 'openai', model, checks: EXECUTION_CHECKS.openai, endpoint: 'POST /ai/v1/*', requests: openAiRequests(model) });
+      add({ area: 'openai', kind: 'openai', model, checks: EXECUTION_CHECKS.openai, endpoint: ENDPOINT_OF.openai, requests: openAiRequests(model) });
     }
   }
   if (areas.has('gateway') && gateway) {
     const firstOfTask = new Map<TaskId, ModelEntry>();
     for (const model of http.filter((m) => m.facts.response.envelope)) if (!firstOfTask.has(model.task)) firstOfTask.set(model.task, model);
-    for (const model of firstOfTask.values()) add({ area: 'gateway', kind: 'gateway', model, checks: EXECUTION_CHECKS.gateway, endpoint: 'POST /v1/{account}/{gateway}/workers-ai/{model}', requests: 3 });
+    for (const model of firstOfTask.values()) add({ area: 'gateway', kind: 'gateway', model, checks: EXECUTION_CHECKS.gateway, endpoint: ENDPOINT_OF.gateway, requests: 3 });
   }
-  if (areas.has('catalog')) add({ area: 'catalog', kind: 'catalog', checks: EXECUTION_CHECKS.catalog, endpoint: 'GET /ai/models/search, /ai/models/schema', requests: 2 + models.length });
+  if (areas.has('catalog')) add({ area: 'catalog', kind: 'catalog', checks: EXECUTION_CHECKS.catalog, endpoint: ENDPOINT_OF.catalog, requests: 2 + models.length });
   return cases;
 }
 
@@ -125,7 +115,7 @@ export function plannedRequests(cases: readonly PlannedCase[]): number {
   const seen = new Set<string>();
   let total = 0;
   for (const c of cases) {
-    const key = `${c.kind}:${c.model?.id ?? ''}`;
+    const key = c.recorded !== undefined ? `oracle:${c.recorded}` : `${c.kind}:${c.model?.id ?? ''}`;
     if (seen.has(key)) continue;
     seen.add(key);
     total += c.requests;

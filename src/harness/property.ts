@@ -1,7 +1,8 @@
 /** @module Property runs: fast-check draws requests, the target answers, the checks judge; failures shrink to a minimal request. */
 import fc from 'fast-check';
-import { evaluateChecks, type CheckOutcome } from '../checks/index.js';
+import type { CheckOutcome } from '../checks/index.js';
 import type { CheckContext, CheckId, Expectation } from '../checks/types.js';
+import { judgeOne } from './judging.js';
 import type { ModelEntry } from '../contract/types.js';
 import type { Exchange, RequestSpec } from '../targets/types.js';
 import type { Contract } from '../contract/contract.js';
@@ -20,6 +21,8 @@ export interface JudgedExchange {
   borrowed?: boolean;
   /** Invalid inputs: the JSON Schema keyword the input breaks (for coverage). */
   rule?: string;
+  /** For a deliberately invalid input: the rule it breaks, as the checks were told (cassettes keep it for `judge`). */
+  invalid?: CheckContext['invalid'];
 }
 
 /** What a property run needs. */
@@ -66,12 +69,10 @@ export async function runProperty<T extends { spec: RequestSpec; input: unknown 
       budgetExhausted = true;
       return true;
     }
-    const context: CheckContext = { contract: run.contract, expectation: run.expectation, input: value.input, ...(run.model ? { model: run.model } : {}), ...invalidOf(value) };
-    const outcomes = evaluateChecks(run.checks, exchange, context);
+    const entry: JudgedExchange = judgeOne(run.contract, run.checks, exchange, run.expectation, run.model, value.input, invalidOf(value));
     // Only errors fail the property: a warning is recorded (and replays from its run's path) but must
     // not end the search before an established failure is found, nor be shrunk at a live target's expense.
-    const failed = outcomes.some((o) => o.status === 'failed' && o.severity !== 'warning');
-    const entry: JudgedExchange = { exchange, input: value.input, outcomes };
+    const failed = entry.outcomes.some((o) => o.status === 'failed' && o.severity !== 'warning');
     if ('rule' in value && typeof value.rule === 'string') entry.rule = value.rule;
     // Until the first failure fast-check is in its initial runs, where run k has path "k".
     if (!failedOnce) entry.path = String(initialRuns++);
@@ -92,7 +93,7 @@ export async function runProperty<T extends { spec: RequestSpec; input: unknown 
 }
 
 /** The broken rule of a generated invalid request, for the checks' context. */
-function invalidOf(value: { spec: RequestSpec; input: unknown }): Pick<CheckContext, 'invalid'> {
+function invalidOf(value: { spec: RequestSpec; input: unknown }): Partial<Pick<CheckContext, 'invalid'>> {
   const v = value as Partial<Pick<InvalidRequest, 'rule' | 'pointer' | 'enforcement'>>;
   return v.rule !== undefined && v.pointer !== undefined && v.enforcement ? { invalid: { rule: v.rule, pointer: v.pointer, enforcement: v.enforcement } } : {};
 }

@@ -6,7 +6,7 @@ import { loadContract } from '../contract/load.js';
 import { createTarget, PLACEHOLDER_ACCOUNT_ID, type Env, type HttpTarget } from '../targets/index.js';
 import { buildCoverage, type CoverageReport } from './coverage.js';
 import type { BindingTarget } from '../targets/binding.js';
-import { Harness } from './harness.js';
+import { executionKey, Harness } from './harness.js';
 import type { RunOptions } from './options.js';
 import { planRun, type PlannedCase } from './plan.js';
 import { summarise, type ConformanceReport, type ResultRecord } from './report.js';
@@ -126,6 +126,17 @@ export function buildReport(session: Pick<Session, 'target' | 'gatewayTarget' | 
   };
 }
 
+/** `record`: the session's executions as one cassette, as `run --record` writes it. */
+async function recordSession(session: Session, cases: readonly PlannedCase[], report: ConformanceReport, path: string): Promise<void> {
+  const { CassetteRecorder, recordCase } = await import('../cassettes/record.js');
+  const { writeHar } = await import('../cassettes/cassette-file.js');
+  const recorder = new CassetteRecorder();
+  for (const planned of cases) {
+    recorder.add(executionKey(planned), await recordCase(session, planned), await session.harness.run(planned));
+  }
+  writeHar(path, recorder.build({ target: report.target, seed: report.seed, settings: report.settings }));
+}
+
 /** Runs items through `work` with at most `limit` in flight, keeping input order in the output. */
 export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -151,7 +162,9 @@ export async function runConformance(options: RunOptions, env: Env = process.env
     const ordered = [...session.plan.filter((c) => c.kind !== 'catalog'), ...session.plan.filter((c) => c.kind === 'catalog')];
     const results = (await pool(ordered, options.concurrency, (c) => session.harness.run(c))).flat();
     const samples = await Promise.all(ordered.map((c) => session.harness.coverageOf(c)));
-    return buildReport(session, options, results, true, undefined, buildCoverage(session.contract, samples, results));
+    const report = buildReport(session, options, results, true, undefined, buildCoverage(session.contract, samples, results));
+    if (options.record) await recordSession(session, ordered, report, options.record);
+    return report;
   } finally {
     await session.close();
   }

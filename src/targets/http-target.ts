@@ -160,6 +160,11 @@ export class HttpTarget implements Target {
     return this.#sent;
   }
 
+  /** What keeps this target's credentials out of records (cassettes redact response bodies with it, as reports do). */
+  get redactor(): Redactor {
+    return this.#redactor;
+  }
+
   /** Whether this target's layout serves an operation (the AI Gateway has no catalogue). */
   supports(operation: Operation): boolean {
     return supportsOperation(this.#layout, operation);
@@ -178,10 +183,11 @@ export class HttpTarget implements Target {
     const prepared = this.#prepare(spec);
     const { signal } = options;
     let attempts = 0;
+    let startedAt: string | undefined;
     let last: AttemptResult = {};
     const done = (extra: AttemptResult = {}): Exchange => {
       // The caller's spec is recorded too; a copy only if it carries a credential.
-      const exchange: Exchange = { spec: this.#redactor.value(spec), request: prepared.record, attempts };
+      const exchange: Exchange = { spec: this.#redactor.value(spec), request: prepared.record, attempts, ...(startedAt ? { startedAt } : {}) };
       const response = extra.response ?? last.response;
       const error = extra.error ?? last.error;
       if (response) exchange.response = response;
@@ -209,6 +215,7 @@ export class HttpTarget implements Target {
         if (!this.budget.tryTake()) return attempts === 0 ? done({ error: outOfBudget() }) : done();
         attempts += 1;
         this.#sent += 1;
+        startedAt = new Date().toISOString();
         last = await this.#attempt(prepared, signal);
       } finally {
         release();

@@ -75,6 +75,8 @@ export interface Exchange {
   error?: TransportError;
   /** Attempts made (retries on 429/503 count). */
   attempts: number;
+  /** When the (last) attempt was sent, ISO 8601 (cassettes record it). */
+  startedAt?: string;
   /**
    * Set when a binding-shaped target (`env.AI.run`) answered: what the call gave back. Its `response` then records
    * the value as the checks read answers (a returned object as the `result` of a v4 envelope, a stream's bytes as

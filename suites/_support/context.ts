@@ -3,6 +3,7 @@ import type {} from 'vitest';
 import { DEFAULT_OPTIONS, type RunOptions } from '../../src/harness/options.js';
 import type { ResultRecord } from '../../src/harness/report.js';
 import type { CoverageSample } from '../../src/harness/coverage-recorder.js';
+import type { RecordedExecution } from '../../src/cassettes/record.js';
 
 /** A running emulator started by the global setup, shared by every suite file. */
 export interface RunningEmulator {
@@ -23,6 +24,8 @@ export interface ConformanceMeta {
   budgetExhausted: boolean;
   /** What the execution covered (the same for every case of one execution). */
   coverage?: CoverageSample;
+  /** `--record`: the execution's HAR entries, carried by the first test that views the execution. */
+  recorded?: RecordedExecution;
 }
 
 declare module 'vitest' {

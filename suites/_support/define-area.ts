@@ -6,6 +6,8 @@ import { planRun } from '../../src/harness/plan.js';
 import { loadContract } from '../../src/contract/load.js';
 import { runOptions } from './context.js';
 import { sharedSession } from './session.js';
+import { recordCase } from '../../src/cassettes/record.js';
+import { executionKey } from '../../src/harness/harness.js';
 
 /** One failure, as a test failure message: where, what, and how to replay it. */
 function describeFailure(result: ResultRecord): string {
@@ -33,7 +35,7 @@ export function defineArea(area: SuiteArea): void {
       test(name, async ({ task }) => {
         const session = await sharedSession();
         const results = await session.harness.run(planned);
-        const execution = `${planned.kind}:${planned.model?.id ?? ''}`;
+        const execution = executionKey(planned);
         task.meta.wai = {
           results,
           execution,
@@ -42,6 +44,10 @@ export function defineArea(area: SuiteArea): void {
           budgetExhausted: session.target.budget.remaining === 0,
           coverage: await session.harness.coverageOf(planned),
         };
+        if (options.record) {
+          const recorded = await recordCase(session, planned);
+          if (recorded) task.meta.wai.recorded = recorded;
+        }
         // Warnings (rules without enforcement evidence) fail a case only under --strict; the report keeps them either way.
         const failed = results.filter((r) => countsAsFailure(r, options.strict ?? false));
         expect(failed.map(describeFailure), `checks ${EXECUTION_CHECKS[planned.kind].join(', ')}`).toEqual([]);

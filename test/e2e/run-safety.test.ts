@@ -39,11 +39,11 @@ function everyFile(root: string): string[] {
 }
 
 describe('safety of a run', () => {
-  it('never writes the credential: a canary token appears in no report, log or output byte', async () => {
+  it('never writes the credential: a canary token appears in no report, cassette, log or output byte', async () => {
     const canary = `canary-${Math.random().toString(36).slice(2)}-token`;
     const server = await mock(canary);
     const out = join(dir, 'canary');
-    const run = start(['run', '--target', 'url', '--base-url', `${server.url}/client/v4`, '--models', '@cf/meta/llama-3.2-1b-instruct,@cf/baai/bge-small-en-v1.5', '--seed', '5', '--report-dir', out], {
+    const run = start(['run', '--target', 'url', '--base-url', `${server.url}/client/v4`, '--models', '@cf/meta/llama-3.2-1b-instruct,@cf/baai/bge-small-en-v1.5', '--seed', '5', '--report-dir', out, '--record', join(out, 'run.har')], {
       CLOUDFLARE_API_TOKEN: canary,
     });
     const code = await run.done;
@@ -52,8 +52,15 @@ describe('safety of a run', () => {
     expect(stderr).toMatch(/passed/);
     expect(code).toBe(0); // the emulator accepted the canary: it really was sent
     const files = everyFile(out);
-    expect(files.map((f) => f.split('/').pop()).sort()).toEqual(['conformance.json', 'junit.xml', 'report.html', 'summary.md']);
+    expect(files.map((f) => f.split('/').pop()).sort()).toEqual(['conformance.json', 'junit.xml', 'report.html', 'run.har', 'summary.md']);
     for (const file of files) expect(readFileSync(file, 'latin1').includes(canary), file).toBe(false);
+    // The cassette holds every exchange, credentials redacted exactly as in the reports.
+    const cassette = JSON.parse(readFileSync(join(out, 'run.har'), 'utf8'));
+    expect(cassette.log.entries.length).toBeGreaterThan(10);
+    for (const entry of cassette.log.entries) {
+      const authorization = entry.request.headers.find((h: { name: string }) => h.name === 'authorization');
+      if (entry._wai.auth !== 'none') expect(authorization?.value).toBe('[REDACTED]');
+    }
     expect(stdout.includes(canary) || stderr.includes(canary)).toBe(false);
   }, 120_000);
 

@@ -1,5 +1,6 @@
 /** @module `wai-conformance run`: plan from the contract, run the suites through vitest's Node API, write the reports. */
 import { randomInt } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCheckId } from '../../checks/index.js';
@@ -46,6 +47,10 @@ export const RUN_USAGE = `wai-conformance run [options]
                         facets: input, output, invalid, statuses, checks, total)
   --strict              warnings count too: findings on rules the real API is not known to enforce
                         (documented only; see spec/enforcement.yaml) fail the run as errors do
+  --record FILE.har     write every exchange as a HAR 1.2 cassette (redacted; verdicts in \`_wai\`); with
+                        --merge-reports: where the shards' cassettes are merged (default beside the reports)
+  --oracle FILE.har     send the recorded requests instead of generated ones and compare each answer with the
+                        recorded one by structure (check oracle.parity)
 Exit: 0 conformant (no error; warnings allowed unless --strict), 1 non-conformance found,
       2 usage or configuration error, 3 run incomplete.`;
 
@@ -91,6 +96,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
       fault: { type: 'string', multiple: true },
       'min-coverage': { type: 'string' },
       strict: { type: 'boolean' },
+      record: { type: 'string' },
+      oracle: { type: 'string' },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -109,6 +116,8 @@ export function parseRunOptions(argv: string[]): RunOptions {
   if (target === 'url' && !values['base-url']) throw new UsageError('--target url needs --base-url (the API root)');
   if (target === 'binding' && !values['binding-module']) throw new UsageError('--target binding needs --binding-module PATH[#export] (a module whose export has the binding\'s run())');
   if (values['binding-module'] !== undefined && target !== 'binding') throw new UsageError('--binding-module applies only to --target binding');
+  // Cassettes hold HTTP exchanges; a binding-shaped target's calls are not HTTP requests.
+  if ((values.record !== undefined || values.oracle !== undefined) && (target === 'binding' || target === 'miniflare')) throw new UsageError(`--record and --oracle apply to HTTP targets (emulator, live, gateway, url), not --target ${target}`);
   const seed = integer('seed', values.seed, -2147483648) ?? randomInt(1, 2 ** 31 - 1);
   const options: RunOptions = {
     ...DEFAULT_OPTIONS,
@@ -142,6 +151,14 @@ export function parseRunOptions(argv: string[]): RunOptions {
     }
   }
   if (values.strict) options.strict = true;
+  if (values.record !== undefined) {
+    if (!values.record.trim()) throw new UsageError('--record needs a file name (FILE.har)');
+    options.record = resolve(values.record);
+  }
+  if (values.oracle !== undefined) {
+    if (!existsSync(values.oracle)) throw new UsageError(`--oracle: no such file ${values.oracle}`);
+    options.oracle = resolve(values.oracle);
+  }
   return options;
 }
 
@@ -164,9 +181,47 @@ async function mergeShardReports(options: RunOptions, io: Io): Promise<number> {
     throw new UsageError(`--merge-reports: ${(cause as Error).message}`);
   }
   const written = writeReports(merged, options.reportDir, options.reporters);
+  const cassette = await mergeShardCassettes(reports, options);
+  if (cassette) written.push(cassette);
   const warnings = merged.summary.warnings ?? 0;
   io.err(`merged ${reports.length} reports: ${merged.summary.passed} passed, ${merged.summary.failed - warnings} failed, ${warnings} warnings, ${merged.summary.skipped} skipped\nreports: ${written.join(', ')}\n`);
   return gateCoverage(merged, options, io);
+}
+
+/**
+ * The shards' cassettes (each report names its own in \`settings.record\`; a cassette moved with its report is
+ * looked for beside it) merged into \`--record\`, or into the report directory under the first one's name.
+ */
+async function mergeShardCassettes(reports: readonly ConformanceReport[], options: RunOptions): Promise<string | undefined> {
+  const { basename, dirname } = await import('node:path');
+  const recorded = reports.map((report, i) => ({ file: report.settings.record, near: join(dirname(options.mergeReports![i]!), basename(String(report.settings.record ?? ''))) }));
+  if (recorded.every((r) => typeof r.file !== 'string')) return undefined;
+  const { readHar, mergeCassettes, writeHar, CassetteError } = await import('../../cassettes/cassette-file.js');
+  try {
+    const cassettes = recorded.map((r, i) => {
+      if (typeof r.file !== 'string') throw new CassetteError(`${options.mergeReports![i]} was not recorded (no --record): every shard needs its cassette`);
+      return readHar(existsSync(r.near) ? r.near : r.file);
+    });
+    const out = options.record ?? join(options.reportDir, basename(recorded[0]!.file as string));
+    writeHar(out, mergeCassettes(cassettes));
+    return out;
+  } catch (cause) {
+    if (cause instanceof CassetteError) throw new UsageError(`--merge-reports: ${cause.message}`);
+    throw cause;
+  }
+}
+
+/** Reads the oracle cassette before anything starts: a file that is not HAR is a usage error. */
+async function readOracle(path: string, contract: ReturnType<typeof loadContract>): Promise<void> {
+  const { CassetteError } = await import('../../cassettes/cassette-file.js');
+  const { oracleExecutions } = await import('../../cassettes/oracle.js');
+  try {
+    const read = oracleExecutions(path, contract);
+    if (read.recognised === 0) throw new UsageError(`--oracle: ${path} holds no Workers AI exchange (${read.ignored} other entries)`);
+  } catch (cause) {
+    if (cause instanceof CassetteError) throw new UsageError(`--oracle: ${cause.message}`);
+    throw cause;
+  }
 }
 
 function printPlan(cases: PlannedCase[], io: Io): void {
@@ -206,6 +261,7 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
   if (options.mergeReports) return mergeShardReports(options, io);
   const contract = loadContract();
   const gateway = options.target === 'emulator' || options.target === 'gateway';
+  if (options.oracle) await readOracle(options.oracle, contract);
   const cases = planRun(contract, options, gateway);
   if (options.list) {
     printPlan(cases, io);

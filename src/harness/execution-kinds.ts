@@ -1,0 +1,34 @@
+/** @module The kinds of execution a run makes, the checks each runs, and how reports name the operation each judges. */
+import type { CheckId } from '../checks/types.js';
+
+/** The kinds of execution: each is a set of requests judged together. */
+export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'gateway' | 'catalog' | 'oracle';
+
+/** Checks each execution kind runs (the property fails, and shrinks, on any of them). */
+export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
+  'run-valid': ['status.success', 'envelope.shape', 'envelope.consistency', 'content-type', 'output.schema', 'output.semantics'],
+  'run-invalid': ['status.client-error', 'envelope.shape', 'envelope.consistency'],
+  'run-stream': ['status.success', 'stream.framing'],
+  auth: ['auth.required'],
+  'unknown-model': ['model.unknown'],
+  // status.success and stream.framing judge /ai/v1 too: the openai.* checks judge only 2xx answers and leave
+  // framing to stream.framing, so without them a 5xx or a stream without [DONE] on /ai/v1 went unseen.
+  openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
+  gateway: ['gateway.cache'],
+  catalog: ['catalog.consistency'],
+  oracle: ['oracle.parity'],
+};
+
+/** How reports name the operation each execution kind judges (the oracle uses the recorded execution's). */
+export const ENDPOINT_OF: Readonly<Record<ExecutionKind, string>> = {
+  'run-valid': 'POST /ai/run/{model}',
+  'run-invalid': 'POST /ai/run/{model} (invalid input)',
+  'run-stream': 'POST /ai/run/{model} (stream)',
+  auth: 'POST /ai/run/{model} (credentials)',
+  'unknown-model': 'POST /ai/run/{model} (unknown model)',
+  openai: 'POST /ai/v1/*',
+  gateway: 'POST /v1/{account}/{gateway}/workers-ai/{model}',
+  catalog: 'GET /ai/models/search, /ai/models/schema',
+  oracle: 'recorded exchanges',
+};
+
