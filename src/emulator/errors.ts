@@ -70,6 +70,11 @@ export const ERRORS = {
    * 5xx code; 3043 "Internal server error" is what community reports show for Workers AI internal errors.
    */
   internal: { code: 3043, status: 500, message: 'Internal server error', emptyResult: true },
+  /**
+   * `mock --replay --replay-mode strict`: a request no recorded exchange matches. Not an API error: 404 with the
+   * no-route code, and a message that names the nearest recorded request and how it differs.
+   */
+  replayUnmatched: { code: 7003, status: 404, message: 'wai-conformance mock --replay (strict): {detail}' },
 } as const satisfies Record<string, ErrorKind>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -23,6 +23,8 @@ import { GatewayCache, GatewayLogs, LogIds, throughGateway } from './gateway.js'
 import { route, type Route } from './router.js';
 import { DEFAULT_STREAM_DELAY_MS, runModel, type RunDeps } from './run-model.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext, OutputMaker } from './types.js';
+import { matchableRequest, type ReplayStore } from '../cassettes/replay.js';
+import type { Operation } from '../targets/types.js';
 
 /** The OpenAI-compatible handler's signature (src/emulator/openai.ts). */
 export type OpenAiHandler = (request: EmulatorRequest, context: OpenAiHandlerContext) => EmulatorResponse | Promise<EmulatorResponse>;
@@ -54,6 +56,8 @@ export interface EmulatorOptions {
   onError?: (error: unknown) => void;
   /** Clock of the gateway cache (tests). */
   now?: () => number;
+  /** `mock --replay`: recorded answers to serve for the requests they match. */
+  replay?: ReplayStore;
 }
 
 /** What the request handler needs, resolved. */
@@ -70,6 +74,7 @@ export interface EmulatorApp {
   logIds: LogIds;
   /** What the gateway logged, for the binding's `gateway(id).getLog(logId)`. */
   gatewayLogs: GatewayLogs;
+  replay: ReplayStore | undefined;
 }
 
 function reportToStderr(error: unknown): void {
@@ -97,6 +102,7 @@ export function createApp(options: EmulatorOptions & { contract: Contract; outpu
     cache: new GatewayCache(options.now),
     logIds: new LogIds(),
     gatewayLogs: new GatewayLogs(),
+    replay: options.replay,
   };
 }
 
@@ -181,6 +187,25 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
   const method = req.method;
   if (method !== r.method && !(r.method === 'GET' && method === 'HEAD')) return send(errorResponse('noRoute', { path: r.path }));
 
+  // Replay comes first: a recorded answer stands for everything, its authentication error included.
+  let preread: Buffer | undefined;
+  if (app.replay) {
+    const read = await readBody(req, app.maxBodyBytes);
+    if (!read.ok) {
+      if (read.reason === 'aborted') return;
+      return send(errorResponse('tooLarge'), read.closeConnection);
+    }
+    preread = read.body;
+    const layout = r.kind === 'catalog' ? 'rest' : r.layout;
+    const operation: Operation = r.kind === 'run' ? { kind: 'run', model: r.model } : r.kind === 'openai' ? { kind: 'openai', endpoint: r.endpoint } : { kind: 'catalog', endpoint: r.endpoint };
+    const denied = checkCredentials(req.headers, app.auth);
+    const credential = denied === undefined ? 'default' : denied === 'authMissing' ? 'none' : 'invalid';
+    const query = r.query === '' ? new URLSearchParams() : new URLSearchParams(r.query);
+    const found = app.replay.lookup(matchableRequest(method!, layout, operation, query, credential, preread, req.headers['content-type']), app.deps.streamDelayMs);
+    if (found?.kind === 'recorded') return writeResponse(res, found.answer, delay);
+    if (found?.kind === 'unmatched') return send(errorResponse('replayUnmatched', { detail: found.message }));
+  }
+
   const gateway = r.kind !== 'catalog' && r.layout === 'gateway' ? r : undefined;
   if (gateway) {
     const denied = checkGatewayCredentials(req.headers, app.gatewayToken);
@@ -191,7 +216,7 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
     if (denied) return send(errorResponse(denied));
   }
 
-  const read = await readBody(req, app.maxBodyBytes);
+  const read = preread ? { ok: true as const, body: preread } : await readBody(req, app.maxBodyBytes);
   if (!read.ok) {
     if (read.reason === 'aborted') return;
     return send(errorResponse('tooLarge'), read.closeConnection);

@@ -5,13 +5,14 @@ import { ActiveFaults, DEFAULT_HOST, DEFAULT_PORT, FAULTS, FaultSpecError, start
 import { isBearerToken } from '../../emulator/auth.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import type { Io } from '../output.js';
+import type { ReplayMode, ReplayStore } from '../../cassettes/replay.js';
 
 const faultLines = FAULTS.map((f) => {
   const name = f.param ? `${f.name}[=${f.param.name.toUpperCase()}]` : f.name;
   return `    ${name.padEnd(26)} ${f.description} [${f.affects}]`;
 }).join('\n');
 
-export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--fault NAME ...] [--token T] [--gateway-token T]
+export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--fault NAME ...] [--token T] [--gateway-token T] [--replay FILE.har [--replay-mode strict|fallback]]
   Serve the Workers AI emulator; prints "listening on http://HOST:PORT" when ready, stops on SIGINT/SIGTERM.
   REST root at /client/v4 (/client/v4/accounts/{id}/ai/run/{model}, /ai/v1/..., /ai/models/search, ...),
   AI Gateway layout at /v1/{account}/{gateway}/workers-ai/{model} and /v1/{account}/{gateway}/workers-ai/v1/...
@@ -24,6 +25,13 @@ export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port
   --max-body-bytes N    largest request body (default 10485760; 413 past it)
   --gateway-cache-ttl S gateway-wide cache TTL in seconds (default 0: cache only when a request asks)
   --spec DIR            the contract (default: the package's spec/)
+  --replay FILE.har     answer requests that match a recorded one with the recorded answer (repeatable: several
+                        cassettes); matched by method, path (model id raw or encoded), query, credential and the
+                        body as canonical JSON
+  --replay-mode MODE    fallback (default): the emulator answers the rest; strict: 404 naming the nearest recorded request
+  --replay-ignore PTR   a request member to leave out of matching (JSON pointer, \`*\` for any item; repeatable);
+                        /user and /metadata always are
+  --replay-pace         write recorded streams with the recorded mean pause between events
   Faults:
 ${faultLines}`;
 
@@ -32,6 +40,31 @@ function integerFlag(value: string | undefined, flag: string, min: number, max: 
   const n = Number(value);
   if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${flag} must be an integer from ${min} to ${max}, got "${value}"`);
   return n;
+}
+
+/** The recorded exchanges of \`--replay\` files, or undefined without the flag; bad files and flags are usage errors. */
+async function replayStore(values: { replay?: string[]; 'replay-mode'?: string; 'replay-ignore'?: string[]; 'replay-pace'?: boolean }): Promise<ReplayStore | undefined> {
+  const files = values.replay ?? [];
+  if (files.length === 0) {
+    if (values['replay-mode'] !== undefined || values['replay-ignore'] !== undefined || values['replay-pace']) throw new UsageError('--replay-mode, --replay-ignore and --replay-pace need --replay FILE.har');
+    return undefined;
+  }
+  const { readHar, CassetteError } = await import('../../cassettes/cassette-file.js');
+  const { ReplayStore, REPLAY_MODES } = await import('../../cassettes/replay.js');
+  const { DEFAULT_VOLATILE_FIELDS } = await import('../../cassettes/match.js');
+  const mode = values['replay-mode'] ?? 'fallback';
+  if (!(REPLAY_MODES as readonly string[]).includes(mode)) throw new UsageError(`--replay-mode must be strict or fallback, not "${mode}"`);
+  for (const pointer of values['replay-ignore'] ?? []) if (!pointer.startsWith('/')) throw new UsageError(`--replay-ignore takes a JSON pointer such as /seed, not "${pointer}"`);
+  let hars;
+  try {
+    hars = files.map((file) => readHar(file));
+  } catch (cause) {
+    if (cause instanceof CassetteError) throw new UsageError(`--replay: ${cause.message}`);
+    throw cause;
+  }
+  const store = new ReplayStore(hars, { mode: mode as ReplayMode, ignore: [...DEFAULT_VOLATILE_FIELDS, ...(values['replay-ignore'] ?? [])], pace: values['replay-pace'] ?? false });
+  if (store.size === 0) throw new UsageError(`--replay: ${files.join(', ')} holds no Workers AI exchange with an answer`);
+  return store;
 }
 
 /** Resolves when the process is asked to stop. */
@@ -60,6 +93,10 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
       'max-body-bytes': { type: 'string' },
       'gateway-cache-ttl': { type: 'string' },
       spec: { type: 'string' },
+      replay: { type: 'string', multiple: true },
+      'replay-mode': { type: 'string' },
+      'replay-ignore': { type: 'string', multiple: true },
+      'replay-pace': { type: 'boolean' },
     },
     strict: true,
     allowPositionals: true,
@@ -83,6 +120,7 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
     if (token !== undefined && !isBearerToken(token)) throw new UsageError(`--${flag} must be an RFC 6750 token (letters, digits and -._~+/, then any "="s)`);
   }
 
+  const replay = await replayStore(values);
   const contract = loadContract(values.spec);
   let emulator;
   try {
@@ -96,6 +134,7 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
       ...(streamDelayMs !== undefined ? { streamDelayMs } : {}),
       ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
       ...(gatewayCacheTtlSeconds !== undefined ? { gatewayCacheTtlSeconds } : {}),
+      ...(replay ? { replay } : {}),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
@@ -105,8 +144,10 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
     }
     throw error;
   }
+  if (replay) io.err(`replaying ${replay.size} recorded exchanges (${replay.mode})\n`);
   io.out(`listening on ${emulator.url}\n`);
   await stop();
   await emulator.close();
+  if (replay) io.err(`replay: ${replay.stats.matched} requests matched a recorded exchange, ${replay.stats.unmatched} did not\n`);
   return EXIT.ok;
 }
