@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -83,6 +83,30 @@ describe('record, then judge', () => {
     const empty = await runCli(['judge', join(dir, 'empty.har'), '--report-dir', join(dir, 'empty')]);
     expect(empty.code).toBe(3);
     expect((await runCli(['judge'])).code).toBe(2);
+  });
+});
+
+describe('sharded recording', () => {
+  it('--merge-reports merges the cassettes each shard report names (looked for beside the report), and the merge judges as the merged report', async () => {
+    const shards = ['1', '2'].map((n) => {
+      const shard = join(dir, `shard-${n}`);
+      mkdirSync(shard, { recursive: true });
+      // A shard's artefacts moved to another machine: the report still names the path it was recorded at.
+      copyFileSync(join(dir, 'recorded.har'), join(shard, 'recorded.har'));
+      writeFileSync(join(shard, 'conformance.json'), JSON.stringify({ ...recorded, settings: { ...recorded.settings, record: `/elsewhere/shard-${n}/recorded.har` } }));
+      return join(shard, 'conformance.json');
+    });
+    const merged = await runCli(['run', '--merge-reports', shards.join(','), '--report-dir', join(dir, 'merged'), '--reporters', 'json']);
+    expect(merged.stderr).toMatch(/merged\/recorded\.har/);
+    const har = readHar(join(dir, 'merged', 'recorded.har'));
+    expect(har.log.entries.length).toBe(2 * cassette.log.entries.length);
+    const judged = await runCli(['judge', join(dir, 'merged', 'recorded.har'), '--report-dir', join(dir, 'merged-judged'), '--reporters', 'json']);
+    expect(judged.code).toBe(0);
+    expect(verdicts(readReport(join(dir, 'merged-judged', 'conformance.json')))).toEqual(verdicts(readReport(join(dir, 'merged', 'conformance.json'))));
+    writeFileSync(shards[1]!, JSON.stringify({ ...recorded, settings: { ...recorded.settings, record: undefined } }));
+    const unrecorded = await runCli(['run', '--merge-reports', shards.join(','), '--report-dir', join(dir, 'merged-2'), '--reporters', 'json']);
+    expect(unrecorded.code).toBe(2);
+    expect(unrecorded.stderr).toMatch(/was not recorded \(no --record\): every shard needs its cassette/);
   });
 });
 
