@@ -17,6 +17,7 @@ import { isWellFormedModelId } from './router.js';
 import { runModel } from './run-model.js';
 import type { EmulatorApp } from './server.js';
 import type { EmulatorRequest } from './types.js';
+import { matchableRequest } from '../cassettes/replay.js';
 
 /** The account the binding's calls belong to (the binding names none; the gateway cache and URLs need one). */
 export const BINDING_ACCOUNT_ID = 'workers-binding';
@@ -117,6 +118,23 @@ function runRequest(call: BindingCall, body: Uint8Array): RunInputs {
   return { ok: true, request, options };
 }
 
+/**
+ * `mock --replay`: a binding run replays like the REST request it stands for (same model, same inputs; through
+ * /ai-gateway/run, the gateway layout's), its recorded REST answer reshaped the binding's way by the caller.
+ * The binding sends no credentials: it stands for a request that carries the account's.
+ */
+function replayRun(app: EmulatorApp, call: BindingCall, model: string, request: EmulatorRequest): ServedResponse | undefined {
+  if (!app.replay) return undefined;
+  const layout = call.url.pathname === '/ai-gateway/run' ? 'gateway' : 'rest';
+  const found = app.replay.lookup(matchableRequest('POST', layout, { kind: 'run', model }, new URLSearchParams(), 'default', request.body, request.headers['content-type']), app.deps.streamDelayMs);
+  if (!found) return undefined;
+  if (found.kind === 'unmatched') return errorResponse('replayUnmatched', { detail: found.message });
+  const { body } = found.answer;
+  // toBindingAnswer reshapes JSON text; recorded JSON is valid UTF-8 (cassettes keep it as text).
+  const json = body instanceof Uint8Array && (found.answer.headers['content-type'] ?? '').toLowerCase().startsWith(JSON_TYPE);
+  return { ...found.answer, body: json ? Buffer.from(body).toString('utf8') : body };
+}
+
 /** `POST /run?version=3` and `POST /ai-gateway/run?version=3`. */
 async function run(app: EmulatorApp, call: BindingCall, body: Uint8Array): Promise<ServedResponse> {
   if (call.headers.upgrade?.toLowerCase() === 'websocket' || call.method === 'GET') {
@@ -129,6 +147,8 @@ async function run(app: EmulatorApp, call: BindingCall, body: Uint8Array): Promi
   if (!parsed.ok) return toBindingAnswer(parsed.response);
   const { request, options } = parsed;
   if (options.queueRequest === true || options.queueRequest === 'true') return notEmulated('`queueRequest` (the asynchronous batch API) yet');
+  const replayed = replayRun(app, call, modelId, request);
+  if (replayed) return toBindingAnswer(replayed);
   const faults = app.deps.faults;
   const infer = async (): Promise<ServedResponse> => faults.intercept() ?? runModel(app.deps, request, modelId, isWellFormedModelId(modelId));
   const gateway = isObject(options.gateway) ? options.gateway : undefined;

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,20 +8,10 @@ import { ReplayStore } from '../../src/cassettes/replay.js';
 import { startEmulator } from '../../src/emulator/index.js';
 import type { ConformanceReport, ResultRecord } from '../../src/harness/report.js';
 import { validateReport } from '../../reporters/report-schema.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, spawnCli } from '../helpers/cli.js';
 import { harErrors } from '../helpers/har-schema.js';
 
-/** Runs the real CLI (from source) as a user does. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', ...args], { env: { PATH: process.env.PATH ?? '', CI: 'true', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = spawnCli;
 
 const dir = mkdtempSync(join(tmpdir(), 'wai-cassettes-e2e-'));
 const MODELS = '@cf/meta/llama-3.1-8b-instruct,@cf/baai/bge-base-en-v1.5';
