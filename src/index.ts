@@ -52,3 +52,10 @@ export { diffContracts } from './diff/diff-contracts.js';
 /** Captured documents (a body, an SSE transcript, a binding output, an error) and corpora of them, judged by the contract. */
 export { judgeCaptured, CapturedDocumentError, CAPTURED_PARTS, type CapturedDocument, type CapturedPart } from './validate/captured.js';
 export { judgeCorpus, formatCorpusReport, corpusAgrees, CorpusError, type CorpusReport, type ManifestEntry, type Disagreement } from './validate/corpus.js';
+
+/** Cassettes: HAR 1.2 files of recorded traffic, judged again offline, served back by the emulator (`replay` option). */
+export { readHar, parseHar, writeHar, mergeCassettes, CassetteError } from './cassettes/cassette-file.js';
+export { judgeHars, type JudgeInput } from './cassettes/judge.js';
+export { ReplayStore, type ReplayOptions, type ReplayMode } from './cassettes/replay.js';
+export { DEFAULT_VOLATILE_FIELDS } from './cassettes/match.js';
+export type { Har, HarEntry, WaiEntryExtension, WaiLogExtension, WaiExecution } from './cassettes/har-types.js';
