@@ -15,7 +15,7 @@ export default defineConfig({
           name: 'conformance',
           include: ['suites/**/*.suite.ts'],
           globalSetup: ['suites/_support/global-setup.ts'],
-          provide: { waiEmulator: null },
+          provide: { waiEmulator: null, waiMiniflare: null },
           // One worker, one module graph: every suite file shares the run's session (one target,
           // one budget, each execution once), and requests run concurrently inside it instead.
           pool: 'threads',

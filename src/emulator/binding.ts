@@ -76,7 +76,7 @@ function modelIdOf(call: BindingCall): string | undefined {
 }
 
 /** The AI Gateway headers the binding's `gateway` option stands for (as the binding itself builds them for `gateway().run`). */
-function gatewayHeaders(gateway: Obj): Record<string, string> {
+export function gatewayHeaders(gateway: Obj): Record<string, string> {
   const headers: Record<string, string> = {};
   if (gateway.skipCache !== undefined) headers['cf-aig-skip-cache'] = gateway.skipCache ? 'true' : 'false';
   if (typeof gateway.cacheTtl === 'number' && gateway.cacheTtl) headers['cf-aig-cache-ttl'] = String(gateway.cacheTtl);

@@ -29,7 +29,13 @@ const EMULATOR_GATEWAY_ID = 'conformance';
  * Sets up a session. Throws ConfigurationError (exit 2) for bad options or missing credentials
  * before any request is sent.
  */
-export async function openSession(options: RunOptions, env: Env = process.env, contract: Contract = loadContract(), running?: { url: string; token: string }): Promise<Session> {
+export async function openSession(
+  options: RunOptions,
+  env: Env = process.env,
+  contract: Contract = loadContract(),
+  running?: { url: string; token: string },
+  miniflareDriver?: { url: string; baseUrl: string },
+): Promise<Session> {
   const transport = {
     ...(options.accountId !== undefined ? { accountId: options.accountId } : {}),
     pathStyle: options.pathStyle,
@@ -48,6 +54,7 @@ export async function openSession(options: RunOptions, env: Env = process.env, c
       ...(options.baseUrl !== undefined ? { baseUrl: options.baseUrl } : {}),
       timeoutMs: options.timeoutMs,
       ...(options.maxRequests !== undefined ? { maxRequests: options.maxRequests } : {}),
+      ...(miniflareDriver ? { driver: miniflareDriver } : {}),
       contract,
     });
   } else if (options.target === 'emulator' && running) {

@@ -236,6 +236,8 @@ export interface CreateBindingTargetOptions {
   bindingModule?: string;
   /** `--base-url` (miniflare): the backend the real binding class calls; default the embedded emulator. */
   baseUrl?: string;
+  /** miniflare: a driver already running (started by the run's global setup), instead of starting one here. */
+  driver?: { url: string; baseUrl: string };
   timeoutMs?: number;
   maxRequests?: number;
   budget?: Budget;
@@ -253,7 +255,8 @@ export async function createBindingTarget(options: CreateBindingTargetOptions): 
     return new BindingTarget({ ...common, kind: 'binding', baseUrl: `binding:${options.bindingModule}`, binding, ...(close ? { onClose: close } : {}) });
   }
   if (options.bindingModule !== undefined) throw new ConfigurationError('--binding-module applies only to --target binding');
-  const { startMiniflareBinding } = await import('./miniflare.js');
-  const driven = await startMiniflareBinding(options.baseUrl);
-  return new BindingTarget({ ...common, kind: 'miniflare', baseUrl: driven.baseUrl, binding: driven.binding, onClose: driven.close });
+  const { driverBinding, startMiniflareBinding } = await import('./miniflare.js');
+  if (options.driver) return new BindingTarget({ ...common, kind: 'miniflare', baseUrl: options.driver.baseUrl, binding: driverBinding(options.driver.url) });
+  const driver = await startMiniflareBinding(options.baseUrl);
+  return new BindingTarget({ ...common, kind: 'miniflare', baseUrl: driver.baseUrl, binding: driverBinding(driver.url), onClose: () => driver.close() });
 }

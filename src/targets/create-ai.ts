@@ -4,7 +4,7 @@
  * running emulator, and `target` at any target of the harness (`live` with credentials, a gateway, a URL), where runs
  * and `models()` go over REST and come back reshaped as the binding returns them.
  */
-import { toBindingAnswer } from '../emulator/binding.js';
+import { gatewayHeaders, toBindingAnswer } from '../emulator/binding.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/index.js';
 import { BindingClient, type BindingFetcher } from './binding-client.js';
 import type { RequestSpec, Target } from './types.js';
@@ -27,15 +27,10 @@ export function urlFetcher(url: string): BindingFetcher {
   return (path, init) => fetch(`${origin}${path}`, { ...init, ...(init.body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit);
 }
 
-/** The gateway headers a binding `gateway` option stands for (REST gateway targets honour them). */
-function gatewayHeaders(options: unknown): Record<string, string> {
-  const gateway = (options as { gateway?: Record<string, unknown> } | undefined)?.gateway;
-  if (!gateway) return {};
-  const headers: Record<string, string> = {};
-  if (typeof gateway.cacheTtl === 'number') headers['cf-aig-cache-ttl'] = String(gateway.cacheTtl);
-  if (gateway.skipCache !== undefined) headers['cf-aig-skip-cache'] = gateway.skipCache ? 'true' : 'false';
-  if (typeof gateway.cacheKey === 'string') headers['cf-aig-cache-key'] = gateway.cacheKey;
-  return headers;
+/** The REST gateway headers of a binding run's `gateway` option (honoured by gateway targets). */
+function gatewayOf(options: unknown): Record<string, string> {
+  const gateway = (options as { gateway?: unknown } | undefined)?.gateway;
+  return typeof gateway === 'object' && gateway !== null ? gatewayHeaders(gateway as Record<string, unknown>) : {};
 }
 
 async function bytesOf(body: string | Uint8Array | ReadableStream | undefined): Promise<Uint8Array> {
@@ -59,7 +54,7 @@ export function targetFetcher(target: Target): BindingFetcher {
       const contentType = init.headers['content-type'] ?? 'application/json';
       if (contentType === 'application/json') {
         const { inputs, options } = JSON.parse(Buffer.from(bytes).toString('utf8')) as { inputs: unknown; options?: unknown };
-        spec = { operation: { kind: 'run', model }, method: 'POST', body: { json: inputs }, headers: gatewayHeaders(options) };
+        spec = { operation: { kind: 'run', model }, method: 'POST', body: { json: inputs }, headers: gatewayOf(options) };
       } else {
         // REST takes the raw body alone: the other inputs (`userInputs`) have no place there.
         spec = { operation: { kind: 'run', model }, method: 'POST', body: { raw: bytes, contentType } };

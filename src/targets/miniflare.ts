@@ -42,8 +42,35 @@ async function streamInputOf(inputs: Record<string, unknown>): Promise<{ inputs:
   return { inputs };
 }
 
+/** A running driver: its URL (POST a call to it), the backend it calls, and how to stop both. */
+export interface MiniflareDriver {
+  /** The driver Worker's URL. */
+  url: string;
+  /** `miniflare:<backend URL>`, for reports. */
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/** The binding-shaped object of a running driver (it may live in another process: a run's global setup starts it). */
+export function driverBinding(driverUrl: string): BindingLike {
+  return {
+    async run(model, inputs, options = {}) {
+      const prepared = await streamInputOf(inputs);
+      const response = await fetch(driverUrl, { method: 'POST', body: JSON.stringify({ model, ...prepared, options }) });
+      const outcome = (await response.json()) as Outcome;
+      if (outcome.kind === 'error') {
+        const error = new Error(outcome.message);
+        error.name = outcome.name;
+        throw error;
+      }
+      if (outcome.kind === 'stream') return new Blob([Buffer.from(outcome.base64, 'base64')]).stream();
+      return outcome.value;
+    },
+  };
+}
+
 /** Starts Miniflare with the real binding pointed at `baseUrl` (or an emulator started here). */
-export async function startMiniflareBinding(baseUrl?: string): Promise<{ binding: BindingLike; baseUrl: string; close: () => Promise<void> }> {
+export async function startMiniflareBinding(baseUrl?: string): Promise<MiniflareDriver> {
   let miniflare: typeof import('miniflare');
   try {
     miniflare = await import('miniflare');
@@ -62,28 +89,15 @@ export async function startMiniflareBinding(baseUrl?: string): Promise<{ binding
   if (baseUrl === undefined) emulator = await startBindingEmulator({ streamDelayMs: 0 });
   const backend = baseUrl ?? emulator!.url;
   const mf = new miniflare.Miniflare({ modules: true, script: DRIVER, compatibilityDate: '2025-09-01', ...miniflareAiOptions(backend) });
+  let url: URL;
   try {
-    await mf.ready;
+    url = await mf.ready;
   } catch (error) {
     await emulator?.close();
     throw error;
   }
-  const binding: BindingLike = {
-    async run(model, inputs, options = {}) {
-      const prepared = await streamInputOf(inputs);
-      const response = await mf.dispatchFetch('http://driver.local/', { method: 'POST', body: JSON.stringify({ model, ...prepared, options }) });
-      const outcome = (await response.json()) as Outcome;
-      if (outcome.kind === 'error') {
-        const error = new Error(outcome.message);
-        error.name = outcome.name;
-        throw error;
-      }
-      if (outcome.kind === 'stream') return new Blob([Buffer.from(outcome.base64, 'base64')]).stream();
-      return outcome.value;
-    },
-  };
   return {
-    binding,
+    url: url.href,
     baseUrl: `miniflare:${backend}`,
     close: async () => {
       await mf.dispose();

@@ -31,6 +31,8 @@ export interface ConformanceMeta {
 declare module 'vitest' {
   interface ProvidedContext {
     waiEmulator: RunningEmulator | null;
+    /** The `--target miniflare` driver the global setup started (workerd is a child process: it must be stopped there). */
+    waiMiniflare: { url: string; baseUrl: string } | null;
   }
   interface TaskMeta {
     wai?: ConformanceMeta;

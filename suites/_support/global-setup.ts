@@ -8,6 +8,15 @@ import { runOptions } from './context.js';
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const options = runOptions();
   const target = options.target ?? DEFAULT_OPTIONS.target;
+  project.provide('waiMiniflare', null);
+  if (target === 'miniflare') {
+    // Started here, in the main process, so it is disposed at the end (a worker thread's children would outlive it).
+    const { startMiniflareBinding } = await import('../../src/targets/miniflare.js');
+    const driver = await startMiniflareBinding(options.baseUrl);
+    project.provide('waiEmulator', null);
+    project.provide('waiMiniflare', { url: driver.url, baseUrl: driver.baseUrl });
+    return () => driver.close();
+  }
   if (target !== 'emulator') {
     project.provide('waiEmulator', null);
     return async () => {};

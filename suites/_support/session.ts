@@ -8,6 +8,6 @@ let session: Promise<Session> | undefined;
 
 /** The shared session, opened on first use. */
 export function sharedSession(): Promise<Session> {
-  session ??= openSession(runOptions(), process.env, loadContract(), inject('waiEmulator') ?? undefined);
+  session ??= openSession(runOptions(), process.env, loadContract(), inject('waiEmulator') ?? undefined, inject('waiMiniflare') ?? undefined);
   return session;
 }
