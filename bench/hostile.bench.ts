@@ -77,7 +77,7 @@ const report = await runBattery({
   everyModel: true,
   rss: () => rssOf(child.pid!),
   onOutcome: () => {
-    if (++done % 10_000 === 0) console.log(`  ${done} requests`);
+    if (++done % 10_000 === 0) console.log(`  ${done} requests, server RSS ${(rssOf(child.pid!) / 1024 / 1024).toFixed(0)} MB`);
   },
 });
 const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MB`;

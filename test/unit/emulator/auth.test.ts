@@ -36,3 +36,12 @@ describe('the emulator pinned to a token', () => {
     expect(answer.json()).toMatchObject({ success: false, errors: [{ code: 10000 }] });
   });
 });
+
+describe('mock --token', () => {
+  it('refuses a token no client could send as a bearer token (usage error, exit 2)', async () => {
+    const { runCli } = await import('../../helpers/cli.js');
+    const result = await runCli(['mock', '--port', '0', '--token', 'has space']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--token must be an RFC 6750 token');
+  });
+});
