@@ -48,7 +48,7 @@ export interface ModelLimits {
   inputCharacters?: number;
   /** Text generation: the most completion tokens one answer has, whatever `max_tokens` asks. */
   answerTokens?: number;
-  /** Embeddings (and batched completions) on /ai/v1: the most inputs in one request. */
+  /** The most items in one batch: texts, contexts, queries or documents on /ai/run, inputs or prompts on /ai/v1. */
   batchItems?: number;
   /** Text to image: the longest side of an image, in pixels. */
   imageSide?: number;

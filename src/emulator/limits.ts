@@ -8,6 +8,9 @@ import type { ModelEntry } from '../contract/types.js';
 import { requestedSize } from './outputs/text-to-image.js';
 import type { OutputContext } from './types.js';
 
+/** Input members that hold a batch (one answer item, or one embedding, per element). */
+const BATCH_MEMBERS = ['text', 'contexts', 'queries', 'documents'] as const;
+
 /** The first string member of `input` among `names`, with its name. */
 function textMember(input: Record<string, unknown>, names: readonly string[]): [string, string] | undefined {
   for (const name of names) if (typeof input[name] === 'string') return [name, input[name] as string];
@@ -27,6 +30,12 @@ export function limitViolation(model: ModelEntry, context: OutputContext): strin
         const count = characterCount(text);
         if (count > limits.inputCharacters) return `/${name}: expected at most ${limits.inputCharacters} characters, found ${count} characters (${model.id}'s limit)`;
       }
+    }
+  }
+  if (limits.batchItems !== undefined) {
+    for (const name of BATCH_MEMBERS) {
+      const items = context.input[name];
+      if (Array.isArray(items) && items.length > limits.batchItems) return `/${name}: expected at most ${limits.batchItems} items, found ${items.length} items (${model.id}'s limit)`;
     }
   }
   if (limits.imageSide !== undefined) {

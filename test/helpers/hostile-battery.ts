@@ -267,6 +267,7 @@ export function hostileCases(contract: Contract, token: string, everyModel = fal
       jsonCase('amplification', `tool minItems ${n}`, runPath(LLAMA), { messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 'f', description: 'd', parameters: { type: 'object', required: ['a'], properties: { a: { type: 'array', description: 'x', minItems: n, items: { type: 'integer' } } } } }] }, auth),
     ),
     fc.integer({ min: 100, max: 30_000 }).map((n) => jsonCase('amplification', `embeddings ×${n}`, v1Path('embeddings'), { model: '@cf/baai/bge-base-en-v1.5', input: Array.from({ length: n }, (_, i) => `text ${i}`) }, auth)),
+    fc.tuple(fc.constantFrom('@cf/pfnet/plamo-embedding-1b', '@cf/baai/bge-m3'), fc.integer({ min: 100, max: 200_000 })).map(([id, n]) => jsonCase('amplification', `/ai/run ${id} text ×${n}`, runPath(id), { text: Array.from({ length: n }, () => 'a') }, auth)),
     fc.integer({ min: 100, max: 5_000 }).map((n) => jsonCase('amplification', `completions ×${n}`, v1Path('completions'), { model: LLAMA, prompt: Array.from({ length: n }, () => 'hi') }, auth)),
     fc.integer({ min: 500, max: 6_000 }).map((n) => jsonCase('amplification', `${n} messages of content 7`, runPath(LLAMA), { messages: Array.from({ length: n }, () => ({ role: 'user', content: 7 })) }, auth)),
     fc.integer({ min: 1, max: 2 ** 31 }).map((n) => jsonCase('amplification', `max_tokens ${n}`, runPath(LLAMA), { prompt: 'hi', max_tokens: n }, auth)),

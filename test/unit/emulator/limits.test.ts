@@ -90,6 +90,16 @@ describe('bounded work per request', () => {
     expect(ok.json().data).toHaveLength(100);
   });
 
+  it.each([
+    ['@cf/pfnet/plamo-embedding-1b', { text: Array.from({ length: 5_000 }, () => 'a') }, '/text'],
+    ['@cf/baai/bge-m3', { text: Array.from({ length: 5_000 }, () => 'a') }, '/text'],
+    ['@cf/baai/bge-reranker-base', { query: 'q', contexts: Array.from({ length: 5_000 }, () => ({ text: 'a' })) }, '/contexts'],
+  ])('/ai/run batches past 100 items are refused where the schema states no limit (%s)', async (model, input, field) => {
+    const answer = await send(emu.url, runPath(model), { json: input });
+    expect(answer.status).toBe(400);
+    expect(answer.json().errors[0].message).toContain(`${field}: expected at most 100 items, found 5000 items`);
+  });
+
   it('/ai/v1/completions with more prompts than the batch limit is refused', async () => {
     const answer = await send(emu.url, v1('completions'), { json: { model: LLAMA, prompt: Array.from({ length: 2_049 }, () => 'hi') } });
     expect(answer.status).toBe(400);
