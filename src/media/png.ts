@@ -72,6 +72,9 @@ export interface PngInfo {
   chunks: string[];
 }
 
+/** Largest pixel data `inspectPng` inflates: 256 MiB (a 8,192 × 8,192 RGBA image). */
+const MAX_INSPECTED_PIXEL_BYTES = 256 * 1024 * 1024;
+
 /**
  * Walks a PNG fully: signature, every chunk's CRC, IHDR first and IEND last, and (for 8-bit,
  * non-interlaced truecolour/greyscale images) that the inflated IDAT holds exactly one filtered row
@@ -103,8 +106,16 @@ export function inspectPng(bytes: Uint8Array): PngInfo {
   const colorType = bytes[25]!;
   const channels = ({ 0: 1, 2: 3, 4: 2, 6: 4 } as Record<number, number>)[colorType];
   if (bitDepth === 8 && channels !== undefined && bytes[28] === 0) {
-    const raw = inflateSync(Buffer.concat(idat));
     const expected = (width * channels + 1) * height;
+    // Inflate no more than the header promises (a small IDAT can inflate to gigabytes): past it, one byte shows the excess.
+    if (expected > MAX_INSPECTED_PIXEL_BYTES) throw new Error(`image of ${width}×${height} is too large to inspect (over ${MAX_INSPECTED_PIXEL_BYTES} bytes of pixels)`);
+    let raw: Buffer;
+    try {
+      raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+    } catch (error) {
+      if (error instanceof RangeError) throw new Error(`image data inflates past the ${expected} bytes its header declares`);
+      throw error;
+    }
     if (raw.length !== expected) throw new Error(`image data is ${raw.length} bytes, expected ${expected}`);
   }
   return { width, height, bitDepth, colorType, chunks };

@@ -1,5 +1,5 @@
 /** @module PNG encoder: real, CRC-correct files whose pixels decode back exactly. */
-import { inflateSync } from 'node:zlib';
+import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { crc32, encodePng, inspectPng, pngSize } from '../../../src/media/png.js';
 
@@ -56,5 +56,27 @@ describe('png', () => {
     expect(() => encodePng(new Uint8Array(3), 0, 1)).toThrow(RangeError);
     expect(() => encodePng(new Uint8Array(5), 1, 1)).toThrow(RangeError);
     expect(pngSize(new TextEncoder().encode('GIF89a.................'))).toBeUndefined();
+  });
+});
+
+describe('inspectPng on hostile bytes', () => {
+  /** A PNG whose header says 100×100 RGB but whose IDAT inflates to `inflated` bytes. */
+  function bomb(inflated: number): Uint8Array {
+    const png = Buffer.from(encodePng(new Uint8Array(100 * 100 * 3), 100, 100));
+    const at = png.indexOf('IDAT') - 4;
+    const length = png.readUInt32BE(at);
+    const data = deflateSync(Buffer.alloc(inflated));
+    const chunk = Buffer.alloc(12 + data.length);
+    chunk.writeUInt32BE(data.length, 0);
+    chunk.write('IDAT', 4, 'latin1');
+    data.copy(chunk, 8);
+    chunk.writeUInt32BE(crc32(chunk, 4, 8 + data.length) >>> 0, 8 + data.length);
+    return Buffer.concat([png.subarray(0, at), chunk, png.subarray(at + 12 + length)]);
+  }
+
+  it('inflates no more than the header declares (a 200 MB compression bomb is refused, not inflated)', () => {
+    const before = process.memoryUsage().rss;
+    expect(() => inspectPng(bomb(200 * 1024 * 1024))).toThrow(/inflates past the 30100 bytes/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
   });
 });
