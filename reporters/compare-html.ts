@@ -2,6 +2,7 @@
 import type { ComparedCell, ComparisonResult } from './compare.js';
 import { escapeHtml } from './_internals/escape.js';
 import { htmlPage } from './_internals/html-page.js';
+import { coverageSummaryText } from './_internals/coverage-table.js';
 import { formatDuration, formatRate, passRate, rowLabel } from './_internals/matrix.js';
 
 const AGREEMENT_TEXT = { same: 'all agree', differs: 'verdicts differ', coverage: 'judged by some targets only' } as const;
@@ -9,10 +10,10 @@ const AGREEMENT_TEXT = { same: 'all agree', differs: 'verdicts differ', coverage
 function scores(result: ComparisonResult): string {
   const rows = result.targets.map(
     (t, i) =>
-      `<tr><td class="num">${i + 1}</td><th scope="row">${escapeHtml(t.label)}${t.complete ? '' : ` <span class="badge incomplete">incomplete: ${escapeHtml(t.incompleteReason ?? 'did not complete')}</span>`}</th><td class="mono">${escapeHtml(t.target.kind)} ${escapeHtml(t.target.baseUrl)}</td><td>${escapeHtml(`${t.tool.name} ${t.tool.version}`)}</td><td class="num mono">${t.seed}</td><td class="mono">${escapeHtml(t.startedAt)}</td><td class="num">${formatDuration(t.durationMs)}</td><td class="num"><b class="score">${formatRate(t.score)}</b></td><td class="num">${formatRate(t.commonScore)}</td><td class="num">${t.cells.passed}</td><td class="num">${t.cells.failed}</td><td class="num">${t.cells.warning}</td><td class="num">${t.cells.skipped}</td><td class="num">${t.cells.none}</td></tr>`,
+      `<tr><td class="num">${i + 1}</td><th scope="row">${escapeHtml(t.label)}${t.complete ? '' : ` <span class="badge incomplete">incomplete: ${escapeHtml(t.incompleteReason ?? 'did not complete')}</span>`}</th><td class="mono">${escapeHtml(t.target.kind)} ${escapeHtml(t.target.baseUrl)}</td><td>${escapeHtml(`${t.tool.name} ${t.tool.version}`)}</td><td class="num mono">${t.seed}</td><td class="mono">${escapeHtml(t.startedAt)}</td><td class="num">${formatDuration(t.durationMs)}</td><td class="num"><b class="score">${formatRate(t.score)}</b></td><td class="num">${formatRate(t.commonScore)}</td><td class="num coverage">${escapeHtml(coverageSummaryText(t.coverage))}</td><td class="num">${t.cells.passed}</td><td class="num">${t.cells.failed}</td><td class="num">${t.cells.warning}</td><td class="num">${t.cells.skipped}</td><td class="num">${t.cells.none}</td></tr>`,
   );
-  return `<table class="plain" id="scores"><thead><tr><th>#</th><th>Target</th><th>Kind, base URL</th><th>Tool</th><th>Seed</th><th>Started</th><th>Duration</th><th>Score</th><th>Common score</th><th>Passed</th><th>Failed</th><th>Warnings</th><th>Skipped</th><th>Not run</th></tr></thead><tbody>${rows.join('')}</tbody></table>
-<p class="muted">Score = passed / judged model × check cells (a cell's verdict is its worst over endpoints). Common score: over the cells every target judged.</p>`;
+  return `<table class="plain" id="scores"><thead><tr><th>#</th><th>Target</th><th>Kind, base URL</th><th>Tool</th><th>Seed</th><th>Started</th><th>Duration</th><th>Score</th><th>Common score</th><th>Coverage</th><th>Passed</th><th>Failed</th><th>Warnings</th><th>Skipped</th><th>Not run</th></tr></thead><tbody>${rows.join('')}</tbody></table>
+<p class="muted">Score = passed / judged model × check cells (a cell's verdict is its worst over endpoints). Common score: over the cells every target judged. Coverage: contract items the run exercised (total; input and output schema items).</p>`;
 }
 
 function byTask(result: ComparisonResult): string {

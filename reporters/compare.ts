@@ -1,6 +1,8 @@
 /** @module `wai-conformance compare`: several reports (one per target) side by side per model × check, with a conformance score per target. */
 import type { CheckId } from '../src/checks/types.js';
 import type { ConformanceReport } from '../src/harness/report.js';
+import type { CoverageReport } from '../src/harness/coverage-types.js';
+import { coverageSummaryText } from './_internals/coverage-table.js';
 import { escapeMarkdown, markdownCode } from './_internals/escape.js';
 import { buildMatrix, checksOf, formatDuration, formatRate, passRate, rowLabel, type CellStatus } from './_internals/matrix.js';
 
@@ -34,6 +36,8 @@ export interface ComparedTarget {
   score: number | null;
   /** The same over the cells every target judged: the fair comparison when selections differ. */
   commonScore: number | null;
+  /** What the run covered of the contract, per facet (absent for reports written before coverage existed). */
+  coverage?: CoverageReport['summary'];
 }
 
 /**
@@ -168,6 +172,7 @@ export function compareReports(reports: readonly ConformanceReport[], labels: re
       cells: counts,
       score: passRate(counts),
       commonScore: commonJudged ? commonPassed / commonJudged : null,
+      ...(report.coverage ? { coverage: report.coverage.summary } : {}),
     };
   });
   return {
@@ -192,12 +197,12 @@ const SYMBOL: Record<CellStatus, string> = { passed: '✅', failed: '❌', warni
 
 function targetsTable(result: ComparisonResult): string {
   const lines = [
-    '| Target | Kind | Base URL | Tool | Seed | Started | Score | Common score | Passed | Failed | Warnings | Skipped | Not run |',
-    '|---|---|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|',
+    '| Target | Kind | Base URL | Tool | Seed | Started | Score | Common score | Coverage | Passed | Failed | Warnings | Skipped | Not run |',
+    '|---|---|---|---|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...result.targets.map((t) => {
       const tool = `${t.tool.name} ${t.tool.version}`;
       const incomplete = t.complete ? '' : ' ⚠️ incomplete';
-      return `| **${escapeMarkdown(t.label)}**${incomplete} | ${escapeMarkdown(t.target.kind)} | ${markdownCode(t.target.baseUrl, { table: true })} | ${escapeMarkdown(tool)} | ${t.seed} | ${escapeMarkdown(t.startedAt)} | **${formatRate(t.score)}** | ${formatRate(t.commonScore)} | ${t.cells.passed} | ${t.cells.failed} | ${t.cells.warning} | ${t.cells.skipped} | ${t.cells.none} |`;
+      return `| **${escapeMarkdown(t.label)}**${incomplete} | ${escapeMarkdown(t.target.kind)} | ${markdownCode(t.target.baseUrl, { table: true })} | ${escapeMarkdown(tool)} | ${t.seed} | ${escapeMarkdown(t.startedAt)} | **${formatRate(t.score)}** | ${formatRate(t.commonScore)} | ${coverageSummaryText(t.coverage)} | ${t.cells.passed} | ${t.cells.failed} | ${t.cells.warning} | ${t.cells.skipped} | ${t.cells.none} |`;
     }),
   ];
   return lines.join('\n');
@@ -249,7 +254,7 @@ export function renderComparisonMarkdown(result: ComparisonResult): string {
     '',
     targetsTable(result),
     '',
-    `Score = passed / (passed + failed) model × check cells (a cell's verdict is its worst over endpoints; warnings, failures on rules without enforcement evidence, are left out). Common score: over the ${result.cells.filter((c) => c.statuses.every((s) => s === 'passed' || s === 'failed')).length} cells every target judged. Durations: ${result.targets.map((t) => `${escapeMarkdown(t.label)} ${formatDuration(t.durationMs)}`).join(', ')}.`,
+    `Score = passed / (passed + failed) model × check cells (a cell's verdict is its worst over endpoints; warnings, failures on rules without enforcement evidence, are left out). Common score: over the ${result.cells.filter((c) => c.statuses.every((s) => s === 'passed' || s === 'failed')).length} cells every target judged. Coverage: contract items the run exercised (every facet; input and output schema items), as in each report's \`coverage\` section. Durations: ${result.targets.map((t) => `${escapeMarkdown(t.label)} ${formatDuration(t.durationMs)}`).join(', ')}.`,
     '',
     '### Conformance by task',
     '',

@@ -7,6 +7,12 @@ export function formatCoverage(f: CoverageFigure | undefined): string {
   return f && f.percent !== null ? `${f.percent.toFixed(1)} %` : '—';
 }
 
+/** A run's coverage in a few words: the total, then input and output schema items (`—` for reports without coverage). */
+export function coverageSummaryText(summary: CoverageReport['summary'] | undefined): string {
+  if (!summary) return '—';
+  return `${formatCoverage(summary.total)} (input ${formatCoverage(summary.input)}, output ${formatCoverage(summary.output)})`;
+}
+
 /** `### Coverage`: the total, then one row per task with each facet's percentage. */
 export function coverageMarkdown(coverage: CoverageReport | undefined): string {
   if (!coverage) return '';

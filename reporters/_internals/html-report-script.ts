@@ -1,4 +1,5 @@
 /** @module The conformance page's script: filters and the cell dialog (plain ES2020, DOM text only, never innerHTML of report data). */
+import { COVERAGE_SCRIPT } from './coverage-html.js';
 
 /**
  * Runs in the browser. It reads `#wai-data` ({ report, rows, checks, checkDescriptions, cells })
@@ -205,6 +206,7 @@ export const REPORT_SCRIPT = String.raw`
       if (cell && (event.key === 'Enter' || event.key === ' ')) { event.preventDefault(); openCell(cell); }
     });
   }
+${COVERAGE_SCRIPT}
   applyFilters();
 })();
 `;
