@@ -164,6 +164,8 @@ export function boundedFilter<T>(arbitrary: fc.Arbitrary<T>, predicate: (value: 
 /** Document URI of a standalone schema (one given without `source`). */
 export const STANDALONE_BASE = 'https://wai-conformance.local/generate/schema.json';
 const DEFAULTS = { maxStringLength: 40, maxArrayLength: 4, maxDepth: 6, numberRange: 1000 };
+/** Longest string covering mode sends at a schema's maxLength (longer limits are left to drawn values). */
+const MAX_COVERING_STRING = 1000;
 /** A required recursion that never ends is a contract bug; stop well past any real nesting. */
 const HARD_DEPTH = 64;
 
@@ -730,13 +732,24 @@ export class SchemaArbitraryBuilder {
       const multiples = integerBetween(kLo, kHi).map((k) => k * multipleOf);
       return boundedFilter(multiples, (v) => inRange(v) && Number.isInteger(v / multipleOf) && (!integer || Number.isInteger(v)), locationUri(location), 'multipleOf');
     }
+    // Covering mode sends the schema's own bounds (not the small range made up for unbounded sides).
+    const hasLo = num('minimum') !== undefined || exMin !== undefined;
+    const hasHi = num('maximum') !== undefined || exMax !== undefined;
     if (integer) {
       if (intLo > intHi) this.fail(location, `no integer lies in the range ${loExcluded ? '(' : '['}${lo}, ${hi}${hiExcluded ? ')' : ']'}`);
-      return integerBetween(intLo, intHi);
+      return this.atBounds(integerBetween(intLo, intHi), hasLo ? fc.constant(intLo) : undefined, hasHi ? fc.constant(intHi) : undefined);
     }
     if (lo > hi || (lo === hi && (loExcluded || hiExcluded))) this.fail(location, `the range ${lo}..${hi} is empty`);
     const doubles = fc.double({ min: lo, max: hi, minExcluded: loExcluded, maxExcluded: hiExcluded, noNaN: true, noDefaultInfinity: true }).map((v) => (Object.is(v, -0) ? 0 : v));
-    return intLo <= intHi ? fc.oneof(integerBetween(intLo, intHi), doubles) : doubles;
+    const numbers = intLo <= intHi ? fc.oneof(integerBetween(intLo, intHi), doubles) : doubles;
+    return this.atBounds(numbers, hasLo && !loExcluded ? fc.constant(lo) : undefined, hasHi && !hiExcluded ? fc.constant(hi) : undefined);
+  }
+
+  /** Covering mode: choice 0 is values at the low bound, choice 1 at the high one, choice 2 drawn ones (a missing bound: drawn too). */
+  private atBounds<T>(drawn: fc.Arbitrary<T>, low: fc.Arbitrary<T> | undefined, high: fc.Arbitrary<T> | undefined): fc.Arbitrary<T> {
+    const cycle = this.options.cycle;
+    if (!cycle || (low === undefined && high === undefined)) return drawn;
+    return oneOfChoices([low ?? drawn, high ?? drawn, drawn], cycle);
   }
 
   private string({ schema, location }: ResolvedSchema & { schema: SchemaObject }): fc.Arbitrary<string> {
@@ -759,7 +772,12 @@ export class SchemaArbitraryBuilder {
       if (!generator) this.fail(location, `format "${format}" is not supported by the generator`);
       base = generator();
     } else if (schema.contentEncoding === 'base64') base = base64Arbitrary(minLength, cap);
-    else return plain;
+    else {
+      // Covering mode: a string at its minimum length, one at its maximum (when short enough to send), a drawn one.
+      const sized = (n: number) => fc.string({ minLength: n, maxLength: n, unit: charUnit });
+      const longest = maxLength <= MAX_COVERING_STRING ? sized(maxLength) : undefined;
+      return this.atBounds(plain, minLength > 0 ? sized(minLength) : undefined, longest);
+    }
     return boundedFilter(base, (s) => lengthOk(s) && (!pattern || pattern.test(s)) && (!formatCheck || formatCheck(s)), locationUri(location), 'the length, pattern and format together');
   }
 
@@ -805,7 +823,9 @@ export class SchemaArbitraryBuilder {
       const unique = fc.uniqueArray(itemArbitrary, { minLength: 0, maxLength: hi, selector: stableJson });
       return done(minItems === 0 ? unique : boundedFilter(unique, (a) => a.length >= minItems, locationUri(location), `minItems ${minItems} distinct items (uniqueItems)`));
     }
-    return done(fc.array(itemArbitrary, { minLength: minItems, maxLength: hi }));
+    // Covering mode: the shortest array allowed, then one of a single item (when allowed), then a drawn one.
+    const sized = (n: number) => fc.array(itemArbitrary, { minLength: n, maxLength: n });
+    return done(this.atBounds(fc.array(itemArbitrary, { minLength: minItems, maxLength: hi }), sized(minItems), minItems < 1 && hi >= 1 ? sized(1) : undefined));
   }
 
   private object(node: SchemaNode, { schema, location }: ResolvedSchema & { schema: SchemaObject }): Built {

@@ -18,6 +18,21 @@ describe('covering mode (arbitraryFromSchema with cycle)', () => {
     expect(drawn.map((d) => d.a)).toEqual(['x', 'y', 'z', 'x']);
     expect(drawn.map((d) => typeof d.b)).toEqual(['number', 'string', 'number', 'string']);
   });
+
+  it('sends numbers at their bounds, strings at their length bounds, arrays empty and of one item, then drawn values', () => {
+    const cycle: CycleState = { index: 0 };
+    const schema = { type: 'object', required: ['n', 's', 'list', 'free'], properties: { n: { type: 'integer', minimum: 3, maximum: 9 }, s: { type: 'string', minLength: 2, maxLength: 5 }, list: { type: 'array', items: { type: 'boolean' } }, free: { type: 'number' } } };
+    const arbitrary = arbitraryFromSchema(schema, { cycle });
+    const draw = (index: number) => {
+      cycle.index = index;
+      return fc.sample(arbitrary, { seed: 3, numRuns: 1 })[0] as { n: number; s: string; list: boolean[]; free: number };
+    };
+    const [low, high] = [draw(0), draw(1)];
+    expect([low.n, [...low.s].length, low.list.length]).toEqual([3, 2, 0]);
+    expect([high.n, [...high.s].length, high.list.length]).toEqual([9, 5, 1]);
+    // No bound stated: the made-up range of an unbounded number is never "covered".
+    expect(Math.abs(low.free)).toBeLessThanOrEqual(1000);
+  });
 });
 
 describe('coveringRequests', () => {
