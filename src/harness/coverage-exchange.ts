@@ -1,5 +1,6 @@
 /** @module Coverage of an execution's judged exchanges: each exchange read as a coverage observation, and the checks that judged nothing. */
-import { documentedResponses, operationPath } from '../checks/_internals/documented.js';
+import { thrownByBinding } from '../checks/_internals/binding.js';
+import { documentedResponses, operationPath, statusesForCode } from '../checks/_internals/documented.js';
 import { isObject, jsonValue } from '../checks/_internals/exchange.js';
 import type { CheckId, Expectation } from '../checks/types.js';
 import type { Contract } from '../contract/contract.js';
@@ -13,6 +14,13 @@ export function observationOf(contract: Contract, exchange: Exchange, input: unk
   const operation = `${spec.method} ${operationPath(exchange)}`;
   const observation: CoverageObservation = { operation, documented: [...documentedResponses(contract, exchange).keys()], expectation };
   if (response) observation.status = response.status;
+  // A binding throws instead of answering: its error's code stands for the status the contract documents for it.
+  const thrown = thrownByBinding(exchange);
+  if (thrown) {
+    observation.refused = true;
+    const statuses = thrown.code !== undefined ? statusesForCode(contract, exchange, thrown.code) : [];
+    if (statuses.length) observation.status = statuses[0]!;
+  }
   if (spec.operation.kind !== 'run') return observation;
   observation.model = spec.operation.model;
   if (rule !== undefined) observation.rule = rule;

@@ -25,6 +25,8 @@ export interface CoverageObservation {
   output?: unknown;
   /** Invalid inputs: the JSON Schema keyword the input breaks. */
   rule?: string;
+  /** The target refused the request without an HTTP status (a binding that threw); otherwise a 4xx status says so. */
+  refused?: boolean;
 }
 
 /** Facets of a model that an execution set out to cover (so a facet nothing reached still counts as 0%). */
@@ -144,8 +146,8 @@ export class CoverageRecorder {
       if (!model) continue;
       const schemas = modelSchemas(contract, model);
       if (o.expectation === 'client-error') {
-        if (o.rule === undefined || o.status === undefined) continue;
-        const rejected = o.status >= 400 && o.status < 500;
+        if (o.rule === undefined || (o.status === undefined && !o.refused)) continue;
+        const rejected = o.status !== undefined ? o.status >= 400 && o.status < 500 : o.refused === true;
         entry.invalid[o.rule] = entry.invalid[o.rule] === 'accepted' || !rejected ? 'accepted' : 'rejected';
         continue;
       }

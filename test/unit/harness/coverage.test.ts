@@ -183,6 +183,17 @@ describe('buildCoverage', () => {
     expect(coverage.operations).toEqual([{ operation: RUN_OPERATION, documented: DOCUMENTED, seen: [200, 400] }]);
   });
 
+  it('counts an invalid input a binding refused by throwing (no status) as rejected', () => {
+    const recorder = new CoverageRecorder();
+    recorder.expect(MODEL, ['invalid']);
+    const { status: _status, ...noStatus } = observation({ expectation: 'client-error', rule: 'enum', input: { prompt: 'a', mode: 'x' } });
+    recorder.record({ ...noStatus, refused: true });
+    recorder.record({ ...noStatus, rule: 'maxItems' }); // neither answered nor refused: nothing is known
+    const invalid = buildCoverage(contract, [recorder.sample(contract)], []).models[0]!.invalid!;
+    expect(invalid).toMatchObject({ covered: 1, accepted: [] });
+    expect(invalid.uncovered.map((i) => i.kind)).toContain('maxItems');
+  });
+
   it('leaves out facets the run planned nothing for', () => {
     const recorder = new CoverageRecorder();
     recorder.expect(MODEL, ['invalid']);
