@@ -171,7 +171,7 @@ describe('requests: performance', () => {
     const validator = fresh.validator.bind(fresh);
     fresh.validator = (uri: string) => {
       const validate = validator(uri);
-      return Object.assign((data: unknown) => (runs++, validate(data)), { errors: undefined });
+      return Object.assign((data: unknown) => (runs++, validate(data)), validate) as typeof validate;
     };
     const built = [...fresh.models.values()].map((model) => [validRequests(fresh, model), invalidRequests(fresh, model)] as const);
     expect(runs).toBe(0);
