@@ -1,10 +1,10 @@
 /** @module The one ajv configuration the whole project validates with (2020-12, formats, vendor keywords). */
 import { createRequire } from 'node:module';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 
 type LengthFunction = ((text: string) => number) & { code: string };
-const ajvRuntime = createRequire(import.meta.url)('ajv/dist/runtime/ucs2length') as { default: LengthFunction };
+const require = createRequire(import.meta.url);
+const ajvRuntime = require('ajv/dist/runtime/ucs2length') as { default: LengthFunction };
 
 /**
  * `minLength`/`maxLength` count code points, so ajv walks every character of every string; on a
@@ -36,9 +36,23 @@ const ANNOTATION_KEYWORDS = ['contentType', 'example'];
  */
 const CONTAINER_KEYWORDS = ['components'];
 
-/** Creates the project's ajv instance. */
-export function createAjv(options: { allErrors?: boolean } = {}): Ajv2020 {
+/** Options of the project's ajv instances that change what a compiled validator does. */
+export interface AjvOptions {
+  /** Report every error (what users read) rather than stop at the first (the hot path). Default true. */
+  allErrors?: boolean;
+  /** Keep each validator's source, so it can be cached as standalone code (see validator-cache.ts). */
+  source?: boolean;
+}
+
+/**
+ * Creates the project's ajv instance. ajv is loaded here, on first use, not when this module is
+ * imported: a process whose validators all come from the cache never loads the compiler at all.
+ */
+export function createAjv(options: AjvOptions = {}): Ajv2020 {
+  const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+  const addFormats = require('ajv-formats') as { default: (ajv: Ajv2020) => unknown };
   const ajv = new Ajv2020({
+    ...(options.source ? { code: { source: true } } : {}),
     allErrors: options.allErrors ?? true,
     strict: true,
     // The generated structure comes from TypeScript types, which do not always repeat `type`

@@ -1,9 +1,11 @@
 /** @module The resolved contract: model lookup, facts, and validators compiled once each. */
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ValidateFunction } from 'ajv';
+import type { AnyValidateFunction } from 'ajv/dist/types/index.js';
 import { createAjv, SPEC_BASE_URI } from './ajv.js';
 import { ContractError } from './errors.js';
 import { displayPath } from './files.js';
+import { getAtPointer } from './json-pointer.js';
+import { documentsDigest, ValidatorCache, type Validator } from './validator-cache.js';
 import { isLargerThan, MAX_NODES_FOR_ALL_ERRORS, tooDeep, toSchemaErrors } from './schema-errors.js';
 import { inlineRefs } from './dereference.js';
 import type { JsonSchema, ModelEntry, SchemaError, TaskEntry, TaskId } from './types.js';
@@ -33,24 +35,34 @@ export type SchemaPart = 'input' | 'output';
 /** Names of the envelope schemas in openapi.yaml's components. */
 export const ENVELOPE_SCHEMAS = { success: 'Envelope', error: 'ErrorEnvelope' } as const;
 
-/** A loaded contract. Validators are compiled on first use and cached, so start-up stays cheap. */
+/** Keywords ajv does not treat as rules: a schema of `$ref` and these only is followed to its target. */
+const NON_RULE_KEYWORDS = new Set(['$ref', 'title', 'description', 'default', 'examples', 'deprecated', 'readOnly', 'writeOnly', 'contentMediaType', 'contentEncoding', 'contentSchema', '$defs', 'definitions', '$id', '$schema', '$anchor', '$dynamicAnchor', '$vocabulary']);
+
+/**
+ * A loaded contract. Validators are made on first use and cached: in memory, and on disk as
+ * standalone code keyed by the contract's digest (validator-cache.ts), so a process whose
+ * validators are all cached never loads ajv's compiler.
+ */
 export class Contract {
   readonly dir: string;
   readonly typesPackage: { name: string; version: string };
   readonly tasks: ReadonlyMap<TaskId, TaskEntry>;
   readonly models: ReadonlyMap<string, ModelEntry>;
-  /** Answers "valid?" and stops at the first error: the hot path (most answers are valid). */
-  private readonly ajv: Ajv2020;
-  /** Collects every error, compiled only for documents that failed: what users read. */
-  private readonly ajvAllErrors: Ajv2020;
+  /**
+   * Two ajv instances, made on first compile: one answers "valid?" and stops at the first error
+   * (the hot path: most documents are valid), the other collects every error, used only for
+   * documents that failed (what users read).
+   */
+  private readonly ajvs = new Map<boolean, Ajv2020>();
   private readonly fileOf = new Map<string, string>();
-  private readonly validators = new Map<string, ValidateFunction>();
-  private readonly allErrorsValidators = new Map<string, ValidateFunction>();
+  private readonly validators = new Map<string, Validator>();
+  private readonly allErrorsValidators = new Map<string, Validator>();
   private readonly lazyDocuments: Map<string, () => SchemaDocument>;
   private readonly documents = new Map<string, Record<string, unknown>>();
   private readonly inlinedSchemas = new Map<string, JsonSchema>();
   private readonly loadOpenapi: () => Record<string, unknown>;
   private openapiDocument: Record<string, unknown> | undefined;
+  private diskCache: ValidatorCache | undefined;
 
   constructor(parts: ContractParts) {
     this.dir = parts.dir;
@@ -59,8 +71,6 @@ export class Contract {
     this.typesPackage = parts.typesPackage;
     this.tasks = parts.tasks;
     this.models = parts.models;
-    this.ajv = createAjv({ allErrors: false });
-    this.ajvAllErrors = createAjv({ allErrors: true });
     for (const document of parts.schemaDocuments) this.register(document);
   }
 
@@ -74,12 +84,35 @@ export class Contract {
     const id = String(doc.$id);
     this.fileOf.set(id, file);
     this.documents.set(id, doc);
+    for (const ajv of this.ajvs.values()) this.addToAjv(ajv, id, doc);
+  }
+
+  private addToAjv(ajv: Ajv2020, id: string, doc: Record<string, unknown>): void {
     try {
-      this.ajv.addSchema(doc, id, undefined, false);
-      this.ajvAllErrors.addSchema(doc, id, undefined, false);
+      ajv.addSchema(doc, id, undefined, false);
     } catch (cause) {
-      throw new ContractError(displayPath(file), '', `cannot register schema: ${(cause as Error).message}`, { cause });
+      throw new ContractError(displayPath(this.fileOf.get(id) ?? id), '', `cannot register schema: ${(cause as Error).message}`, { cause });
     }
+  }
+
+  /** The ajv instance for `allErrors`, made on first use with every document known so far. */
+  private ajv(allErrors: boolean): Ajv2020 {
+    let ajv = this.ajvs.get(allErrors);
+    if (!ajv) {
+      ajv = createAjv({ allErrors, source: true });
+      for (const [id, doc] of this.documents) this.addToAjv(ajv, id, doc);
+      this.ajvs.set(allErrors, ajv);
+    }
+    return ajv;
+  }
+
+  /** The disk cache of this contract's validators: keyed by the digest of every document, so any change to spec/ misses. */
+  private cache(): ValidatorCache {
+    if (!this.diskCache) {
+      for (const uri of [...this.lazyDocuments.keys()]) this.document(uri);
+      this.diskCache = new ValidatorCache(documentsDigest(this.documents));
+    }
+    return this.diskCache;
   }
 
   /** The model with this id, or undefined. */
@@ -96,25 +129,49 @@ export class Contract {
    * The compiled validator for a schema URI (`<document uri>#<pointer>`), compiled once.
    * Throws ContractError naming the file and pointer when the schema does not compile.
    */
-  validator(uri: string): ValidateFunction {
-    return this.compiled(uri, this.ajv, this.validators);
+  validator(uri: string): Validator {
+    return this.compiled(uri, false, this.validators);
   }
 
-  private compiled(uri: string, ajv: Ajv2020, cache: Map<string, ValidateFunction>): ValidateFunction {
+  private compiled(uri: string, allErrors: boolean, cache: Map<string, Validator>): Validator {
     let validate = cache.get(uri);
     if (validate) return validate;
     const [base = '', fragment = ''] = uri.split('#');
     this.document(base);
-    try {
-      validate = ajv.getSchema(uri);
-      if (!validate) throw new Error(`no schema at ${uri}`);
-    } catch (cause) {
-      if (cause instanceof ContractError) throw cause;
-      const file = this.fileOf.get(base) ?? base;
-      throw new ContractError(displayPath(file), fragment, `schema does not compile: ${(cause as Error).message}`, { cause });
+    validate = this.cache().load(uri, allErrors);
+    if (!validate) {
+      const ajv = this.ajv(allErrors);
+      let compiled: AnyValidateFunction | undefined;
+      try {
+        compiled = ajv.getSchema(uri);
+        if (!compiled) throw new Error(`no schema at ${uri}`);
+      } catch (cause) {
+        if (cause instanceof ContractError) throw cause;
+        const file = this.fileOf.get(base) ?? base;
+        throw new ContractError(displayPath(file), fragment, `schema does not compile: ${(cause as Error).message}`, { cause });
+      }
+      this.cache().store(uri, allErrors, ajv, compiled);
+      validate = compiled as Validator;
     }
     cache.set(uri, validate);
     return validate;
+  }
+
+  /**
+   * The schema at a URI (`<document uri>#<pointer>`), as ajv resolves it: a schema that is only a
+   * `$ref` (and annotations) stands for its target. Undefined when nothing is there.
+   */
+  schemaAt(uri: string, hops = 0): JsonSchema | undefined {
+    const hash = uri.indexOf('#');
+    const base = hash < 0 ? uri : uri.slice(0, hash);
+    const fragment = hash < 0 ? '' : decodeURIComponent(uri.slice(hash + 1));
+    const doc = this.document(base);
+    if (!doc || (fragment !== '' && !fragment.startsWith('/'))) return undefined;
+    const schema = getAtPointer(doc, fragment) as JsonSchema | undefined;
+    if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return typeof schema === 'boolean' ? schema : undefined;
+    const ref = (schema as { $ref?: unknown }).$ref;
+    if (typeof ref === 'string' && hops < 32 && Object.keys(schema).every((k) => NON_RULE_KEYWORDS.has(k))) return this.schemaAt(new URL(ref, base).href, hops + 1);
+    return schema;
   }
 
   /** The document registered (or registrable) under `uri`, for walking schemas. */
@@ -164,7 +221,7 @@ export class Contract {
       // Collecting every error is superlinear in ajv on large documents, and their number unbounded:
       // a huge (or hostile) document is explained by the errors the fail-fast validator stopped at.
       if (isLargerThan(data, MAX_NODES_FOR_ALL_ERRORS)) return toSchemaErrors(fast.errors, data, pointerPrefix);
-      const validate = this.compiled(uri, this.ajvAllErrors, this.allErrorsValidators);
+      const validate = this.compiled(uri, true, this.allErrorsValidators);
       validate(data);
       return toSchemaErrors(validate.errors, data, pointerPrefix);
     } catch (error) {

@@ -1,11 +1,14 @@
 /** @module Reading the contract's YAML and JSON files, with errors that name the file. */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { YAMLParseError } from 'yaml';
+import { cacheDir } from './cache-dir.js';
 import { ContractError } from './errors.js';
+
+const require = createRequire(import.meta.url);
 
 /** A path as shown to users: relative to the working directory when that is shorter. */
 export function displayPath(file: string): string {
@@ -25,12 +28,10 @@ export function readDocument(file: string): unknown {
     if (file.endsWith('.json')) return JSON.parse(text);
     return parseYamlCached(text);
   } catch (cause) {
-    const where = cause instanceof YAMLParseError ? ` at line ${cause.linePos?.[0]?.line}` : '';
+    const where = (cause as Error).name === 'YAMLParseError' ? ` at line ${(cause as YAMLParseError).linePos?.[0]?.line}` : '';
     throw new ContractError(displayPath(file), '', `not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}${where}: ${(cause as Error).message.split('\n')[0]}`, { cause });
   }
 }
-
-const CACHE_DIR = join(tmpdir(), `wai-conformance-${process.getuid?.() ?? 'user'}`, 'yaml');
 
 /**
  * Parses YAML through a cache of JSON copies keyed by the text's hash: parsing the contract's YAML
@@ -38,16 +39,21 @@ const CACHE_DIR = join(tmpdir(), `wai-conformance-${process.getuid?.() ?? 'user'
  * The cache is best-effort: any failure to read or write it falls back to parsing.
  */
 function parseYamlCached(text: string): unknown {
+  const dir = cacheDir('yaml');
   const key = createHash('sha1').update(text).digest('hex');
-  const cached = join(CACHE_DIR, `${key}.json`);
-  try {
-    return JSON.parse(readFileSync(cached, 'utf8'));
-  } catch {
-    // not cached yet (or unreadable): parse below
+  const cached = dir && join(dir, `${key}.json`);
+  if (cached) {
+    try {
+      return JSON.parse(readFileSync(cached, 'utf8'));
+    } catch {
+      // not cached yet (or unreadable): parse below
+    }
   }
+  // The YAML parser is loaded only on a cache miss: a cached start never pays for loading it.
+  const { parse: parseYaml } = require('yaml') as typeof import('yaml');
   const value: unknown = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  if (!cached) return value;
   try {
-    mkdirSync(CACHE_DIR, { recursive: true });
     const temporary = `${cached}.${process.pid}.tmp`;
     writeFileSync(temporary, JSON.stringify(value));
     renameSync(temporary, cached); // atomic: concurrent processes never read half a file

@@ -101,10 +101,8 @@ export function dereference(contract: Contract, schema: JsonSchema, baseUri: str
           inlined = { $comment: `recursive reference to ${value}` };
           continue;
         }
-        let target: unknown;
-        try {
-          target = contract.validator(absolute).schema;
-        } catch {
+        const target = contract.schemaAt(absolute);
+        if (target === undefined) {
           out.$ref = value;
           continue;
         }

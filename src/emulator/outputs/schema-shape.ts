@@ -10,15 +10,9 @@ const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null &
 /** A path into instances: property names, and `[]` for "any array item". */
 export type ShapePath = readonly string[];
 
-/** Resolves an absolute schema URI through the contract's registered documents (compiled and cached there). */
+/** Resolves an absolute schema URI through the contract's registered documents. */
 export function contractResolver(contract: Contract): (uri: string) => JsonSchema | undefined {
-  return (uri) => {
-    try {
-      return contract.validator(uri).schema as JsonSchema;
-    } catch {
-      return undefined;
-    }
-  };
+  return (uri) => contract.schemaAt(uri);
 }
 
 /**

@@ -41,13 +41,7 @@ describe('/ai/run', () => {
 
   it('answers every HTTP catalogue model a valid request with 200 (enveloped JSON or its binary type)', async () => {
     const c = contract();
-    const resolveRef = (uri: string) => {
-      try {
-        return c.validator(uri).schema as never;
-      } catch {
-        return undefined;
-      }
-    };
+    const resolveRef = (uri: string) => c.schemaAt(uri) as never;
     let tried = 0;
     const failures: string[] = [];
     for (const model of c.models.values()) {

@@ -1,0 +1,47 @@
+/** @module The per-user cache folder (parsed YAML, compiled validators): best-effort, private, outside the package and the user's project. */
+import { mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Environment variable naming the cache folder; `off` (or empty) turns caching off. */
+export const CACHE_DIR_VARIABLE = 'WAI_CONFORMANCE_CACHE_DIR';
+
+/** Roots already checked, by path (null: not usable). */
+const checked = new Map<string, string | null>();
+
+/**
+ * The cache root, created on first use, or undefined when there is none to trust. Compiled code is
+ * loaded from here, so the folder must be ours alone: owned by this user and writable by no one else
+ * (a folder another user made in a shared temp dir is ignored, not used).
+ */
+function cacheRoot(): string | undefined {
+  const configured = process.env[CACHE_DIR_VARIABLE];
+  const dir = configured === undefined ? join(tmpdir(), `wai-conformance-${process.getuid?.() ?? 'user'}`) : configured;
+  if (dir === '' || dir === 'off') return undefined;
+  const known = checked.get(dir);
+  if (known !== undefined) return known ?? undefined;
+  let root: string | null = null;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = statSync(dir);
+    const uid = process.getuid?.();
+    if (stat.isDirectory() && (uid === undefined || (stat.uid === uid && (stat.mode & 0o022) === 0))) root = dir;
+  } catch {
+    // unwritable: no cache, only slower
+  }
+  checked.set(dir, root);
+  return root ?? undefined;
+}
+
+/** The cache folder for one kind of entry (`yaml`, `validators`), created; undefined when caching is off or impossible. */
+export function cacheDir(kind: string): string | undefined {
+  const base = cacheRoot();
+  if (!base) return undefined;
+  const dir = join(base, kind);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    return dir;
+  } catch {
+    return undefined;
+  }
+}

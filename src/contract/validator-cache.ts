@@ -1,0 +1,86 @@
+/** @module Compiled validators kept on disk as ajv standalone code, keyed by the contract's digest: each schema compiles once per contract, not once per process. */
+import { createHash } from 'node:crypto';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { AnyValidateFunction } from 'ajv/dist/types/index.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { createAjv } from './ajv.js';
+import { cacheDir } from './cache-dir.js';
+
+/** A compiled validator: ajv's own, or one loaded from standalone code (no `schema` property then). */
+export type Validator = ((data: unknown) => boolean) & { errors?: AnyValidateFunction['errors'] };
+
+/** Bumped when the way entries are written changes, so old entries are never read. */
+const FORMAT = 1;
+
+/** The standalone code requires ajv's runtime helpers and ajv-formats' formats, resolved from here. */
+const require = createRequire(import.meta.url);
+
+/**
+ * What a compiled validator depends on besides its schemas: the ajv version and the project's ajv
+ * configuration (its source text, so editing createAjv invalidates every entry).
+ */
+function compilerFingerprint(): string {
+  const ajvVersion = (require('ajv/package.json') as { version: string }).version;
+  const formatsVersion = (require('ajv-formats/package.json') as { version: string }).version;
+  return `${FORMAT}\0${ajvVersion}\0${formatsVersion}\0${createAjv.toString()}`;
+}
+
+/** The digest of a set of schema documents, as ajv will compile them (every document, in id order). */
+export function documentsDigest(documents: Iterable<readonly [string, unknown]>): string {
+  const hash = createHash('sha256').update(compilerFingerprint());
+  for (const [id, doc] of [...documents].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) hash.update(`\0${id}\0`).update(JSON.stringify(doc));
+  return hash.digest('hex');
+}
+
+/**
+ * A disk cache of standalone validator code for one contract digest. Every failure (no cache
+ * folder, unreadable or broken entry, full disk) only falls back to compiling.
+ */
+export class ValidatorCache {
+  private readonly dir: string | undefined;
+
+  constructor(private readonly digest: string) {
+    this.dir = cacheDir('validators');
+  }
+
+  private file(uri: string, allErrors: boolean): string | undefined {
+    if (!this.dir) return undefined;
+    const key = createHash('sha256').update(`${this.digest}\0${allErrors ? 'all' : 'first'}\0${uri}`).digest('hex');
+    return join(this.dir, `${key}.cjs`);
+  }
+
+  /** The cached validator for `uri`, or undefined. */
+  load(uri: string, allErrors: boolean): Validator | undefined {
+    const file = this.file(uri, allErrors);
+    if (!file) return undefined;
+    let code: string;
+    try {
+      code = readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    try {
+      const module = { exports: {} as { default?: Validator } };
+      new Function('require', 'module', 'exports', code)(require, module, module.exports);
+      return typeof module.exports.default === 'function' ? module.exports.default : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Writes the standalone code of a validator `ajv` compiled (ajv created with `source: true`). */
+  store(uri: string, allErrors: boolean, ajv: Ajv2020, validate: AnyValidateFunction): void {
+    const file = this.file(uri, allErrors);
+    if (!file) return;
+    try {
+      const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
+      const temporary = `${file}.${process.pid}.tmp`;
+      writeFileSync(temporary, standaloneCode(ajv, validate));
+      renameSync(temporary, file); // atomic: concurrent processes never read half an entry
+    } catch {
+      // a schema ajv cannot write as standalone code, or an unwritable folder: compiled each time
+    }
+  }
+}

@@ -1,0 +1,123 @@
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAjv } from '../../../src/contract/ajv.js';
+import { CACHE_DIR_VARIABLE } from '../../../src/contract/cache-dir.js';
+import { defaultSpecDir } from '../../../src/contract/files.js';
+import { loadContract } from '../../../src/contract/load.js';
+
+const dirs: string[] = [];
+const temporary = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  dirs.push(dir);
+  return dir;
+};
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+const MODEL = '@cf/meta/llama-3.1-8b-instruct';
+
+describe('validators cached as standalone code', () => {
+  const saved = process.env[CACHE_DIR_VARIABLE];
+  let cache: string;
+  beforeEach(() => {
+    cache = temporary('wai-cache-');
+    process.env[CACHE_DIR_VARIABLE] = cache;
+  });
+  afterEach(() => {
+    if (saved === undefined) delete process.env[CACHE_DIR_VARIABLE];
+    else process.env[CACHE_DIR_VARIABLE] = saved;
+  });
+
+  it('writes each compiled validator once and a later contract loads it instead of compiling', () => {
+    const first = loadContract();
+    const model = first.model(MODEL)!;
+    const uri = first.modelSchemaUri(model, 'input');
+    expect(first.validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 }).map((e) => e.instancePath)).toContain('/max_tokens');
+    expect('schema' in first.validator(uri)).toBe(true); // compiled by ajv here
+    const entries = readdirSync(join(cache, 'validators'));
+    expect(entries.length).toBeGreaterThanOrEqual(2); // the first-error and the all-errors validator
+
+    const second = loadContract();
+    const cached = second.validator(uri);
+    expect('schema' in cached).toBe(false); // loaded from standalone code, not compiled
+    expect(cached({ prompt: 'hi' })).toBe(true);
+    expect(cached({ prompt: 'hi', max_tokens: 0 })).toBe(false);
+    const errors = second.validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 });
+    expect(errors).toEqual(first.validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 }));
+    expect(readdirSync(join(cache, 'validators'))).toEqual(entries);
+  });
+
+  it('misses when the contract changes: an edited schema is enforced as edited', () => {
+    const spec = temporary('wai-spec-');
+    cpSync(defaultSpecDir(), spec, { recursive: true });
+    const before = loadContract(spec);
+    const input = { prompt: 'hi', max_tokens: 50 };
+    expect(before.validateModel(before.model(MODEL)!, 'input', input)).toEqual([]);
+
+    // The task's max_tokens minimum (copied into every text-generation model) moves above the request's value.
+    const taskFile = join(spec, 'tasks', 'text-generation.yaml');
+    const text = readFileSync(taskFile, 'utf8');
+    const edited = text.replace(/(max_tokens: &max_tokens\n\s+type: integer\n\s+)minimum: 1\n/, '$1minimum: 100\n');
+    expect(edited).not.toBe(text);
+    writeFileSync(taskFile, edited);
+    const after = loadContract(spec);
+    expect(after.validateModel(after.model(MODEL)!, 'input', input).map((e) => e.instancePath)).toEqual(['/max_tokens']);
+  });
+
+  it('works without a usable cache folder (compiles each time, writes nothing)', () => {
+    const file = join(temporary('wai-cache-'), 'a-file');
+    writeFileSync(file, '');
+    process.env[CACHE_DIR_VARIABLE] = join(file, 'below-a-file');
+    const contract = loadContract();
+    const model = contract.model(MODEL)!;
+    expect(contract.validateModel(model, 'input', { prompt: 'hi' })).toEqual([]);
+    process.env[CACHE_DIR_VARIABLE] = 'off';
+    expect(loadContract().validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 }).length).toBeGreaterThan(0);
+    expect(existsSync(join(file, 'below-a-file'))).toBe(false);
+  });
+
+  it('ignores a broken entry and compiles instead', () => {
+    const first = loadContract();
+    const model = first.model(MODEL)!;
+    first.validateModel(model, 'input', { prompt: 'hi' });
+    for (const entry of readdirSync(join(cache, 'validators'))) writeFileSync(join(cache, 'validators', entry), 'this is not javascript(');
+    const second = loadContract();
+    expect(second.validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 }).length).toBeGreaterThan(0);
+    expect(second.validateModel(model, 'input', { prompt: 'hi' })).toEqual([]);
+  });
+});
+
+describe('Contract.schemaAt', () => {
+  it('resolves every $ref of the contract to what ajv resolves it to', () => {
+    const contract = loadContract();
+    const ajv = createAjv({ allErrors: false });
+    const uris = new Set<string>();
+    const walk = (node: unknown, base: string): void => {
+      if (Array.isArray(node)) return node.forEach((n) => walk(n, base));
+      if (typeof node !== 'object' || node === null) return;
+      for (const [key, value] of Object.entries(node)) {
+        if (key === '$ref' && typeof value === 'string') uris.add(new URL(value, base).href);
+        else if (key !== 'enum' && key !== 'const' && key !== 'examples' && key !== 'default') walk(value, base);
+      }
+    };
+    const documents = new Map<string, Record<string, unknown>>();
+    for (const model of contract.models.values()) {
+      const base = model.schemaUri;
+      documents.set(base, contract.document(base)!);
+      uris.add(contract.modelSchemaUri(model, 'input'));
+      uris.add(contract.modelSchemaUri(model, 'output'));
+    }
+    for (const task of contract.tasks.values()) documents.set(task.schemaUri, contract.document(task.schemaUri)!);
+    const openapi = contract.componentUri('Envelope').split('#')[0]!;
+    documents.set(openapi, contract.document(openapi)!);
+    for (const [id, doc] of documents) {
+      ajv.addSchema(doc, id, undefined, false);
+      // openapi.yaml also refers to parameters and responses, which are not schemas.
+      walk(id === openapi ? (doc.components as { schemas: unknown }).schemas : doc, id);
+    }
+    expect(uris.size).toBeGreaterThan(200);
+    for (const uri of uris) expect(contract.schemaAt(uri), uri).toBe(ajv.getSchema(uri)?.schema);
+    expect(contract.schemaAt(`${openapi}#/components/schemas/NoSuchThing`)).toBeUndefined();
+  });
+});
