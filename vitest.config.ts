@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { CONFORMANCE_PROJECT } from './suites/_support/project.js';
 
 export default defineConfig({
   test: {
@@ -12,18 +13,9 @@ export default defineConfig({
       },
       {
         test: {
-          name: 'conformance',
+          ...CONFORMANCE_PROJECT,
           include: ['suites/**/*.suite.ts'],
           globalSetup: ['suites/_support/global-setup.ts'],
-          provide: { waiEmulator: null, waiMiniflare: null },
-          // One worker, one module graph: every suite file shares the run's session (one target,
-          // one budget, each execution once), and requests run concurrently inside it instead.
-          pool: 'threads',
-          maxWorkers: 1,
-          isolate: false,
-          fileParallelism: false,
-          maxConcurrency: 8,
-          testTimeout: 300_000,
         },
       },
     ],

@@ -14,6 +14,7 @@ import { coverageShortfalls, parseCoverageThresholds } from '../../harness/cover
 import { requireCredentials } from '../../targets/credentials.js';
 import type { TargetKind } from '../../targets/types.js';
 import type { CheckId } from '../../checks/types.js';
+import { CONFORMANCE_PROJECT } from '../../../suites/_support/project.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import type { Io } from '../output.js';
 
@@ -248,6 +249,24 @@ export function gateCoverage(report: ConformanceReport, options: Pick<RunOptions
 }
 
 /**
+ * Where vitest finds the suites. Built (the published package, `npm start`), the run uses the compiled
+ * suites and lets Node load the compiled modules natively: no config file to bundle and no TypeScript
+ * to transform at run time. From source (tsx) it runs the TypeScript suites as `npx vitest` does.
+ */
+function suiteSettings(root: string): Record<string, unknown> {
+  const compiled = join(root, 'dist', 'suites');
+  if (!import.meta.url.endsWith('.js') || !existsSync(compiled)) return { config: join(root, 'vitest.config.ts'), project: ['conformance'] };
+  return {
+    config: false,
+    ...CONFORMANCE_PROJECT,
+    include: ['dist/suites/**/*.suite.js'],
+    exclude: [],
+    globalSetup: [join(compiled, '_support', 'global-setup.js')],
+    server: { deps: { external: [/\/dist\/src\//] } },
+  };
+}
+
+/**
  * The exit code a finished report means (DESIGN.md): errors make it 1; warnings (rules without
  * enforcement evidence) only when `strict` (default: the run's own `--strict`, from its settings).
  */
@@ -312,8 +331,7 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
   const before = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
   const vitest = await createVitest('test', {
     root,
-    config: join(root, 'vitest.config.ts'),
-    project: ['conformance'],
+    ...suiteSettings(root),
     watch: false,
     reporters: [reporter],
     ...(options.shard ? { shard: options.shard } : {}),
