@@ -245,3 +245,20 @@ export function loadContract(specDir: string = defaultSpecDir()): Contract {
     lazyDocuments,
   });
 }
+
+const shared = new Map<string, Contract>();
+
+/**
+ * The contract in `specDir` loaded once per thread and shared by the parts of one run (the CLI's
+ * plan, the embedded emulator, every suite file): each load costs time and tens of MB. Code that
+ * reloads a spec it changes calls loadContract.
+ */
+export function sharedContract(specDir: string = defaultSpecDir()): Contract {
+  const dir = resolve(specDir);
+  let contract = shared.get(dir);
+  if (!contract) {
+    contract = loadContract(dir);
+    shared.set(dir, contract);
+  }
+  return contract;
+}

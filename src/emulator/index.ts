@@ -1,5 +1,5 @@
 /** @module The embedded Workers AI emulator: `startEmulator(options) → { url, close() }`, and its fault table. */
-import { loadContract } from '../contract/load.js';
+import { sharedContract } from '../contract/load.js';
 import { createApp, createEmulatorServer, listen, type EmulatorOptions, type RunningEmulator } from './server.js';
 
 export { FAULTS, faultAppliesTo, faultByName, FaultSpecError, ActiveFaults, type Fault, type FaultArea } from './faults.js';
@@ -16,7 +16,7 @@ export const DEFAULT_PORT = 8787;
  * ContractError for a broken spec/. `port: 0` picks a free port (see `url`).
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  const contract = options.contract ?? loadContract();
+  const contract = options.contract ?? sharedContract();
   const outputMakers = options.outputMakers ?? (await import('./outputs/index.js')).outputMakers;
   const openAi = options.openAi ?? (await import('./openai.js')).handleOpenAi;
   const app = createApp({ ...options, contract, outputMakers, openAi });

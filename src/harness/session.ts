@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { packageInfo } from '../cli/version.js';
 import type { Contract } from '../contract/contract.js';
-import { loadContract } from '../contract/load.js';
+import { sharedContract } from '../contract/load.js';
 import { createTarget, PLACEHOLDER_ACCOUNT_ID, type Env, type HttpTarget } from '../targets/index.js';
 import { buildCoverage, type CoverageReport } from './coverage.js';
 import type { BindingTarget } from '../targets/binding.js';
@@ -32,7 +32,7 @@ const EMULATOR_GATEWAY_ID = 'conformance';
 export async function openSession(
   options: RunOptions,
   env: Env = process.env,
-  contract: Contract = loadContract(),
+  contract: Contract = sharedContract(),
   running?: { url: string; token: string },
   miniflareDriver?: { url: string; baseUrl: string },
 ): Promise<Session> {

@@ -1,9 +1,10 @@
 /** @module Declares one suite area: a vitest test per planned case of the area, results attached for the reporters. */
 import { describe, expect, test } from 'vitest';
-import { EXECUTION_CHECKS, type SuiteArea } from '../../src/harness/plan.js';
+import { EXECUTION_CHECKS, type PlannedCase, type SuiteArea } from '../../src/harness/plan.js';
+import type { RunOptions } from '../../src/harness/options.js';
 import { countsAsFailure, type ResultRecord } from '../../src/harness/report.js';
 import { planRun } from '../../src/harness/plan.js';
-import { loadContract } from '../../src/contract/load.js';
+import { sharedContract } from '../../src/contract/load.js';
 import { runOptions } from './context.js';
 import { sharedSession } from './session.js';
 import { recordCase } from '../../src/cassettes/record.js';
@@ -16,6 +17,15 @@ function describeFailure(result: ResultRecord): string {
   return `${result.check}: ${first?.message ?? 'failed'}${more}${first ? `\n    replay: ${first.reproduce} (fast-check path ${first.path || '-'})` : ''}`;
 }
 
+let plan: { key: string; cases: PlannedCase[] } | undefined;
+
+/** The run's plan, made once per worker for every suite file (they share one module graph). */
+function runPlan(options: RunOptions, gateway: boolean): PlannedCase[] {
+  const key = `${JSON.stringify(options)}\0${gateway}`;
+  if (plan?.key !== key) plan = { key, cases: planRun(sharedContract(), options, gateway) };
+  return plan.cases;
+}
+
 /**
  * Declares the tests of `area`. The plan is made at collection time from the contract and the
  * options (cheap, no request); requests are sent when a test runs, each execution once per run.
@@ -24,7 +34,7 @@ export function defineArea(area: SuiteArea): void {
   const options = runOptions();
   // Collection needs only the plan; whether the gateway layout exists is known from the target kind.
   const gateway = options.target === 'emulator' || options.target === 'gateway';
-  const cases = planRun(loadContract(), options, gateway).filter((c) => c.area === area);
+  const cases = runPlan(options, gateway).filter((c) => c.area === area);
   describe.concurrent(area, () => {
     if (cases.length === 0) {
       test.skip(`no ${area} case selected by this run's options`, () => {});

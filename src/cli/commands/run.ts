@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isCheckId } from '../../checks/index.js';
 import { packageRoot } from '../../contract/files.js';
-import { loadContract } from '../../contract/load.js';
+import { sharedContract } from '../../contract/load.js';
 import { TASK_IDS } from '../../contract/types.js';
 import { AREAS, DEFAULT_OPTIONS, REPORTERS, type ReporterName, type RunOptions } from '../../harness/options.js';
 import { planRun, plannedRequests, type PlannedCase } from '../../harness/plan.js';
@@ -278,7 +278,7 @@ export function exitCodeOf(report: ConformanceReport, strict: boolean = report.s
 export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const options = parseRunOptions(argv);
   if (options.mergeReports) return mergeShardReports(options, io);
-  const contract = loadContract();
+  const contract = sharedContract();
   const gateway = options.target === 'emulator' || options.target === 'gateway';
   if (options.oracle) await readOracle(options.oracle, contract);
   const cases = planRun(contract, options, gateway);
