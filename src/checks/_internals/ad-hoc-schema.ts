@@ -1,7 +1,7 @@
 /** @module Validating against schemas that come from data (a JSON-mode request, a catalogue answer), not from spec/. */
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import { toSchemaErrors } from '../../contract/schema-errors.js';
 import type { SchemaError } from '../../contract/types.js';
 
@@ -9,8 +9,19 @@ import type { SchemaError } from '../../contract/types.js';
  * Lenient on purpose: these schemas are someone else's (a user's JSON-mode schema, Cloudflare's catalogue with its
  * `contentType` keyword), so unknown keywords and formats are ignored rather than fatal.
  */
-const ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: true, validateSchema: false });
-addFormats.default(ajv);
+let lenient: Ajv2020 | undefined;
+
+/** The lenient ajv, made on first use: most runs and every `validate` of a contract document never need it. */
+function ajv(): Ajv2020 {
+  if (!lenient) {
+    const require = createRequire(import.meta.url);
+    const { Ajv2020 } = require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js');
+    const addFormats = require('ajv-formats') as { default: (ajv: Ajv2020) => unknown };
+    lenient = new Ajv2020({ allErrors: true, strict: false, validateFormats: true, validateSchema: false });
+    addFormats.default(lenient);
+  }
+  return lenient;
+}
 
 /** Compiled validators by schema text; bounded so a long run with many distinct schemas cannot grow without end. */
 const compiled = new Map<string, ValidateFunction | Error>();
@@ -30,7 +41,7 @@ export function validateAdHoc(schema: unknown, data: unknown, pointerPrefix = ''
       // A catalogue schema may carry its own $id or draft; validate it as a 2020-12 schema without registering ids.
       delete copy.$id;
       delete copy.$schema;
-      validate = ajv.compile(copy);
+      validate = ajv().compile(copy);
     } catch (cause) {
       validate = cause as Error;
     }

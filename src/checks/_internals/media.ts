@@ -1,6 +1,5 @@
 /** @module Decoding media answers to judge them: images with pngjs / jpeg-js (an oracle independent of our encoders), audio with src/media's parsers. */
-import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
+import { createRequire } from 'node:module';
 import { parseMp3Frames } from '../../media/mp3.js';
 import { sniffMediaType } from '../../media/sniff.js';
 import { parseWav } from '../../media/wav.js';
@@ -11,17 +10,29 @@ export type ImageDecode = { ok: true; type: string; width: number; height: numbe
 /** A decoded audio answer, or why it does not decode. */
 export type AudioDecode = { ok: true; type: string; durationSeconds?: number } | { ok: false; reason: string };
 
+/** The image decoders, loaded on first use (a process that judges no image never loads them). */
+const decoders = (() => {
+  let loaded: { jpeg: typeof import('jpeg-js'); pngjs: typeof import('pngjs') } | undefined;
+  return () => {
+    if (!loaded) {
+      const require = createRequire(import.meta.url);
+      loaded = { jpeg: require('jpeg-js') as typeof import('jpeg-js'), pngjs: require('pngjs') as typeof import('pngjs') };
+    }
+    return loaded;
+  };
+})();
+
 /** Decodes PNG or JPEG bytes fully (not just the header), so a truncated or corrupt image is caught. */
 export function decodeImage(bytes: Uint8Array): ImageDecode {
   if (bytes.length === 0) return { ok: false, reason: 'the image is empty (0 bytes)' };
   const type = sniffMediaType(bytes);
   try {
     if (type === 'image/png') {
-      const png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      const png = decoders().pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { ok: true, type, width: png.width, height: png.height };
     }
     if (type === 'image/jpeg') {
-      const image = jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
+      const image = decoders().jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
       return { ok: true, type, width: image.width, height: image.height };
     }
   } catch (cause) {

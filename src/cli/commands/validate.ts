@@ -4,7 +4,6 @@ import { parseArgs } from 'node:util';
 import { loadContract } from '../../contract/load.js';
 import type { OpenAiEndpoint } from '../../targets/types.js';
 import { CAPTURED_PARTS, CapturedDocumentError, judgeCaptured, OPENAI_ENDPOINTS, type CapturedPart } from '../../validate/captured.js';
-import { corpusAgrees, CorpusError, formatCorpusReport, judgeCorpus } from '../../validate/corpus.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import type { Io } from '../output.js';
 
@@ -40,7 +39,9 @@ async function readSource(file: string | undefined, io: Io): Promise<{ bytes: Bu
   }
 }
 
-function corpusCommand(dir: string, spec: string | undefined, io: Io): number {
+/** `--corpus DIR` (its module, with the YAML parser, loaded only for it: a plain validate must start fast). */
+async function corpusCommand(dir: string, spec: string | undefined, io: Io): Promise<number> {
+  const { corpusAgrees, CorpusError, formatCorpusReport, judgeCorpus } = await import('../../validate/corpus.js');
   try {
     const report = judgeCorpus(loadContract(spec), dir);
     io.out(formatCorpusReport(report));
