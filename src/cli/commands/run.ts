@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { isCheckId } from '../../checks/index.js';
 import { packageRoot } from '../../contract/files.js';
 import { sharedContract } from '../../contract/load.js';
+import type { Contract } from '../../contract/contract.js';
 import { TASK_IDS } from '../../contract/types.js';
 import { AREAS, DEFAULT_OPTIONS, REPORTERS, type ReporterName, type RunOptions } from '../../harness/options.js';
 import { planRun, plannedRequests, type PlannedCase } from '../../harness/plan.js';
@@ -213,7 +214,7 @@ async function mergeShardCassettes(reports: readonly ConformanceReport[], option
 }
 
 /** Reads the oracle cassette before anything starts: a file that is not HAR is a usage error. */
-async function readOracle(path: string, contract: ReturnType<typeof loadContract>): Promise<void> {
+async function readOracle(path: string, contract: Contract): Promise<void> {
   const { CassetteError } = await import('../../cassettes/cassette-file.js');
   const { oracleExecutions } = await import('../../cassettes/oracle.js');
   try {
