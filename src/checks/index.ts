@@ -2,6 +2,7 @@
 import type { Exchange } from '../targets/types.js';
 import { HTTP_ONLY_CHECKS } from './_internals/binding.js';
 import { authRequired } from './auth.js';
+import { batchLifecycle } from './batch-lifecycle.js';
 import { catalogConsistency } from './catalog-consistency.js';
 import { contentType } from './content-type.js';
 import { envelopeConsistency, envelopeShape } from './envelope.js';
@@ -41,6 +42,7 @@ export const CHECKS: Readonly<Record<CheckId, AnyCheckDefinition>> = {
   'gateway.cache': gatewayCache,
   'catalog.consistency': catalogConsistency,
   'oracle.parity': oracleParity,
+  'batch.lifecycle': batchLifecycle,
 };
 
 /** All check ids, in catalogue order. */

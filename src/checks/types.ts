@@ -24,7 +24,8 @@ export type CheckId =
   | 'openai.parity'
   | 'gateway.cache'
   | 'catalog.consistency'
-  | 'oracle.parity';
+  | 'oracle.parity'
+  | 'batch.lifecycle';
 
 /** One way an exchange breaks the contract. */
 export interface Finding {
@@ -67,7 +68,7 @@ export type Check = (exchange: Exchange, context: CheckContext) => Finding[];
  * Which part of the API a check judges. Reports and docs group checks by area; `--tasks openai`
  * and `--tasks gateway` select the areas of the same name.
  */
-export type CheckArea = 'status' | 'envelope' | 'headers' | 'output' | 'auth' | 'model' | 'stream' | 'openai' | 'gateway' | 'catalog' | 'oracle';
+export type CheckArea = 'status' | 'envelope' | 'headers' | 'output' | 'auth' | 'model' | 'stream' | 'openai' | 'gateway' | 'catalog' | 'oracle' | 'batch';
 
 /** Whether a check has anything to judge in an exchange: false marks it "skipped", never "passed". */
 export type Applies = (exchange: Exchange, context: CheckContext) => boolean;

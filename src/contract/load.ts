@@ -6,6 +6,7 @@ import { ContractError } from './errors.js';
 import { applyPatch, applyPropertyPatch, applyTaskConstraints } from './effective-schema.js';
 import { defaultSpecDir, displayPath, readDocument } from './files.js';
 import { escapeToken } from './json-pointer.js';
+import { readLifecycle } from './lifecycle.js';
 import { SPEC_BASE_URI } from './ajv.js';
 import { TASK_IDS, type JsonSchema, type ModelEntry, type ModelFacts, type TaskEntry, type TaskId } from './types.js';
 
@@ -37,6 +38,7 @@ const FACT_KEYS = new Set<keyof ModelFacts>([
   'transport',
   'defaultImageSize',
   'limits',
+  'batch',
 ]);
 
 const BASE_FACTS: ModelFacts = {
@@ -216,6 +218,8 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
       schemaUri,
     });
   }
+  const lifecycles = readLifecycle(join(raw.dir, 'models', 'lifecycle.yaml'), new Set(models.keys()));
+  for (const [id, lifecycle] of lifecycles) models.get(id)!.lifecycle = lifecycle;
   return { models, documents };
 }
 

@@ -79,6 +79,20 @@ export interface ModelFacts {
   defaultImageSize?: { width: number; height: number };
   /** Bounds on the work of one request (see {@link ModelLimits}). */
   limits?: ModelLimits;
+  /** Serves the asynchronous Batch API (`?queueRequest=true`, `options.queueRequest`): the docs' supported models. */
+  batch?: boolean;
+}
+
+/** Where a model stands in Cloudflare's catalogue (spec/models/lifecycle.yaml). */
+export type ModelStatus = 'active' | 'beta' | 'deprecated';
+
+/** A model's status, the date it was retired (deprecated models, where documented) and who says so. */
+export interface ModelLifecycle {
+  status: ModelStatus;
+  /** `YYYY-MM-DD`. */
+  deprecationDate?: string;
+  /** The document that states it (absent for `active`, the default). */
+  source?: string;
 }
 
 /** Where a model entry came from. */
@@ -91,6 +105,8 @@ export interface ModelEntry {
   source: ModelSource;
   /** The workers-types class the structure was generated from, when there is one. */
   typesClass?: string;
+  /** beta or deprecated, from spec/models/lifecycle.yaml; absent for an active model (see {@link modelStatus}). */
+  lifecycle?: ModelLifecycle;
   facts: ModelFacts;
   /** Effective input schema (generated structure + task constraints + overlay). */
   input: JsonSchema;
@@ -122,4 +138,9 @@ export interface SchemaError {
   expected: string;
   /** What was found, as short JSON. */
   actual: string;
+}
+
+/** A model's status: its lifecycle's, else `active`. */
+export function modelStatus(model: Pick<ModelEntry, 'lifecycle'>): ModelStatus {
+  return model.lifecycle?.status ?? 'active';
 }

@@ -90,6 +90,10 @@ export const MODEL_CHANGE_LEVELS: Record<ModelChangeKind, Levels> = {
   'fact-changed': L('warning', 'warning'),
   'task-renamed': L('info', 'info'),
   'types-package-changed': L('info', 'info'),
+  // A model retiring (spec/models/lifecycle.yaml): clients must move off it; a mock may still serve it.
+  'model-deprecated': L('warning', 'info'),
+  // Active ↔ beta, or a deprecation undone or re-dated: nothing a client or mock must change.
+  'status-changed': L('info', 'info'),
 };
 
 /** openapi.yaml changes outside schemas (which follow the schema rule, requests as input, answers as output). */

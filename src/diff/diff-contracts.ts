@@ -6,7 +6,7 @@
 import type { Contract } from '../contract/contract.js';
 import { inlineRefs } from '../contract/dereference.js';
 import { escapeToken } from '../contract/json-pointer.js';
-import type { JsonSchema, ModelEntry, ModelFacts } from '../contract/types.js';
+import { modelStatus, type JsonSchema, type ModelEntry, type ModelFacts } from '../contract/types.js';
 import { classifySchemaChange, describeSchemaChange, MODEL_CHANGE_LEVELS } from './classify.js';
 import { diffOpenapi } from './openapi-diff.js';
 import { diffSchemas, sameJson } from './schema-diff.js';
@@ -94,6 +94,19 @@ export function diffFacts(model: ModelEntry, a: ModelFacts, b: ModelFacts): Diff
   return out;
 }
 
+function statusLabel(model: ModelEntry): string {
+  const date = model.lifecycle?.deprecationDate;
+  return date ? `${modelStatus(model)} ${date}` : modelStatus(model);
+}
+
+/** A model's status change (spec/models/lifecycle.yaml): deprecated is a warning for clients, others info. */
+export function diffStatus(model: ModelEntry, old: ModelEntry): DiffEntry[] {
+  const [a, b] = [statusLabel(old), statusLabel(model)];
+  if (a === b) return [];
+  const kind = modelStatus(model) === 'deprecated' && modelStatus(old) !== 'deprecated' ? 'model-deprecated' : 'status-changed';
+  return [modelEntry(kind, model, '/status', kind === 'model-deprecated' ? `model deprecated (${a} → ${b})` : `status changed: ${a} → ${b}`, { before: a, after: b })];
+}
+
 function side(contract: Contract, label: string | undefined): ContractSide {
   return { label: label ?? contract.dir, typesPackage: contract.typesPackage, models: contract.models.size };
 }
@@ -127,11 +140,13 @@ export function diffContracts(before: Contract, after: Contract, options: DiffOp
   for (const [id, model] of after.models) {
     const old = before.models.get(id);
     if (!old) {
-      changes.push(modelEntry('model-added', model, '', `model added (${model.task})`));
+      const status = modelStatus(model);
+      changes.push(modelEntry('model-added', model, '', `model added (${model.task}${status === 'active' ? '' : `, ${statusLabel(model)}`})`));
       continue;
     }
     if (old.task !== model.task) changes.push(modelEntry('task-changed', model, '/task', `task changed: ${old.task} → ${model.task}`, { before: old.task, after: model.task }));
     if (old.source !== model.source) changes.push(modelEntry('source-changed', model, '/source', `schema source changed: ${old.source} → ${model.source}`, { before: old.source, after: model.source }));
+    changes.push(...diffStatus(model, old));
     if (old.typesClass !== model.typesClass) changes.push(modelEntry('types-class-changed', model, '/typesClass', `workers-types class changed: ${old.typesClass ?? 'none'} → ${model.typesClass ?? 'none'}`, { before: old.typesClass, after: model.typesClass }));
     changes.push(...diffFacts(model, old.facts, model.facts));
     for (const part of PARTS) {

@@ -46,6 +46,8 @@ export const MODEL_CHANGE_KINDS = [
   'fact-changed',
   'task-renamed',
   'types-package-changed',
+  'model-deprecated',
+  'status-changed',
 ] as const;
 export type ModelChangeKind = (typeof MODEL_CHANGE_KINDS)[number];
 

@@ -146,7 +146,8 @@ async function run(app: EmulatorApp, call: BindingCall, body: Uint8Array): Promi
   const parsed = runRequest(call, body);
   if (!parsed.ok) return toBindingAnswer(parsed.response);
   const { request, options } = parsed;
-  if (options.queueRequest === true || options.queueRequest === 'true') return notEmulated('`queueRequest` (the asynchronous batch API) yet');
+  // The asynchronous Batch API: the binding's `queueRequest` option is the REST `?queueRequest=true` (src/emulator/batch.ts).
+  if (options.queueRequest === true || options.queueRequest === 'true') request.query = new URLSearchParams({ queueRequest: 'true' });
   const replayed = replayRun(app, call, modelId, request);
   if (replayed) return toBindingAnswer(replayed);
   const faults = app.deps.faults;

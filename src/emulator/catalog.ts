@@ -55,6 +55,10 @@ function modelItem(contract: Contract, model: ModelEntry): ModelItem {
   const properties: ModelItem['properties'] = [];
   if (model.facts.contextWindow !== undefined) properties.push({ property_id: 'context_window', value: String(model.facts.contextWindow) });
   if (model.facts.transport === 'websocket') properties.push({ property_id: 'realtime', value: 'true' });
+  // The catalogue's own lifecycle properties (spec/models/lifecycle.yaml): `beta`, and `planned_deprecation_date`
+  // as Cloudflare adds it to models it retires.
+  if (model.lifecycle?.status === 'beta') properties.push({ property_id: 'beta', value: 'true' });
+  if (model.lifecycle?.deprecationDate) properties.push({ property_id: 'planned_deprecation_date', value: model.lifecycle.deprecationDate });
   return {
     id: stableUuid(`model:${model.id}`),
     source: 1,
@@ -170,6 +174,8 @@ export class Catalog {
     }
     const source = query.get('source');
     if (source !== null && source.trim() !== '' && Number.isFinite(Number(source))) items = items.filter((item) => item.source === Number(source));
+    // Deprecated models stay listed whatever `include_deprecated` says: the emulator serves the whole contract, and
+    // `spec sync --check` compares that listing with it. Their `planned_deprecation_date` property says what they are.
     if (query.get('hide_experimental') === 'true') {
       items = items.filter((item) => !item.properties.some((p) => p.property_id === 'beta' && p.value === 'true'));
     }

@@ -9,6 +9,7 @@ import { formatSchemaError } from '../contract/schema-errors.js';
 import type { ModelEntry, TaskId } from '../contract/types.js';
 import { bareMediaType, mediaTypeMatches, sniffMediaType } from '../media/sniff.js';
 import { keepsEnforcedRules } from './enforced-input.js';
+import { polledId, wantsQueue, type BatchQueue } from './batch.js';
 import { errorResponse, errorsResponse } from './errors.js';
 import { limitViolation } from './limits.js';
 import type { ActiveFaults, FaultInfo, ServedResponse } from './faults.js';
@@ -23,6 +24,8 @@ export interface RunDeps {
   makers: Partial<Record<TaskId, OutputMaker>>;
   faults: ActiveFaults;
   streamDelayMs: number;
+  /** The queued batches of the asynchronous Batch API (models with the `batch` fact). */
+  batch?: BatchQueue;
   /** Reports an emulator bug (the client gets a 500 envelope). */
   onError(error: unknown): void;
 }
@@ -143,6 +146,42 @@ function internalError(deps: RunDeps, error: unknown): ServedResponse {
   return errorResponse('internal');
 }
 
+function envelopeOf(result: unknown): ServedResponse {
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: `{"result":${JSON.stringify(result)},"success":true,"errors":[],"messages":[]}` };
+}
+
+/**
+ * The asynchronous Batch API (src/emulator/batch.ts): queue a `{requests}` batch, or answer a `{request_id}` poll.
+ * Each queued item is answered as the same input sent alone would be (validated alone, the maker seeded by the
+ * item's own bytes); an item the model cannot take is answered `success: false`.
+ */
+function runBatch(deps: RunDeps, queue: BatchQueue, model: ModelEntry, request: EmulatorRequest, input: unknown): ServedResponse {
+  if (!model.facts.batch) return errorResponse('badInput', { detail: `queueRequest: ${model.id} does not serve the asynchronous Batch API` });
+  const requestId = polledId(input);
+  if (requestId !== undefined) {
+    const answer = queue.poll(model.id, requestId);
+    return answer ? envelopeOf(answer) : errorResponse('badInput', { detail: `/request_id: no queued batch ${requestId} for ${model.id}` });
+  }
+  const requests = isObject(input) ? input.requests : undefined;
+  if (!Array.isArray(requests) || requests.length === 0) return errorResponse('badInput', { detail: '/requests: a queued request carries a non-empty `requests` array' });
+  const errors = deps.contract.validateModel(model, 'input', input);
+  if (errors.length > 0 && !deps.faults.skipValidation) return errorsResponse('badInput', errors.map((e) => ({ detail: formatSchemaError(e) })));
+  const maker = deps.makers[model.task];
+  if (!maker) return internalError(deps, new Error(`no output maker for task ${model.task}`));
+  const ack = queue.enqueue(model, request.body, requests, (item) => {
+    const { external_reference: _reference, ...single } = item;
+    if (deps.contract.validateModel(model, 'input', single).length > 0) return new Error('invalid item');
+    const bytes = Buffer.from(JSON.stringify(single));
+    try {
+      const output = maker.make({ contract: deps.contract, model, input: single, rng: createRng(seedFrom(model.id, bytes)) });
+      return output.kind === 'json' ? output.result : new Error('binary answer');
+    } catch (error) {
+      return error instanceof Error ? error : new Error(String(error));
+    }
+  });
+  return envelopeOf(ack);
+}
+
 /** Runs a model for one request. `wellFormed` says whether the id has the `@cf|@hf/<author>/<name>` form. */
 export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: string, wellFormed: boolean): ServedResponse {
   const { contract, faults } = deps;
@@ -155,6 +194,9 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
   const parsed = parseInput(model, request.headers['content-type'], request.body);
   if (!parsed.ok) return parsed.response;
   const input = parsed.raw && request.extraInputs ? { ...request.extraInputs, ...parsed.input } : parsed.input;
+  if (!parsed.raw && deps.batch && (wantsQueue(request.query, input) || (model.facts.batch && polledId(input) !== undefined))) {
+    return runBatch(deps, deps.batch, model, request, input);
+  }
 
   let invalid = false;
   if (!parsed.raw) {

@@ -13,6 +13,7 @@ import type { TaskId } from '../contract/types.js';
 import { handleBinding } from './binding.js';
 import { isBindingRequest } from './binding-envelope.js';
 import { checkCredentials, checkGatewayCredentials, type AuthOptions } from './auth.js';
+import { BatchQueue } from './batch.js';
 import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
 import { Catalog } from './catalog.js';
 import { decodeBody } from './content-encoding.js';
@@ -44,6 +45,8 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Pause between streamed chunks. Default 2 ms. */
   streamDelayMs?: number;
+  /** Asynchronous Batch API: polls that answer "queued"/"running" before a batch's results (default 1). */
+  batchReadyAfterPolls?: number;
   /** Gateway-wide cache TTL in seconds (0, the default: cache only when a request asks). */
   gatewayCacheTtlSeconds?: number;
   /** The contract (default: the package's spec/, loaded once). */
@@ -91,6 +94,7 @@ export function createApp(options: EmulatorOptions & { contract: Contract; outpu
       makers: options.outputMakers,
       faults,
       streamDelayMs: options.streamDelayMs ?? DEFAULT_STREAM_DELAY_MS,
+      batch: new BatchQueue(options.batchReadyAfterPolls),
       onError: options.onError ?? reportToStderr,
     },
     openAi: options.openAi,

@@ -2,7 +2,7 @@
 import type { CheckId } from '../checks/types.js';
 
 /** The kinds of execution: each is a set of requests judged together. */
-export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'gateway' | 'catalog' | 'oracle';
+export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'gateway' | 'catalog' | 'batch' | 'oracle';
 
 /** Checks each execution kind runs (the property fails, and shrinks, on any of them). */
 export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
@@ -16,8 +16,12 @@ export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
   openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
   gateway: ['gateway.cache'],
   catalog: ['catalog.consistency'],
+  batch: ['batch.lifecycle'],
   oracle: ['oracle.parity'],
 };
+
+/** Polls the batch execution sends at most before it gives up waiting for a batch's results. */
+export const BATCH_MAX_POLLS = 5;
 
 /** How reports name the operation each execution kind judges (the oracle uses the recorded execution's). */
 export const ENDPOINT_OF: Readonly<Record<ExecutionKind, string>> = {
@@ -29,6 +33,7 @@ export const ENDPOINT_OF: Readonly<Record<ExecutionKind, string>> = {
   openai: 'POST /ai/v1/*',
   gateway: 'POST /v1/{account}/{gateway}/workers-ai/{model}',
   catalog: 'GET /ai/models/search, /ai/models/schema',
+  batch: 'POST /ai/run/{model}?queueRequest=true',
   oracle: 'recorded exchanges',
 };
 

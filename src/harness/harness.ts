@@ -9,7 +9,7 @@ import type { Exchange, RequestSpec, Target } from '../targets/types.js';
 import type { RunOptions } from './options.js';
 import type { CoverageSample, ModelFacet } from './coverage-recorder.js';
 import { sampleExecution } from './coverage-exchange.js';
-import { EXECUTION_CHECKS, selectModels, validRuns, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
+import { BATCH_MAX_POLLS, EXECUTION_CHECKS, selectModels, validRuns, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
 import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
 import { EXPECTATION_OF, judgeOne, judgeTogether, splitChecks } from './judging.js';
@@ -36,8 +36,19 @@ const EXECUTION_COVERAGE: Record<ExecutionKind, { expectation: Expectation; face
   openai: { expectation: 'success', facets: [] },
   gateway: { expectation: 'success', facets: [] },
   catalog: { expectation: 'success', facets: [] },
+  batch: { expectation: 'success', facets: [] },
   oracle: { expectation: 'success', facets: [] },
 };
+
+/** A member of a JSON answer's `result`, when there is one. */
+function resultMember(exchange: Exchange | undefined, name: string): unknown {
+  try {
+    const body = JSON.parse(Buffer.from(exchange?.response?.bytes ?? []).toString('utf8')) as { result?: Record<string, unknown> };
+    return typeof body.result === 'object' && body.result !== null ? body.result[name] : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** FNV-1a: a stable 32-bit hash, so each execution's seed depends only on the run seed, kind and model. */
 function hash32(text: string): number {
@@ -176,6 +187,8 @@ export class Harness {
         return this.gateway(model!, seed, checks);
       case 'catalog':
         return this.catalog(checks);
+      case 'batch':
+        return this.batch(model!, seed, checks);
       case 'oracle':
         throw new Error('oracle executions are run by Harness.oracle');
     }
@@ -195,6 +208,38 @@ export class Harness {
       judged.push({ ...one, path: String(index) });
     }
     return judged;
+  }
+
+  /**
+   * The asynchronous Batch API: queue a batch of up to three requests drawn like valid single requests (each
+   * with an `external_reference`) with `?queueRequest=true`, then poll with its `request_id` until the results
+   * come (at most BATCH_MAX_POLLS times), and judge the lot with batch.lifecycle.
+   */
+  private async batch(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
+    const { contract } = this.parts;
+    const acceptsBatch = (items: unknown[]) => contract.validateModel(model, 'input', { requests: items }).length === 0;
+    const items: Record<string, unknown>[] = [];
+    for (const drawn of fc.sample(validRequests(contract, model, { raw: false, stream: false }), { seed, numRuns: 6 })) {
+      if (items.length === 3 || drawn.form !== 'json' || typeof drawn.input !== 'object' || drawn.input === null) continue;
+      const { stream: _stream, ...single } = drawn.input as Record<string, unknown>;
+      if ('requests' in single || 'request_id' in single || contract.validateModel(model, 'input', single).length > 0) continue;
+      const referenced = { ...single, external_reference: `wai-conformance-${items.length}` };
+      if (acceptsBatch([...items, referenced])) items.push(referenced);
+      else if (acceptsBatch([...items, single])) items.push(single);
+    }
+    if (items.length === 0) return [];
+    const run = (json: unknown): RequestSpec => ({ operation: { kind: 'run', model: model.id }, method: 'POST', query: { queueRequest: 'true' }, body: { json } });
+    const judged = await this.sendJudged([run({ requests: items })], [], 'success', model);
+    const requestId = resultMember(judged[0]?.exchange, 'request_id');
+    for (let poll = 0; typeof requestId === 'string' && poll < BATCH_MAX_POLLS; poll++) {
+      const [answer] = await this.sendJudged([run({ request_id: requestId })], [], 'success', model);
+      if (!answer) break;
+      answer.path = String(judged.length);
+      judged.push(answer);
+      const status = answer.exchange.response?.status ?? 0;
+      if (status < 200 || status >= 300 || resultMember(answer.exchange, 'responses') !== undefined) break;
+    }
+    return this.judgeTogether(judged, checks, model);
   }
 
   /** One deterministic request spec drawn from an arbitrary. */

@@ -21,6 +21,7 @@ export const EXPECTATION_OF: Readonly<Record<ExecutionKind, Expectation>> = {
   openai: 'success',
   gateway: 'success',
   catalog: 'success',
+  batch: 'success',
   oracle: 'success',
 };
 

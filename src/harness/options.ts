@@ -4,7 +4,7 @@ import type { CheckId } from '../checks/types.js';
 import type { CoverageThresholds } from './coverage-gate.js';
 
 /** Areas of the suites besides task ids (DESIGN.md). */
-export const AREAS = ['envelope', 'streaming', 'errors', 'openai', 'gateway', 'catalog'] as const;
+export const AREAS = ['envelope', 'streaming', 'errors', 'openai', 'gateway', 'catalog', 'batch'] as const;
 export type Area = (typeof AREAS)[number];
 
 /** Everything a run needs, after defaults. Credentials are not here: they come from the environment only. */
@@ -17,6 +17,13 @@ export interface RunOptions {
   gatewayId?: string;
   /** Model ids or globs (`@cf/meta/*`); empty = all catalogue models. */
   models: string[];
+  /**
+   * Run deprecated models too (spec/models/lifecycle.yaml). Without it they are skipped, unless named by
+   * their exact id in `models`; absent (older callers) means false.
+   */
+  includeDeprecated?: boolean;
+  /** Informational, set by `run`: the deprecated models the selection matched but leaves out (reports show it). */
+  skippedDeprecated?: string[];
   /** Task ids and areas; empty = all. */
   tasks: string[];
   /** Check ids; empty = all. */
@@ -54,6 +61,7 @@ export type ReporterName = (typeof REPORTERS)[number];
 export const DEFAULT_OPTIONS: Omit<RunOptions, 'seed'> = {
   target: 'emulator',
   models: [],
+  includeDeprecated: false,
   tasks: [],
   checks: [],
   runs: 3,

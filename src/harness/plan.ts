@@ -1,13 +1,13 @@
 /** @module The plan of a run: which executions run for which models, and which checks judge them, per suite area. */
 import type { CheckId } from '../checks/types.js';
 import type { Contract } from '../contract/contract.js';
-import { TASK_IDS, type ModelEntry, type TaskId } from '../contract/types.js';
+import { modelStatus, TASK_IDS, type ModelEntry, type TaskId } from '../contract/types.js';
 import { AREAS, globMatcher, type Area, type RunOptions } from './options.js';
 import { coveringCount } from '../generate/covering-count.js';
-import { ENDPOINT_OF, EXECUTION_CHECKS, type ExecutionKind } from './execution-kinds.js';
+import { BATCH_MAX_POLLS, ENDPOINT_OF, EXECUTION_CHECKS, type ExecutionKind } from './execution-kinds.js';
 import { planOracle } from '../cassettes/oracle.js';
 
-export { ENDPOINT_OF, EXECUTION_CHECKS, type ExecutionKind } from './execution-kinds.js';
+export { ENDPOINT_OF, EXECUTION_CHECKS, BATCH_MAX_POLLS, type ExecutionKind } from './execution-kinds.js';
 
 /** A suite area: a task id or one of the API-wide areas. */
 export type SuiteArea = TaskId | Area | 'oracle';
@@ -32,13 +32,31 @@ const TASK_VIEW: CheckId[] = ['output.schema', 'output.semantics'];
 /** Model ids that name no model, for `model.unknown`. */
 export const UNKNOWN_MODEL_ID = '@cf/wai-conformance/no-such-model';
 
-/** The models a run selects (`--models` globs, task ids in `--tasks`), in catalogue order. */
-export function selectModels(contract: Contract, options: Pick<RunOptions, 'models' | 'tasks'>): ModelEntry[] {
+/** The models a run's `--models` and `--tasks` match, deprecated ones included, in catalogue order. */
+function matchingModels(contract: Contract, options: Pick<RunOptions, 'models' | 'tasks'>): ModelEntry[] {
   const matchers = options.models.map(globMatcher);
   const tasks = options.tasks.filter((t): t is TaskId => (TASK_IDS as readonly string[]).includes(t));
   return [...contract.models.values()].filter(
     (m) => (matchers.length === 0 || matchers.some((match) => match(m.id))) && (tasks.length === 0 || tasks.includes(m.task)),
   );
+}
+
+/** True when a run asks for this deprecated model: `includeDeprecated`, or its exact id in `--models` (not a glob). */
+function deprecatedAskedFor(model: ModelEntry, options: Pick<RunOptions, 'models' | 'includeDeprecated'>): boolean {
+  return options.includeDeprecated === true || options.models.includes(model.id);
+}
+
+/**
+ * The models a run selects (`--models` globs, task ids in `--tasks`), in catalogue order. Deprecated models
+ * (spec/models/lifecycle.yaml) are left out unless asked for: the real API no longer serves them.
+ */
+export function selectModels(contract: Contract, options: Pick<RunOptions, 'models' | 'tasks' | 'includeDeprecated'>): ModelEntry[] {
+  return matchingModels(contract, options).filter((m) => modelStatus(m) !== 'deprecated' || deprecatedAskedFor(m, options));
+}
+
+/** The deprecated models a run's selection matched but leaves out (so `run` can say so). */
+export function skippedDeprecated(contract: Contract, options: Pick<RunOptions, 'models' | 'tasks' | 'includeDeprecated'>): ModelEntry[] {
+  return matchingModels(contract, options).filter((m) => modelStatus(m) === 'deprecated' && !deprecatedAskedFor(m, options));
 }
 
 /** The areas a run selects: every area unless `--tasks` names some areas. */
@@ -105,6 +123,11 @@ export function planRun(contract: Contract, options: RunOptions, gateway: boolea
     const firstOfTask = new Map<TaskId, ModelEntry>();
     for (const model of http.filter((m) => m.facts.response.envelope)) if (!firstOfTask.has(model.task)) firstOfTask.set(model.task, model);
     for (const model of firstOfTask.values()) add({ area: 'gateway', kind: 'gateway', model, checks: EXECUTION_CHECKS.gateway, endpoint: ENDPOINT_OF.gateway, requests: 3 });
+  }
+  if (areas.has('batch')) {
+    for (const model of http.filter((m) => m.facts.batch)) {
+      add({ area: 'batch', kind: 'batch', model, checks: EXECUTION_CHECKS.batch, endpoint: ENDPOINT_OF.batch, requests: 1 + BATCH_MAX_POLLS });
+    }
   }
   if (areas.has('catalog')) add({ area: 'catalog', kind: 'catalog', checks: EXECUTION_CHECKS.catalog, endpoint: ENDPOINT_OF.catalog, requests: 2 + models.length });
   return cases;

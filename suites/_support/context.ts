@@ -45,8 +45,11 @@ export const RUN_OPTIONS_VARIABLE = 'WAI_CONFORMANCE_RUN_OPTIONS';
 /** The seed plain `vitest` runs use, so `npm test` is reproducible; `wai-conformance run` picks its own. */
 export const DEFAULT_TEST_SEED = 20261123;
 
-/** The run's options: what the CLI handed over, or the defaults against the emulator (plain `vitest`). */
+/**
+ * The run's options: what the CLI handed over, or the defaults against the emulator (plain `vitest`). Plain
+ * `vitest` runs deprecated models too: the emulator serves the whole catalogue, and its self-test covers it.
+ */
 export function runOptions(env: NodeJS.ProcessEnv = process.env): RunOptions {
   const handed = env[RUN_OPTIONS_VARIABLE];
-  return handed ? (JSON.parse(handed) as RunOptions) : { ...DEFAULT_OPTIONS, seed: DEFAULT_TEST_SEED };
+  return handed ? (JSON.parse(handed) as RunOptions) : { ...DEFAULT_OPTIONS, includeDeprecated: true, seed: DEFAULT_TEST_SEED };
 }

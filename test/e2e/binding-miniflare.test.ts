@@ -131,10 +131,19 @@ describe('env.AI in Miniflare against the emulator', () => {
     expect(supported.map((s) => s.mimeType)).toContain('text/html');
   });
 
-  test('what is not emulated says so: queueRequest, WebSocket runs, AutoRAG', async () => {
-    const queued = await call({ call: 'run', model: LLAMA, inputs: { prompt: 'hi' }, options: { queueRequest: true } });
-    expect(queued.kind).toBe('error');
-    expect(queued.message).toMatch(/queueRequest.*not emulated/);
+  test('queueRequest queues a batch (the asynchronous Batch API), and a {request_id} run polls it', async () => {
+    const model = '@cf/meta/llama-3.3-70b-instruct-fp8-fast';
+    const queued = (await call({ call: 'run', model, inputs: { requests: [{ prompt: 'hi', external_reference: 'r1' }] }, options: { queueRequest: true } })).value as { status: string; request_id: string; model: string };
+    expect(queued).toMatchObject({ status: 'queued', model });
+    expect((await call({ call: 'run', model, inputs: { request_id: queued.request_id } })).value).toMatchObject({ status: 'queued' });
+    const done = (await call({ call: 'run', model, inputs: { request_id: queued.request_id } })).value as { responses: { id: number; success: boolean; external_reference: string }[] };
+    expect(done.responses).toMatchObject([{ id: 0, success: true, external_reference: 'r1' }]);
+    const refused = await call({ call: 'run', model: LLAMA, inputs: { prompt: 'hi' }, options: { queueRequest: true } });
+    expect(refused.kind).toBe('error');
+    expect(refused.message).toMatch(/does not serve the asynchronous Batch API/);
+  });
+
+  test('what is not emulated says so: WebSocket runs, AutoRAG', async () => {
     const socket = await call({ call: 'run', model: LLAMA, inputs: { prompt: 'hi' }, options: { websocket: true } });
     expect(socket).toMatchObject({ kind: 'response', status: 501 });
     expect(socket.text).toMatch(/WebSocket run.*not emulated/);

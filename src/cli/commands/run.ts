@@ -9,7 +9,7 @@ import { sharedContract } from '../../contract/load.js';
 import type { Contract } from '../../contract/contract.js';
 import { TASK_IDS } from '../../contract/types.js';
 import { AREAS, DEFAULT_OPTIONS, REPORTERS, type ReporterName, type RunOptions } from '../../harness/options.js';
-import { planRun, plannedRequests, type PlannedCase } from '../../harness/plan.js';
+import { planRun, plannedRequests, skippedDeprecated, type PlannedCase } from '../../harness/plan.js';
 import { countsAsFailure, type ConformanceReport } from '../../harness/report.js';
 import { coverageShortfalls, parseCoverageThresholds } from '../../harness/coverage-gate.js';
 import { requireCredentials } from '../../targets/credentials.js';
@@ -30,7 +30,9 @@ export const RUN_USAGE = `wai-conformance run [options]
   --gateway-id ID       gateway target; default $CLOUDFLARE_GATEWAY_ID
                         credentials only from the environment: $CLOUDFLARE_API_TOKEN
                         (or $CLOUDFLARE_EMAIL + $CLOUDFLARE_API_KEY), $CLOUDFLARE_GATEWAY_TOKEN
-  --models LIST         comma-separated ids or globs (@cf/meta/*); default all catalogue models
+  --models LIST         comma-separated ids or globs (@cf/meta/*); default all catalogue models but deprecated
+                        ones (a deprecated model named by its exact id runs)
+  --include-deprecated  run deprecated models too (see \`wai-conformance models\` for each model's status)
   --tasks LIST          task ids and areas (${AREAS.join(', ')})
   --checks LIST         check ids (see the README's check catalogue)
   --runs N              property cases per model and check family (default ${DEFAULT_OPTIONS.runs})
@@ -100,6 +102,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
       strict: { type: 'boolean' },
       record: { type: 'string' },
       oracle: { type: 'string' },
+      'include-deprecated': { type: 'boolean' },
     },
   });
   if (positionals.length) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -136,6 +139,7 @@ export function parseRunOptions(argv: string[]): RunOptions {
     reportDir: resolve(values['report-dir'] ?? DEFAULT_OPTIONS.reportDir),
     reporters: reporters as ReporterName[],
     faults: values.fault ?? [],
+    includeDeprecated: values['include-deprecated'] ?? false,
   };
   const maxRequests = integer('max-requests', values['max-requests'], 0);
   if (maxRequests !== undefined) options.maxRequests = maxRequests;
@@ -283,6 +287,11 @@ export async function runCommand(argv: string[], io: Io, env: NodeJS.ProcessEnv 
   const gateway = options.target === 'emulator' || options.target === 'gateway';
   if (options.oracle) await readOracle(options.oracle, contract);
   const cases = planRun(contract, options, gateway);
+  const skipped = skippedDeprecated(contract, options).map((m) => m.id);
+  if (skipped.length) {
+    options.skippedDeprecated = skipped;
+    io.err(`wai-conformance run: skipping ${skipped.length} deprecated model${skipped.length === 1 ? '' : 's'} (${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', ...' : ''}); --include-deprecated, or a model's exact id in --models, runs them\n`);
+  }
   if (options.list) {
     printPlan(cases, io);
     return EXIT.ok;

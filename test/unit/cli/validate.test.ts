@@ -108,19 +108,24 @@ describe('wai-conformance validate', () => {
 });
 
 describe('wai-conformance models', () => {
-  it('lists every model with task and source, and prints the count', async () => {
+  it('lists every model with task, status and source, and prints the counts', async () => {
     const result = await runCli(['models']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/^@cf\/openai\/whisper\s+automatic-speech-recognition\s+workers-types$/m);
+    expect(result.stdout).toMatch(/^@cf\/openai\/whisper\s+automatic-speech-recognition\s+active\s+workers-types$/m);
+    expect(result.stdout).toMatch(/^@hf\/thebloke\/llamaguard-7b-awq\s+text-generation\s+deprecated 2025-10-01\s+overlay$/m);
+    expect(result.stdout).toMatch(/^@cf\/openai\/whisper-tiny-en\s+automatic-speech-recognition\s+beta\s+workers-types$/m);
     expect(result.stdout).toMatch(/^\d+ models in 12 tasks: 99 from @cloudflare\/workers-types@/m);
+    expect(result.stdout).toMatch(/^status: \d+ active, 6 beta, \d+ deprecated/m);
   });
 
-  it('--json prints {id, task, source} objects', async () => {
+  it('--json prints {id, task, source, status} objects, with deprecationDate where documented', async () => {
     const result = await runCli(['models', '--json']);
-    const models = JSON.parse(result.stdout) as { id: string; task: string; source: string }[];
+    const models = JSON.parse(result.stdout) as { id: string; task: string; source: string; status: string }[];
     expect(models.length).toBeGreaterThanOrEqual(100);
-    expect(Object.keys(models[0]!).sort()).toEqual(['id', 'source', 'task']);
-    expect(models.find((m) => m.id === '@cf/facebook/detr-resnet-50')).toEqual({ id: '@cf/facebook/detr-resnet-50', task: 'object-detection', source: 'overlay' });
+    expect(Object.keys(models[0]!).sort()).toEqual(['id', 'source', 'status', 'task']);
+    expect(models.find((m) => m.id === '@cf/facebook/detr-resnet-50')).toEqual({ id: '@cf/facebook/detr-resnet-50', task: 'object-detection', source: 'overlay', status: 'beta' });
+    expect(models.find((m) => m.id === '@cf/meta/llama-3.1-70b-instruct')).toEqual({ id: '@cf/meta/llama-3.1-70b-instruct', task: 'text-generation', source: 'overlay', status: 'deprecated', deprecationDate: '2026-05-30' });
+    expect(models.find((m) => m.id === '@cf/deepseek-ai/deepseek-math-7b-base')?.status).toBe('deprecated');
   });
 });
 

@@ -339,7 +339,9 @@ describe('spec/models/overlay.yaml', () => {
           const at = `${id}/patch/${part}/${pointer}`;
           expect(pointer === '' || pointer.startsWith('/'), at).toBe(true);
           expect(isObject(keywords), at).toBe(true);
-          const kept = Object.fromEntries(Object.entries(keywords as Obj).filter(([, v]) => v !== null));
+          // A `$ref` to another file (a batch model's BatchAnswer in openapi.yaml) only resolves in the loaded
+          // contract, whose own test compiles every schema; here the other keywords are checked.
+          const kept = Object.fromEntries(Object.entries(keywords as Obj).filter(([k, v]) => v !== null && k !== '$ref'));
           expect(() => lenient.compile(kept), at).not.toThrow();
         }
       }

@@ -20,7 +20,7 @@ describe('/ai/models/search', () => {
     const c = contract();
     const seen: string[] = [];
     for (let page = 1; page < 100; page++) {
-      const answer = await send(emu.url, api(`models/search?per_page=30&page=${page}`));
+      const answer = await send(emu.url, api(`models/search?per_page=30&page=${page}&include_deprecated=true`));
       expect(answer.status).toBe(200);
       const body = answer.json();
       expect(c.validate(component('ModelSearchEnvelope'), body)).toEqual([]);
@@ -29,6 +29,14 @@ describe('/ai/models/search', () => {
       seen.push(...body.result.map((item: { name: string }) => item.name));
     }
     expect(seen).toEqual([...c.models.keys()]);
+  });
+
+  it('marks the lifecycle in properties: beta, planned_deprecation_date', async () => {
+    const all = (await send(emu.url, api('models/search?per_page=1000&include_deprecated=true'))).json();
+    const item = (name: string) => all.result.find((i: { name: string }) => i.name === name);
+    expect(item('@cf/meta/llama-3.1-8b-instruct').properties).toContainEqual({ property_id: 'planned_deprecation_date', value: '2026-05-30' });
+    expect(item('@cf/openai/whisper-tiny-en').properties).toContainEqual({ property_id: 'beta', value: 'true' });
+    expect(item('@cf/meta/llama-3.1-8b-instruct-fast').properties.some((p: { property_id: string }) => p.property_id === 'beta' || p.property_id === 'planned_deprecation_date')).toBe(false);
   });
 
   it('shapes items like the catalogue, with stable UUIDs and facts as properties', async () => {
@@ -48,8 +56,8 @@ describe('/ai/models/search', () => {
   it('filters by task (name or id), author, search and source', async () => {
     const c = contract();
     const textGen = c.modelsOfTask('text-generation').length;
-    const byName = (await send(emu.url, api('models/search?task=Text%20Generation&per_page=1000'))).json();
-    const byId = (await send(emu.url, api('models/search?task=text-generation&per_page=1000'))).json();
+    const byName = (await send(emu.url, api('models/search?task=Text%20Generation&per_page=1000&include_deprecated=true'))).json();
+    const byId = (await send(emu.url, api('models/search?task=text-generation&per_page=1000&include_deprecated=true'))).json();
     expect(byName.result_info.total_count).toBe(textGen);
     expect(byId.result.map((i: { name: string }) => i.name)).toEqual(byName.result.map((i: { name: string }) => i.name));
     const meta = (await send(emu.url, api('models/search?author=meta&per_page=1000'))).json();
@@ -59,7 +67,9 @@ describe('/ai/models/search', () => {
     expect(search.result.every((i: { name: string }) => i.name.includes('whisper'))).toBe(true);
     expect(search.result.length).toBeGreaterThan(0);
     expect((await send(emu.url, api('models/search?source=2'))).json().result).toEqual([]);
-    expect((await send(emu.url, api('models/search?source=1&hide_experimental=true'))).json().result_info.total_count).toBe(c.models.size);
+    const beta = [...c.models.values()].filter((m) => m.lifecycle?.status === 'beta').length;
+    expect(beta).toBeGreaterThan(0);
+    expect((await send(emu.url, api('models/search?source=1&hide_experimental=true&include_deprecated=true'))).json().result_info.total_count).toBe(c.models.size - beta);
   });
 
   it('uses defaults for absent or invalid paging values', async () => {

@@ -3,19 +3,41 @@ import { exitCodeOf } from '../../../src/cli/commands/run.js';
 import { loadContract } from '../../../src/contract/load.js';
 import { mergeReports } from '../../../src/harness/merge.js';
 import { DEFAULT_OPTIONS, globMatcher, type RunOptions } from '../../../src/harness/options.js';
-import { planRun, plannedRequests, selectModels } from '../../../src/harness/plan.js';
+import { planRun, plannedRequests, selectModels, skippedDeprecated } from '../../../src/harness/plan.js';
 import type { ConformanceReport } from '../../../src/harness/report.js';
 
 const contract = loadContract();
 const options = (over: Partial<RunOptions> = {}): RunOptions => ({ ...DEFAULT_OPTIONS, seed: 1, ...over });
 
 describe('planRun', () => {
-  it('plans every http model by default, and no websocket-only model', () => {
+  it('plans every http model that is not deprecated by default, and no websocket-only model', () => {
     const cases = planRun(contract, options(), true);
     const models = new Set(cases.map((c) => c.model?.id).filter(Boolean));
     const http = [...contract.models.values()].filter((m) => m.facts.transport === 'http');
-    expect(models.size).toBe(http.length);
+    const deprecated = http.filter((m) => m.lifecycle?.status === 'deprecated');
+    expect(deprecated.length).toBeGreaterThan(30);
+    expect(models.size).toBe(http.length - deprecated.length);
     expect(models.has('@cf/deepgram/flux')).toBe(false);
+    expect(skippedDeprecated(contract, options()).map((m) => m.id)).toEqual(expect.arrayContaining(deprecated.map((m) => m.id)));
+    // --include-deprecated plans them all.
+    const all = new Set(planRun(contract, options({ includeDeprecated: true }), true).map((c) => c.model?.id).filter(Boolean));
+    expect(all.size).toBe(http.length);
+  });
+
+  it('runs a deprecated model named by its exact id, but not one a glob matches', () => {
+    const llama = '@cf/meta/llama-3.1-8b-instruct';
+    expect(contract.model(llama)?.lifecycle).toEqual({ status: 'deprecated', deprecationDate: '2026-05-30', source: expect.any(String) });
+    expect(selectModels(contract, { models: [llama], tasks: [] }).map((m) => m.id)).toEqual([llama]);
+    expect(selectModels(contract, { models: ['@cf/meta/llama-3.1-8b-*'], tasks: [] }).map((m) => m.id)).toEqual(['@cf/meta/llama-3.1-8b-instruct-fp8', '@cf/meta/llama-3.1-8b-instruct-fast']);
+    expect(skippedDeprecated(contract, { models: ['@cf/meta/llama-3.1-8b-*'], tasks: [] }).map((m) => m.id)).toEqual(['@cf/meta/llama-3.1-8b-instruct-awq', llama]);
+  });
+
+  it('plans the batch area for the models with the batch fact (the docs\' supported models)', () => {
+    const batch = planRun(contract, options({ tasks: ['batch'] }), false);
+    expect(batch.map((c) => c.model?.id).sort()).toEqual(
+      ['@cf/baai/bge-base-en-v1.5', '@cf/baai/bge-large-en-v1.5', '@cf/baai/bge-m3', '@cf/baai/bge-small-en-v1.5', '@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/meta/m2m100-1.2b'],
+    );
+    expect(batch.every((c) => c.kind === 'batch' && c.checks.join() === 'batch.lifecycle')).toBe(true);
   });
 
   it('selects models by glob and task, and areas by --tasks', () => {
@@ -26,6 +48,7 @@ describe('planRun', () => {
     expect(new Set(openaiOnly.map((c) => c.area))).toEqual(new Set(['openai']));
     const taskOnly = planRun(contract, options({ tasks: ['translation'] }), true);
     expect(new Set(taskOnly.map((c) => c.model?.task ?? c.area))).toEqual(new Set(['translation', 'catalog', 'errors']));
+    expect(taskOnly.some((c) => c.area === 'batch' && c.model?.id === '@cf/meta/m2m100-1.2b')).toBe(true);
   });
 
   it('keeps only the selected checks and counts each execution once', () => {
