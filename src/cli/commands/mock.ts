@@ -15,7 +15,8 @@ const faultLines = FAULTS.map((f) => {
 export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--fault NAME ...] [--token T] [--gateway-token T] [--replay FILE.har [--replay-mode strict|fallback]]
   Serve the Workers AI emulator; prints "listening on http://HOST:PORT" when ready, stops on SIGINT/SIGTERM.
   REST root at /client/v4 (/client/v4/accounts/{id}/ai/run/{model}, /ai/v1/..., /ai/models/search, ...),
-  AI Gateway layout at /v1/{account}/{gateway}/workers-ai/{model} and /v1/{account}/{gateway}/workers-ai/v1/...
+  AI Gateway layout at /v1/{account}/{gateway}/workers-ai/{model} (also .../workers-ai/run/{model}) and
+  /v1/{account}/{gateway}/workers-ai/v1/...; the asynchronous Batch API with ?queueRequest=true.
   --host H              address to listen on (default ${DEFAULT_HOST})
   --port N              port (default ${DEFAULT_PORT}; 0 picks a free one)
   --fault NAME[=VALUE]  inject a fault (repeatable, or comma-separated); see the list below
@@ -24,6 +25,7 @@ export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port
   --stream-delay MS     pause between streamed chunks (default 2)
   --max-body-bytes N    largest request body (default 10485760; 413 past it)
   --gateway-cache-ttl S gateway-wide cache TTL in seconds (default 0: cache only when a request asks)
+  --batch-ready-after N polls of a queued batch answered "queued"/"running" before its results (default 1)
   --spec DIR            the contract (default: the package's spec/)
   --replay FILE.har     answer requests that match a recorded one with the recorded answer (repeatable: several
                         cassettes); matched by method, path (model id raw or encoded), query, credential and the
@@ -92,6 +94,7 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
       'stream-delay': { type: 'string' },
       'max-body-bytes': { type: 'string' },
       'gateway-cache-ttl': { type: 'string' },
+      'batch-ready-after': { type: 'string' },
       spec: { type: 'string' },
       replay: { type: 'string', multiple: true },
       'replay-mode': { type: 'string' },
@@ -106,6 +109,7 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
   const streamDelayMs = integerFlag(values['stream-delay'], '--stream-delay', 0, 60_000);
   const maxBodyBytes = integerFlag(values['max-body-bytes'], '--max-body-bytes', 1, 2 ** 31);
   const gatewayCacheTtlSeconds = integerFlag(values['gateway-cache-ttl'], '--gateway-cache-ttl', 0, 30 * 24 * 3600);
+  const batchReadyAfterPolls = integerFlag(values['batch-ready-after'], '--batch-ready-after', 0, 1000);
   const faults = values.fault ?? [];
   try {
     new ActiveFaults(faults);
@@ -135,6 +139,7 @@ export async function mockCommand(argv: string[], io: Io, stop: () => Promise<un
       ...(maxBodyBytes !== undefined ? { maxBodyBytes } : {}),
       ...(gatewayCacheTtlSeconds !== undefined ? { gatewayCacheTtlSeconds } : {}),
       ...(replay ? { replay } : {}),
+      ...(batchReadyAfterPolls !== undefined ? { batchReadyAfterPolls } : {}),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
