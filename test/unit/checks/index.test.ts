@@ -9,7 +9,7 @@ const BGE = '@cf/baai/bge-base-en-v1.5';
 const PUBLIC_IDS: CheckId[] = [
   'envelope.shape', 'envelope.consistency', 'status.success', 'status.client-error', 'content-type', 'output.schema', 'output.semantics',
   'auth.required', 'model.unknown', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.embeddings', 'openai.completions',
-  'openai.responses', 'openai.parity', 'gateway.cache', 'catalog.consistency', 'oracle.parity',
+  'openai.responses', 'openai.parity', 'gateway.cache', 'catalog.consistency', 'oracle.parity', 'batch.lifecycle',
 ];
 
 describe('the check catalogue', () => {
@@ -18,14 +18,14 @@ describe('the check catalogue', () => {
     for (const id of CHECK_IDS) {
       expect(CHECKS[id].id).toBe(id);
       expect(CHECKS[id].description).toMatch(/^\S[^\n]{10,200}$/);
-      expect(['status', 'envelope', 'headers', 'output', 'auth', 'model', 'stream', 'openai', 'gateway', 'catalog', 'oracle']).toContain(CHECKS[id].area);
+      expect(['status', 'envelope', 'headers', 'output', 'auth', 'model', 'stream', 'openai', 'gateway', 'catalog', 'oracle', 'batch']).toContain(CHECKS[id].area);
     }
     expect(isCheckId('content-type')).toBe(true);
     expect(isCheckId('content.type')).toBe(false);
   });
 
   it('marks the multi-exchange checks as such', () => {
-    expect(CHECK_IDS.filter((id) => CHECKS[id].scope === 'exchanges').sort()).toEqual(['catalog.consistency', 'gateway.cache', 'openai.parity']);
+    expect(CHECK_IDS.filter((id) => CHECKS[id].scope === 'exchanges').sort()).toEqual(['batch.lifecycle', 'catalog.consistency', 'gateway.cache', 'openai.parity']);
   });
 });
 
