@@ -52,6 +52,15 @@ describe('the contract', () => {
     expect(JSON.stringify(contract.inlinedSchema(guard, 'output'))).toContain('"safe"');
   });
 
+  it("takes the StackQL resource's input fields the types lack: ignore_eos (llava), source_lang/target_lang (whisper)", () => {
+    const llava = contract.model('@cf/llava-hf/llava-1.5-7b-hf')!;
+    expect(contract.validateModel(llava, 'input', { image: [1, 2, 3], prompt: 'what?', ignore_eos: true })).toEqual([]);
+    expect(contract.validateModel(llava, 'input', { image: [1, 2, 3], ignore_eos: 'yes' }).map((e) => e.instancePath)).toContain('/ignore_eos');
+    for (const id of ['@cf/openai/whisper', '@cf/openai/whisper-tiny-en']) {
+      expect(contract.validateModel(contract.model(id)!, 'input', { audio: [82, 73, 70, 70], source_lang: 'fr', target_lang: 'en' }), id).toEqual([]);
+    }
+  });
+
   it('states binary answers as facts', () => {
     const sdxl = contract.model('@cf/stabilityai/stable-diffusion-xl-base-1.0')!;
     expect(sdxl.facts.response).toEqual({ contentType: 'image/png', envelope: false });
