@@ -128,7 +128,7 @@ describe('spec sync against recorded answers (fixtures/catalog)', () => {
     expect(result.stdout).toMatch(/^The catalogue at http:\/\/127\.0\.0\.1:\d+\/client\/v4 differs from the pinned catalogue \(.*replay, synced .*\):$/m);
     expect(result.stdout).toMatch(/^@cf\/meta\/m2m100-1\.2b: only in the pinned catalogue$/m);
     expect(result.stdout).toContain('@cf/openai/whisper: 1 difference\n');
-    expect(result.stdout).toContain('  /$defs/input/anyOf/1/properties/source_lang: added {"type":"string","description":"The language of the recorded audio"}');
+    expect(result.stdout).toContain('  /$defs/input/anyOf/1/properties/diarize: added {"type":"boolean","description":"Label each word with its speaker"}');
     expect(result.stdout).toContain('2 of 4 models differ');
     expect(result.stdout).not.toContain('bge-base');
     expect(snapshot(out)).toEqual(before);
@@ -137,7 +137,7 @@ describe('spec sync against recorded answers (fixtures/catalog)', () => {
   it('--check with nothing pinned compares with the contract: the changed schema and the models the recordings lack', async () => {
     const result = await spec(['sync', '--check', '--target', 'url', '--base-url', changed.url, '--out', join(dir, 'unpinned')]);
     expect(result.code).toBe(EXIT.nonConformant);
-    expect(result.stdout).toContain('  /$defs/input/anyOf/1/properties/source_lang: added');
+    expect(result.stdout).toContain('  /$defs/input/anyOf/1/properties/diarize: added');
     expect(result.stdout).toMatch(/^@cf\/meta\/llama-3\.1-8b-instruct: only in the contract$/m);
     // The recorded descriptions and properties are not in the contract: not compared.
     expect(result.stdout).not.toMatch(/^@cf\/baai\/bge-base-en-v1\.5:/m);
