@@ -57,10 +57,10 @@ export function judgeTogether(contract: Contract, judged: JudgedExchange[], chec
 
 /**
  * Which of an execution's checks judge each exchange alone and which judge the set: openai.parity
- * judges the /ai/v1 set; the gateway and catalogue checks judge only sets.
+ * judges the /ai/v1 set; the gateway, catalogue and batch checks judge only sets.
  */
 export function splitChecks(kind: ExecutionKind, checks: readonly CheckId[]): { single: CheckId[]; together: CheckId[] } {
-  if (kind === 'gateway' || kind === 'catalog') return { single: [], together: [...checks] };
+  if (kind === 'gateway' || kind === 'catalog' || kind === 'batch') return { single: [], together: [...checks] };
   if (kind === 'openai') return { single: checks.filter((c) => c !== 'openai.parity'), together: checks.filter((c) => c === 'openai.parity') };
   return { single: [...checks], together: [] };
 }
