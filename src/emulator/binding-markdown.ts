@@ -2,10 +2,14 @@
  * @module `env.AI.toMarkdown()` for the emulator: real conversion of the text formats (HTML with node-html-markdown,
  * Markdown and plain text as they are, CSV to a table, JSON to a fenced block, XML to a nested list). Formats that
  * need models or document parsers on Cloudflare's side (PDF, images, Office documents...) are answered with a
- * `format: "error"` result that says so, as the real service answers a file it cannot convert.
+ * `format: "error"` result that says so, as the real service answers a file it cannot convert. The conversion
+ * options that apply to those formats are honoured (`output.format`, `html.hostname`, `html.cssSelector`); the
+ * image and PDF options apply only to formats the emulator does not convert.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { NodeHtmlMarkdown } from 'node-html-markdown';
+import { parse as parseHtml, type HTMLElement } from 'node-html-parser';
+import removeMarkdown from 'remove-markdown';
 import { stableUuid } from './catalog.js';
 import { tokenize } from './outputs/fake-text.js';
 
@@ -19,10 +23,20 @@ export interface MarkdownFile {
 
 /** One result, as `toMarkdown()` returns it. */
 export type ConversionResult =
-  | { id: string; name: string; mimeType: string; format: 'markdown'; tokens: number; data: string }
+  | { id: string; name: string; mimeType: string; format: 'markdown' | 'text'; tokens: number; data: string }
   | { id: string; name: string; mimeType: string; format: 'error'; error: string };
 
-type Converter = (text: string) => { ok: true; markdown: string } | { ok: false; error: string };
+/**
+ * The conversion options the emulator honours (workers-types' `ConversionOptions`; semantics from the docs' "Conversion
+ * Options" page: `format: "text"` is "plain text with Markdown syntax removed", `hostname` is "the host used when
+ * resolving relative links inside the HTML", `cssSelector` "picks specific elements from your HTML").
+ */
+export interface MarkdownConversionOptions {
+  output?: { format?: 'markdown' | 'text' };
+  html?: { hostname?: string; cssSelector?: string };
+}
+
+type Converter = (text: string, options: MarkdownConversionOptions) => { ok: true; markdown: string } | { ok: false; error: string };
 
 /** The formats the emulator converts: what `toMarkdown().supported()` lists. */
 export const SUPPORTED_FORMATS: readonly { mimeType: string; extension: string }[] = [
@@ -36,7 +50,46 @@ export const SUPPORTED_FORMATS: readonly { mimeType: string; extension: string }
   { extension: '.txt', mimeType: 'text/plain' },
 ];
 
-const html: Converter = (text) => ({ ok: true, markdown: NodeHtmlMarkdown.translate(text) });
+/** The base relative links resolve against: a bare host is served over https, a value with a scheme is taken as it is. */
+function baseUrlOf(hostname: string): URL | undefined {
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(hostname) ? hostname : `https://${hostname}/`);
+  } catch {
+    return undefined;
+  }
+}
+
+const LINK_ATTRIBUTES: readonly [selector: string, attribute: string][] = [
+  ['a[href]', 'href'],
+  ['img[src]', 'src'],
+];
+
+const html: Converter = (text, options) => {
+  const { hostname, cssSelector } = options.html ?? {};
+  if (hostname === undefined && cssSelector === undefined) return { ok: true, markdown: NodeHtmlMarkdown.translate(text) };
+  const root = parseHtml(text);
+  if (hostname !== undefined) {
+    const base = baseUrlOf(hostname);
+    if (!base) return { ok: false, error: `conversionOptions.html.hostname "${hostname}" is not a host name or URL` };
+    for (const [selector, attribute] of LINK_ATTRIBUTES) {
+      for (const element of root.querySelectorAll(selector)) {
+        const value = element.getAttribute(attribute) ?? '';
+        // Fragments and other schemes (mailto:, data:) are not relative links.
+        if (value === '' || value.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(value)) continue;
+        element.setAttribute(attribute, new URL(value, base).href);
+      }
+    }
+  }
+  let picked: HTMLElement[] = [root];
+  if (cssSelector !== undefined) {
+    try {
+      picked = root.querySelectorAll(cssSelector);
+    } catch (error) {
+      return { ok: false, error: `conversionOptions.html.cssSelector "${cssSelector}" is not a CSS selector: ${(error as Error).message}` };
+    }
+  }
+  return { ok: true, markdown: NodeHtmlMarkdown.translate(picked.map((element) => element.outerHTML).join('\n')) };
+};
 const asIs: Converter = (text) => ({ ok: true, markdown: text });
 
 /** RFC 4180 fields: quoted fields may hold commas, quotes (doubled) and line breaks. */
@@ -159,8 +212,34 @@ function mediaTypeOf(file: MarkdownFile): string {
 const NOT_CONVERTED =
   'is not converted by the wai-conformance emulator: it converts HTML, Markdown, CSV, JSON, XML and plain text; PDF, images, Office and other documents need Cloudflare\'s converters';
 
+/**
+ * The options of a `toMarkdown()` call (`options.conversionOptions`), or a message saying which one is malformed.
+ * Members the emulator does not use (image and PDF options, unknown ones) are left alone, as forward-compatible
+ * services do.
+ */
+export function readConversionOptions(raw: unknown): { ok: true; options: MarkdownConversionOptions } | { ok: false; error: string } {
+  if (raw === undefined || raw === null) return { ok: true, options: {} };
+  if (typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, error: 'conversionOptions must be an object' };
+  const { output, html } = raw as { output?: unknown; html?: unknown };
+  const options: MarkdownConversionOptions = {};
+  if (output !== undefined) {
+    const format = typeof output === 'object' && output !== null ? (output as { format?: unknown }).format : output;
+    if (format !== undefined && format !== 'markdown' && format !== 'text') return { ok: false, error: 'conversionOptions.output.format must be "markdown" or "text"' };
+    if (format !== undefined) options.output = { format };
+  }
+  if (html !== undefined) {
+    if (typeof html !== 'object' || html === null || Array.isArray(html)) return { ok: false, error: 'conversionOptions.html must be an object' };
+    const { hostname, cssSelector } = html as { hostname?: unknown; cssSelector?: unknown };
+    for (const [name, value] of [['hostname', hostname], ['cssSelector', cssSelector]] as const) {
+      if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) return { ok: false, error: `conversionOptions.html.${name} must be a non-empty string` };
+    }
+    options.html = { ...(hostname !== undefined ? { hostname: hostname as string } : {}), ...(cssSelector !== undefined ? { cssSelector: cssSelector as string } : {}) };
+  }
+  return { ok: true, options };
+}
+
 /** Converts one file; never throws (a file it cannot convert gets a `format: "error"` result). */
-export function convertToMarkdown(file: MarkdownFile): ConversionResult {
+export function convertToMarkdown(file: MarkdownFile, options: MarkdownConversionOptions = {}): ConversionResult {
   const name = typeof file.name === 'string' ? file.name : '';
   const mimeType = typeof file.mimeType === 'string' ? file.mimeType : '';
   const data = typeof file.data === 'string' ? file.data : '';
@@ -169,7 +248,9 @@ export function convertToMarkdown(file: MarkdownFile): ConversionResult {
   const convert = BY_MEDIA_TYPE[mediaType];
   if (!convert) return { id, name, mimeType, format: 'error', error: `${name || 'the file'} (${mimeType || 'no media type'}) ${NOT_CONVERTED}` };
   const text = Buffer.from(data, 'base64').toString('utf8');
-  const converted = convert(text);
+  const converted = convert(text, options);
   if (!converted.ok) return { id, name, mimeType, format: 'error', error: `${name || 'the file'}: ${converted.error}` };
-  return { id, name, mimeType, format: 'markdown', tokens: tokenize(converted.markdown).filter((t) => t.trim() !== '').length, data: converted.markdown };
+  const format = options.output?.format ?? 'markdown';
+  const output = format === 'text' ? removeMarkdown(converted.markdown) : converted.markdown;
+  return { id, name, mimeType, format, tokens: tokenize(output).filter((t) => t.trim() !== '').length, data: output };
 }

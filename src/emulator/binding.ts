@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { readBody } from './body.js';
-import { convertToMarkdown, SUPPORTED_FORMATS, type MarkdownFile } from './binding-markdown.js';
+import { convertToMarkdown, readConversionOptions, SUPPORTED_FORMATS, type MarkdownFile } from './binding-markdown.js';
 import { isMiniflareSession, unwrapBindingRequest, type BindingCall } from './binding-envelope.js';
 import { errorResponse } from './errors.js';
 import type { ServedResponse } from './faults.js';
@@ -227,7 +227,9 @@ function toMarkdown(body: Uint8Array): ServedResponse {
   }
   if (!isObject(parsed) || !Array.isArray(parsed.files)) return apiError(400, 'toMarkdown takes a JSON body {files: [{name, mimeType, data}]}');
   const files = parsed.files.filter(isObject) as unknown as MarkdownFile[];
-  return json(200, { success: true, errors: [], messages: [], result: files.map(convertToMarkdown) });
+  const conversion = readConversionOptions(isObject(parsed.options) ? parsed.options.conversionOptions : undefined);
+  if (!conversion.ok) return apiError(400, `toMarkdown: ${conversion.error}`);
+  return json(200, { success: true, errors: [], messages: [], result: files.map((file) => convertToMarkdown(file, conversion.options)) });
 }
 
 /** Answers one unwrapped binding call. `origin` is the emulator's own (for gateway URLs). */

@@ -127,6 +127,18 @@ describe('env.AI in Miniflare against the emulator', () => {
     expect(converted[1]!.data).toBe('| a | b |\n| --- | --- |\n| 1 | 2 |\n');
     expect(converted[2]).toMatchObject({ format: 'error' });
     expect(converted[2]!.error).toMatch(/not converted by the wai-conformance emulator/);
+    const options = (await call({
+      call: 'toMarkdown',
+      files: [{ name: 'page.html', type: 'text/html', text: '<nav>Menu</nav><main><p>See <a href="/docs">the docs</a></p></main>' }],
+      conversionOptions: { output: { format: 'text' }, html: { hostname: 'example.com', cssSelector: 'main' } },
+    })).value as { format: string; data?: string }[];
+    expect(options[0]).toMatchObject({ format: 'text', data: 'See the docs' });
+    const linked = (await call({
+      call: 'toMarkdown',
+      files: [{ name: 'page.html', type: 'text/html', text: '<main><a href="/docs">docs</a></main>' }],
+      conversionOptions: { html: { hostname: 'example.com' } },
+    })).value as { data?: string }[];
+    expect(linked[0]!.data).toBe('[docs](https://example.com/docs)');
     const supported = (await call({ call: 'supported' })).value as { mimeType: string }[];
     expect(supported.map((s) => s.mimeType)).toContain('text/html');
   });

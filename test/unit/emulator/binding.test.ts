@@ -1,6 +1,6 @@
 /** @module The binding face over plain HTTP (bare protocol and Miniflare's envelope), and the toMarkdown converters. */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { convertToMarkdown, parseCsv } from '../../../src/emulator/binding-markdown.js';
+import { convertToMarkdown, parseCsv, readConversionOptions, type MarkdownConversionOptions } from '../../../src/emulator/binding-markdown.js';
 import { isBindingRequest, unwrapBindingRequest } from '../../../src/emulator/binding-envelope.js';
 import { startEmulator, type RunningEmulator } from '../../../src/emulator/index.js';
 
@@ -86,6 +86,39 @@ describe('toMarkdown conversions', () => {
     expect(file('r.md', 'application/octet-stream', '# Read me')).toMatchObject({ format: 'markdown', data: '# Read me' });
     expect(file('d.json', 'application/json', '{').format).toBe('error');
     expect(file('d.xml', 'text/xml', '<a><b></a>')).toMatchObject({ format: 'error' });
+  });
+
+  test('conversionOptions: output.format "text" removes Markdown syntax and says so in `format`', () => {
+    const html = (text: string, options: MarkdownConversionOptions) => convertToMarkdown({ name: 'p.html', mimeType: 'text/html', data: Buffer.from(text).toString('base64') }, options);
+    const page = '<h1>Title</h1><p>Some <strong>bold</strong> and a <a href="/docs">link</a>.</p>';
+    expect(html(page, {})).toMatchObject({ format: 'markdown', data: '# Title\n\nSome **bold** and a [link](/docs).' });
+    const text = html(page, { output: { format: 'text' } });
+    expect(text).toMatchObject({ format: 'text' });
+    expect(text.format === 'text' && text.data).toBe('Title\n\nSome bold and a link.');
+    expect(text.format === 'text' && text.tokens).toBeGreaterThan(0);
+  });
+
+  test('conversionOptions.html: hostname resolves relative links and images, cssSelector picks the elements converted', () => {
+    const html = (text: string, options: MarkdownConversionOptions) => convertToMarkdown({ name: 'p.html', mimeType: 'text/html', data: Buffer.from(text).toString('base64') }, options);
+    const page = '<nav><a href="/home">Home</a></nav><article><p>Read <a href="guide/a?x=1">the guide</a>, <a href="#top">top</a>, <a href="mailto:a@b.c">mail</a></p><img src="/i.png" alt="pic"></article>';
+    const resolved = html(page, { html: { hostname: 'example.com' } });
+    expect(resolved.format === 'markdown' && resolved.data).toContain('[Home](https://example.com/home)');
+    expect(resolved.format === 'markdown' && resolved.data).toContain('[the guide](https://example.com/guide/a?x=1)');
+    expect(resolved.format === 'markdown' && resolved.data).toContain('[top](#top)');
+    expect(resolved.format === 'markdown' && resolved.data).toContain('[mail](mailto:a@b.c)');
+    expect(resolved.format === 'markdown' && resolved.data).toContain('![pic](https://example.com/i.png)');
+    const picked = html(page, { html: { cssSelector: 'article p', hostname: 'http://docs.test/base/' } });
+    expect(picked).toMatchObject({ format: 'markdown', data: 'Read [the guide](http://docs.test/base/guide/a?x=1), [top](#top), [mail](mailto:a@b.c)' });
+    expect(html(page, { html: { cssSelector: 'table' } })).toMatchObject({ format: 'markdown', data: '' });
+    expect(html(page, { html: { cssSelector: 'a[' } })).toMatchObject({ format: 'error', error: expect.stringMatching(/cssSelector "a\[" is not a CSS selector/) });
+  });
+
+  test('readConversionOptions takes what workers-types allows and names the malformed member', () => {
+    expect(readConversionOptions(undefined)).toEqual({ ok: true, options: {} });
+    expect(readConversionOptions({ output: { format: 'text' }, html: { hostname: 'a.b' }, pdf: { metadata: false }, image: { descriptionLanguage: 'de' } })).toEqual({ ok: true, options: { output: { format: 'text' }, html: { hostname: 'a.b' } } });
+    expect(readConversionOptions({ output: { format: 'pdf' } })).toMatchObject({ ok: false, error: expect.stringMatching(/output\.format must be "markdown" or "text"/) });
+    expect(readConversionOptions({ html: { cssSelector: 3 } })).toMatchObject({ ok: false, error: expect.stringMatching(/html\.cssSelector must be a non-empty string/) });
+    expect(readConversionOptions([])).toMatchObject({ ok: false });
   });
 
   test('formats the emulator does not convert get a clear error result', () => {
