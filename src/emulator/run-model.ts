@@ -9,6 +9,7 @@ import { formatSchemaError } from '../contract/schema-errors.js';
 import type { ModelEntry, TaskId } from '../contract/types.js';
 import { bareMediaType, mediaTypeMatches, sniffMediaType } from '../media/sniff.js';
 import { keepsEnforcedRules } from './enforced-input.js';
+import { refusedInputErrors } from './contradicted-input.js';
 import { polledId, wantsQueue, type BatchQueue } from './batch.js';
 import { errorResponse, errorsResponse } from './errors.js';
 import { limitViolation } from './limits.js';
@@ -164,13 +165,13 @@ function runBatch(deps: RunDeps, queue: BatchQueue, model: ModelEntry, request: 
   }
   const requests = isObject(input) ? input.requests : undefined;
   if (!Array.isArray(requests) || requests.length === 0) return errorResponse('badInput', { detail: '/requests: a queued request carries a non-empty `requests` array' });
-  const errors = deps.contract.validateModel(model, 'input', input);
+  const errors = refusedInputErrors(deps.contract, model, input, deps.contract.validateModel(model, 'input', input));
   if (errors.length > 0 && !deps.faults.skipValidation) return errorsResponse('badInput', errors.map((e) => ({ detail: formatSchemaError(e) })));
   const maker = deps.makers[model.task];
   if (!maker) return internalError(deps, new Error(`no output maker for task ${model.task}`));
   const ack = queue.enqueue(model, request.body, requests, (item) => {
     const { external_reference: _reference, ...single } = item;
-    if (deps.contract.validateModel(model, 'input', single).length > 0) return new Error('invalid item');
+    if (refusedInputErrors(deps.contract, model, single, deps.contract.validateModel(model, 'input', single)).length > 0) return new Error('invalid item');
     const bytes = Buffer.from(JSON.stringify(single));
     try {
       const output = maker.make({ contract: deps.contract, model, input: single, rng: createRng(seedFrom(model.id, bytes)) });
@@ -200,7 +201,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
 
   let invalid = false;
   if (!parsed.raw) {
-    const errors = contract.validateModel(model, 'input', input);
+    const errors = refusedInputErrors(contract, model, input, contract.validateModel(model, 'input', input));
     if (errors.length > 0) {
       const accepted = faults.skipValidation || (faults.enforcedRulesOnly && keepsEnforcedRules(contract, model, input) === true);
       if (!accepted) return errorsResponse('badInput', errors.map((e) => ({ detail: formatSchemaError(e) })));
