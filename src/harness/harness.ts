@@ -26,18 +26,18 @@ interface Execution {
   coverage?: CoverageSample;
 }
 
-/** What each kind of execution expects of its answers, and the facets of its model it sets out to cover. */
-const EXECUTION_COVERAGE: Record<ExecutionKind, { expectation: Expectation; facets: ModelFacet[] }> = {
-  'run-valid': { expectation: 'success', facets: ['input', 'output'] },
-  'run-invalid': { expectation: 'client-error', facets: ['invalid'] },
-  'run-stream': { expectation: 'success', facets: ['input'] },
-  auth: { expectation: 'auth-error', facets: [] },
-  'unknown-model': { expectation: 'unknown-model', facets: [] },
-  openai: { expectation: 'success', facets: [] },
-  gateway: { expectation: 'success', facets: [] },
-  catalog: { expectation: 'success', facets: [] },
-  batch: { expectation: 'success', facets: [] },
-  oracle: { expectation: 'success', facets: [] },
+/** The facets of its model each kind of execution sets out to cover (what it expects is EXPECTATION_OF's, shared with `judge`). */
+const COVERED_FACETS: Record<ExecutionKind, ModelFacet[]> = {
+  'run-valid': ['input', 'output'],
+  'run-invalid': ['invalid'],
+  'run-stream': ['input'],
+  auth: [],
+  'unknown-model': [],
+  openai: [],
+  gateway: [],
+  catalog: [],
+  batch: [],
+  oracle: [],
 };
 
 /** A member of a JSON answer's `result`, when there is one. */
@@ -127,8 +127,7 @@ export class Harness {
   /** What a planned case's execution covered (its requests and answers, read once). */
   async coverageOf(planned: PlannedCase): Promise<CoverageSample> {
     const execution = await this.execution(planned);
-    const { expectation, facets } = EXECUTION_COVERAGE[planned.kind];
-    execution.coverage ??= sampleExecution(this.parts.contract, execution.judged, { expectation, facets, checks: this.checksOf(planned.kind), ...(planned.model ? { model: planned.model.id } : {}) });
+    execution.coverage ??= sampleExecution(this.parts.contract, execution.judged, { expectation: EXPECTATION_OF[planned.kind], facets: COVERED_FACETS[planned.kind], checks: this.checksOf(planned.kind), ...(planned.model ? { model: planned.model.id } : {}) });
     return execution.coverage;
   }
 
