@@ -116,3 +116,26 @@ export function applyPatch(schema: JsonSchema, pointer: string, keywords: Schema
     else node[keyword] = structuredClone(value);
   }
 }
+
+/**
+ * Merges `keywords` into every subschema of `schema` whose JSON pointer ends with `suffix` (a task-wide input
+ * correction: the same construct sits at different depths in different models' schemas, e.g. a tool parameter under
+ * `tools/items/anyOf/0/...` or `.../anyOf/1/properties/function/...`). A `null` value deletes the keyword. Returns
+ * the number of subschemas patched.
+ */
+export function applySuffixPatch(schema: JsonSchema, suffix: string, keywords: SchemaObject): number {
+  let patched = 0;
+  const walk = (node: unknown, pointer: string, depth: number): void => {
+    if (depth > 64 || (typeof node !== 'object' || node === null)) return;
+    if (isObject(node) && pointer.endsWith(suffix)) {
+      for (const [keyword, value] of Object.entries(keywords)) {
+        if (value === null) delete node[keyword];
+        else node[keyword] = structuredClone(value);
+      }
+      patched++;
+    }
+    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+  };
+  walk(schema, '', 0);
+  return patched;
+}

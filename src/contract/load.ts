@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Contract } from './contract.js';
 import { ContractError } from './errors.js';
-import { applyPatch, applyPropertyPatch, applyTaskConstraints } from './effective-schema.js';
+import { applyPatch, applyPropertyPatch, applySuffixPatch, applyTaskConstraints } from './effective-schema.js';
 import { defaultSpecDir, displayPath, readDocument } from './files.js';
 import { escapeToken } from './json-pointer.js';
 import { readLifecycle } from './lifecycle.js';
@@ -149,6 +149,7 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
   const overlayFile = join(raw.dir, 'models', 'overlay.yaml');
   const taskFacts = new Map<string, Partial<ModelFacts>>();
   const taskOutputProperties = new Map<string, Record<string, Obj>>();
+  const taskInputPatches = new Map<string, Record<string, Obj>>();
   for (const [taskId, entry] of Object.entries(raw.overlay.tasks)) {
     const pointer = `/tasks/${escapeToken(taskId)}`;
     if (!tasks.has(taskId as TaskId)) throw new ContractError(displayPath(overlayFile), pointer, `unknown task id "${taskId}"`);
@@ -158,6 +159,14 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
       const properties = expectObject(taskEntry.outputProperties, overlayFile, `${pointer}/outputProperties`, 'property name → keywords');
       for (const [name, keywords] of Object.entries(properties)) expectObject(keywords, overlayFile, `${pointer}/outputProperties/${escapeToken(name)}`, 'keywords');
       taskOutputProperties.set(taskId, properties as Record<string, Obj>);
+    }
+    if (taskEntry.inputPatches !== undefined) {
+      const patches = expectObject(taskEntry.inputPatches, overlayFile, `${pointer}/inputPatches`, 'pointer suffix → keywords');
+      for (const [suffix, keywords] of Object.entries(patches)) {
+        if (!suffix.startsWith('/')) throw new ContractError(displayPath(overlayFile), `${pointer}/inputPatches/${escapeToken(suffix)}`, 'a pointer suffix starts with "/"');
+        expectObject(keywords, overlayFile, `${pointer}/inputPatches/${escapeToken(suffix)}`, 'keywords');
+      }
+      taskInputPatches.set(taskId, patches as Record<string, Obj>);
     }
   }
 
@@ -187,6 +196,7 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
     applyTaskConstraints(defs.input as JsonSchema, taskEntry.input);
     const outputProperties = taskOutputProperties.get(task);
     if (outputProperties) applyPropertyPatch(defs.output as JsonSchema, outputProperties);
+    for (const [suffix, keywords] of Object.entries(taskInputPatches.get(task) ?? {})) applySuffixPatch(defs.input as JsonSchema, suffix, keywords);
     if (overlay.patch !== undefined) {
       const patch = expectObject(overlay.patch, overlayFile, `${pointer}/patch`, 'a patch');
       for (const part of ['input', 'output'] as const) {

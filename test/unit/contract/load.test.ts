@@ -98,6 +98,19 @@ describe('a broken contract', () => {
     expect(error.message).toMatch(/not valid YAML/);
   });
 
+  it('names file and pointer of a task input patch that is not a pointer suffix', () => {
+    const dir = brokenCopy((d) => {
+      const file = join(d, 'models/overlay.yaml');
+      const overlay = parseYaml(readFileSync(file, 'utf8')) as { tasks: Record<string, Record<string, unknown>> };
+      overlay.tasks['text-generation']!.inputPatches = { 'parameters/properties': { required: [] } };
+      writeFileSync(file, stringifyYaml(overlay));
+    });
+    const error = loadError(dir);
+    expect(error.file).toMatch(/overlay\.yaml$/);
+    expect(error.pointer).toBe('/tasks/text-generation/inputPatches/parameters~1properties');
+    expect(error.message).toMatch(/starts with "\/"/);
+  });
+
   it('names file and pointer of a bad overlay patch', () => {
     const dir = brokenCopy((d) => {
       const file = join(d, 'models/overlay.yaml');

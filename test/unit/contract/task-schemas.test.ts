@@ -233,8 +233,8 @@ describe('spec/models/overlay.yaml', () => {
     expect(isObject(overlay)).toBe(true);
     expect(Object.keys(overlay).sort()).toEqual(['models', 'tasks']);
     expect(Object.keys(taskFacts).sort()).toEqual([...TASK_IDS].sort());
-    // `outputProperties`: a task-wide correction of an output property (spec/README.md).
-    for (const [task, entry] of Object.entries(taskFacts)) expect(Object.keys(entry).filter((k) => k !== 'outputProperties'), task).toEqual(['facts']);
+    // `outputProperties` and `inputPatches`: task-wide corrections (spec/README.md).
+    for (const [task, entry] of Object.entries(taskFacts)) expect(Object.keys(entry).filter((k) => k !== 'outputProperties' && k !== 'inputPatches'), task).toEqual(['facts']);
   });
 
   it('uses catalogue-style model ids and the 12 task ids', () => {
