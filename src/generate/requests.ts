@@ -85,7 +85,6 @@ function optionsKey(options: RequestOptions): string {
 }
 
 const validCache = new WeakMap<Contract, Map<string, fc.Arbitrary<GeneratedRequest>>>();
-const invalidCache = new WeakMap<Contract, Map<string, fc.Arbitrary<InvalidRequest> | null>>();
 
 function cached<T>(store: WeakMap<Contract, Map<string, T>>, contract: Contract, key: string, make: () => T): T {
   let perContract = store.get(contract);
@@ -153,16 +152,23 @@ class LazyArbitrary<T> extends fc.Arbitrary<T> {
   }
 }
 
-/**
- * Requests the contract rejects, each breaking one documented rule of the model's input (see
- * `invalidArbitraries`). Every value, shrunk ones included, has passed the ajv oracle
- * (`isReallyInvalid`) on its serialised form, so a target that accepts one is really at fault.
- * Cases under an anyOf/oneOf are probed first (on first use) and dropped when a sibling branch accepts
- * every mutation; cases whose rule the real API is known to accept breaking (`contradicted` in
- * spec/enforcement.yaml) are not generated. Returns undefined when the input has no rule that can be broken.
- */
-export function invalidRequests(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<InvalidRequest> | undefined {
-  const made = cached(invalidCache, contract, `${model.id}\u0000${optionsKey(options)}`, () => {
+/** An invalid case the contract's oracle confirms, with how strongly the real API enforces its rule. */
+type KeptCase = InvalidCase & { enforcement: EnforcementVerdict };
+
+/** A model's invalid cases and the requests of each: what `invalidRequests` and `invalidCoveringRequests` draw from. */
+interface InvalidCases {
+  /** The cases kept (probed on first call where no case is certain; then cached). */
+  kept: () => KeptCase[];
+  /** The requests of one case: its values, each confirmed invalid by the oracle on its serialised form. */
+  requestsOf: (c: KeptCase) => fc.Arbitrary<InvalidRequest>;
+  /** The requests of every kept case (undefined when none is kept). */
+  arbitrary: fc.Arbitrary<InvalidRequest> | undefined;
+}
+
+const invalidCasesCache = new WeakMap<Contract, Map<string, InvalidCases>>();
+
+function invalidCases(contract: Contract, model: ModelEntry, options: RequestOptions): InvalidCases {
+  return cached(invalidCasesCache, contract, `${model.id}\u0000${optionsKey(options)}`, () => {
     const oracle = (value: unknown): boolean => isReallyInvalid(contract, model, value);
     const enforcement = enforcementOf(contract);
     // A rule the real API is known to accept breaking is no failure at all: such cases are not generated.
@@ -175,19 +181,61 @@ export function invalidRequests(contract: Contract, model: ModelEntry, options: 
     })
       .map((c) => ({ ...c, enforcement: enforcement.classify(c, model) }))
       .filter((c) => c.enforcement.class !== 'contradicted');
-    const toRequests = (kept: (InvalidCase & { enforcement: EnforcementVerdict })[]): fc.Arbitrary<InvalidRequest> =>
-      fc.oneof(
-        ...kept.map((c) =>
-          boundedFilter(c.arbitrary.map(serialise), oracle, c.schemaLocation, `the oracle (${c.rule} at ${c.pointer || '/'})`).map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation, enforcement: c.enforcement })),
-        ),
-      );
-    const probe = (): typeof cases => cases.filter((c) => c.certain || probeCase(c.arbitrary, oracle));
+    const requestsOf = (c: KeptCase): fc.Arbitrary<InvalidRequest> =>
+      boundedFilter(c.arbitrary.map(serialise), oracle, c.schemaLocation, `the oracle (${c.rule} at ${c.pointer || '/'})`).map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation, enforcement: c.enforcement }));
+    let kept: KeptCase[] | undefined;
+    const keep = (): KeptCase[] => (kept ??= cases.filter((c) => c.certain || probeCase(c.arbitrary, oracle)));
+    const toRequests = (list: KeptCase[]): fc.Arbitrary<InvalidRequest> => fc.oneof(...list.map(requestsOf));
     // With one certain case the result is known to be non-empty, so probing can wait for first use.
-    if (cases.some((c) => c.certain)) return new LazyArbitrary(() => toRequests(probe()));
-    const kept = probe();
-    return kept.length ? toRequests(kept) : null;
+    let arbitrary: fc.Arbitrary<InvalidRequest> | undefined;
+    if (cases.some((c) => c.certain)) arbitrary = new LazyArbitrary(() => toRequests(keep()));
+    else if (keep().length) arbitrary = toRequests(keep());
+    return { kept: keep, requestsOf, arbitrary };
   });
-  return made ?? undefined;
+}
+
+/**
+ * Requests the contract rejects, each breaking one documented rule of the model's input (see
+ * `invalidArbitraries`). Every value, shrunk ones included, has passed the ajv oracle
+ * (`isReallyInvalid`) on its serialised form, so a target that accepts one is really at fault.
+ * Cases under an anyOf/oneOf are probed first (on first use) and dropped when a sibling branch accepts
+ * every mutation; cases whose rule the real API is known to accept breaking (`contradicted` in
+ * spec/enforcement.yaml) are not generated. Returns undefined when the input has no rule that can be broken.
+ */
+export function invalidRequests(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<InvalidRequest> | undefined {
+  return invalidCases(contract, model, options).arbitrary;
+}
+
+/**
+ * The covering invalid requests of a model, deterministic for a seed: up to `count` requests, each
+ * breaking a different rule (JSON Schema keyword) of its input, the rules taken in schema order, so a
+ * model's few invalid cases break as many of its rules as they can before random ones repeat a rule.
+ * Where several cases break one rule, the seed picks which (another seed, another location). A rule
+ * none of whose values can be drawn is passed over for the next.
+ */
+export function invalidCoveringRequests(contract: Contract, model: ModelEntry, seed: number, count: number, options: RequestOptions = {}): InvalidRequest[] {
+  const { kept, requestsOf, arbitrary } = invalidCases(contract, model, options);
+  if (!arbitrary || count <= 0) return [];
+  const byRule = new Map<string, KeptCase[]>();
+  for (const c of kept()) {
+    const list = byRule.get(c.rule);
+    if (list) list.push(c);
+    else byRule.set(c.rule, [c]);
+  }
+  const requests: InvalidRequest[] = [];
+  let i = 0;
+  for (const cases of byRule.values()) {
+    if (requests.length >= count) break;
+    const c = cases[((seed >>> 0) + i) % cases.length]!;
+    try {
+      const [request] = fc.sample(requestsOf(c), { seed: seed + i, numRuns: 1 });
+      if (request) requests.push(request);
+    } catch {
+      // the oracle confirmed no value of this case within its bound: the next rule may still be broken
+    }
+    i++;
+  }
+  return requests;
 }
 
 /** What identifies one generated case: fast-check's seed and path (`"<run>:<shrink>:..."`). */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { CheckId, Expectation } from '../checks/types.js';
 import type { Contract } from '../contract/contract.js';
 import type { ModelEntry } from '../contract/types.js';
-import { invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
+import { invalidCoveringRequests, invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
 import { coveringRequests } from '../generate/covering.js';
 import type { Exchange, RequestSpec, Target } from '../targets/types.js';
 import type { RunOptions } from './options.js';
@@ -167,7 +167,10 @@ export class Harness {
       }
       case 'run-invalid': {
         const invalid = invalidRequests(contract, model!);
-        return invalid ? property(invalid, 'client-error') : [];
+        if (!invalid) return [];
+        // Covering first: as many different rules broken as the model's invalid cases allow, then random ones.
+        const covering = invalidCoveringRequests(contract, model!, seed, options.runs);
+        return property(invalid, 'client-error', options.runs - covering.length, covering);
       }
       case 'run-stream':
         return property(validRequests(contract, model!, { stream: true, raw: false }), 'success');

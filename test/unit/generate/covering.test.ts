@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../../src/contract/load.js';
 import { arbitraryFromSchema, type CycleState } from '../../../src/generate/arbitrary-from-schema.js';
 import { coveringCount, coveringRequests } from '../../../src/generate/covering.js';
+import { invalidCoveringRequests, invalidRequests, runSample } from '../../../src/generate/requests.js';
 import { SchemaCoverage } from '../../../src/harness/coverage-schema.js';
 
 const contract = loadContract();
@@ -65,5 +66,35 @@ describe('coveringRequests', () => {
       drawn += requests.length;
     }
     expect(drawn).toBeGreaterThan(100);
+  });
+});
+
+describe('invalidCoveringRequests', () => {
+  const llama = contract.model('@cf/meta/llama-3.1-8b-instruct-fp8')!;
+
+  it('breaks a different rule with each request, every one rejected by the contract as sent', () => {
+    const requests = invalidCoveringRequests(contract, llama, 11, 4);
+    expect(requests).toHaveLength(4);
+    expect(new Set(requests.map((r) => r.rule)).size).toBe(4);
+    for (const r of requests) expect(contract.validateModel(llama, 'input', r.input).length, `${r.rule} at ${r.pointer}`).toBeGreaterThan(0);
+  });
+
+  it('is reproducible from the seed, and never more requests than asked or than rules', () => {
+    expect(invalidCoveringRequests(contract, llama, 11, 3).map((r) => r.input)).toEqual(invalidCoveringRequests(contract, llama, 11, 3).map((r) => r.input));
+    expect(invalidCoveringRequests(contract, llama, 11, 0)).toEqual([]);
+    const all = invalidCoveringRequests(contract, llama, 11, 1000);
+    expect(all.length).toBe(new Set(all.map((r) => r.rule)).size);
+  });
+
+  it('breaks min(count, rules) distinct rules of every catalogue model: more than random draws of the same number do', () => {
+    let covering = 0;
+    let random = 0;
+    for (const model of contract.models.values()) {
+      const arbitrary = invalidRequests(contract, model);
+      if (!arbitrary) continue;
+      covering += new Set(invalidCoveringRequests(contract, model, 5, 3).map((r) => r.rule)).size;
+      random += new Set(runSample(arbitrary, { seed: 5, numRuns: 3 }).map((r) => r.rule)).size;
+    }
+    expect(covering).toBeGreaterThan(random);
   });
 });
