@@ -222,7 +222,8 @@ export function classicProblems(result: Obj, base: string, input: Obj | undefine
 }
 
 /**
- * The rules of an OpenAI chat completion (on /ai/run for chat-completions models, and /ai/v1/chat/completions):
+ * The rules of an OpenAI chat completion (on /ai/run for chat-completions models, and /ai/v1/chat/completions; a
+ * text completion's choices too):
  * at least one choice, indexes in order, `finish_reason: tool_calls` only with tool calls, plus usage, limit, JSON mode, tools.
  */
 export function chatCompletionProblems(body: Obj, base: string, input: Obj | undefined, model: ModelEntry | undefined, useDefaultLimit: boolean): Problem[] {
@@ -244,7 +245,9 @@ export function chatCompletionProblems(body: Obj, base: string, input: Obj | und
     if (choice.finish_reason === 'tool_calls' && calls.length === 0) {
       problems.push(problem(at(path, 'finish_reason'), 'is "tool_calls" but the message has no tool_calls', 'tool_calls present', 'none'));
     }
-    if (choice.finish_reason !== 'length' && calls.length === 0) problems.push(...jsonModeProblems(message.content, at(path, 'message', 'content'), format));
+    // A text completion (qwen3's answer to a bare prompt) carries its text in `text`, not in a message.
+    const text = isObject(choice.message) || typeof choice.text !== 'string' ? { value: message.content, path: at(path, 'message', 'content') } : { value: choice.text, path: at(path, 'text') };
+    if (choice.finish_reason !== 'length' && calls.length === 0) problems.push(...jsonModeProblems(text.value, text.path, format));
   });
   return problems;
 }

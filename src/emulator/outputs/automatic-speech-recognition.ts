@@ -3,7 +3,7 @@ import type { Rng } from '../rng.js';
 import type { OutputContext, OutputMaker } from '../types.js';
 import { proseTokens, round } from './fake-text.js';
 import { audioDuration, inputBytes } from './inputs.js';
-import { declaredProperties, exampleOutput, keepDeclared, perModel } from './schema-shape.js';
+import { declaredProperties, declares, exampleOutput, keepDeclared, perModel } from './schema-shape.js';
 
 /** Speaking rate used to size transcripts: 2.5 words per second, at most 500 words. */
 const WORDS_PER_SECOND = 2.5;
@@ -51,6 +51,35 @@ export function toWebVtt(words: readonly TimedWord[]): string {
   return vtt;
 }
 
+/** Deepgram's break point: a sentiment_score of +1/3 or more is positive, -1/3 or less negative, else neutral. */
+const SENTIMENT_THRESHOLD = 1 / 3;
+/** Words per sentiment segment (Deepgram segments by sentence; the emulator's transcripts have no sentences). */
+const SENTIMENT_WORDS = 12;
+
+function sentimentOf(score: number): { sentiment: string; sentiment_score: number } {
+  const sentiment = score >= SENTIMENT_THRESHOLD ? 'positive' : score <= -SENTIMENT_THRESHOLD ? 'negative' : 'neutral';
+  return { sentiment, sentiment_score: round(score, 4) };
+}
+
+/**
+ * Deepgram's answer to `sentiment: true` (developers.deepgram.com/docs/sentiment-analysis and its example):
+ * `results.sentiments` with `segments` (text, start_word and end_word: first and last word index, inclusive;
+ * sentiment, sentiment_score in [-1, 1]) and their `average`. Cloudflare's nova-3 output type declares
+ * exactly these members. (`summary` needs Deepgram's `summarize`, which nova-3's input does not offer.)
+ */
+function sentiments(rng: Rng, words: readonly TimedWord[]): { segments: unknown[]; average: unknown } {
+  let total = 0;
+  const segments = chunks(words, SENTIMENT_WORDS).map((segment, i) => {
+    const score = rng.next() * 2 - 1;
+    total += score * segment.length;
+    const start = i * SENTIMENT_WORDS;
+    return { text: segment.map((w) => w.word).join(' '), start_word: start, end_word: start + segment.length - 1, ...sentimentOf(score) };
+  });
+  return { segments, average: sentimentOf(words.length ? total / words.length : 0) };
+}
+
+const declaresSentiments = perModel((contract, model) => declares(contract, model, ['results', 'sentiments']));
+
 type Shape = 'whisper' | 'whisper-turbo' | 'deepgram' | 'other';
 
 const shapeOf = perModel((contract, model): { shape: Shape; declared: Set<string> } => {
@@ -81,7 +110,9 @@ export const automaticSpeechRecognition: OutputMaker = {
         transcript: text,
         words: words.map((w) => ({ word: w.word.replace(/[.,!?]$/, '').toLowerCase(), start: w.start, end: w.end, confidence: round(0.8 + rng.next() * 0.2, 4) })),
       };
-      return { kind: 'json', result: { results: { channels: [{ alternatives: [alternative] }] } } };
+      const results: Record<string, unknown> = { channels: [{ alternatives: [alternative] }] };
+      if (input.sentiment === true && declaresSentiments(context.contract, context.model)) results.sentiments = sentiments(rng, words);
+      return { kind: 'json', result: { results } };
     }
     if (shape === 'whisper-turbo') {
       const segments = chunks(words, SEGMENT_WORDS).map((segment) => ({

@@ -5,7 +5,7 @@ import { exampleFromSchema, ExampleError, ExampleTooLarge } from '../../generate
 import type { Rng } from '../rng.js';
 import type { OutputContext, OutputMaker, StreamEvent } from '../types.js';
 import { CREATED_AT, hexId, promptTokens, proseTokens, tokenize } from './fake-text.js';
-import { declares, perModel, typesAt } from './schema-shape.js';
+import { declares, perModel, subschemasAt, typesAt } from './schema-shape.js';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -277,8 +277,44 @@ export const outputStyleOf = perModel((contract: Contract, model: ModelEntry): O
   return 'classic';
 });
 
-function usage(g: Generation): { prompt_tokens: number; completion_tokens: number; total_tokens: number } {
-  return { prompt_tokens: g.promptTokens, completion_tokens: g.completionTokens, total_tokens: g.promptTokens + g.completionTokens };
+/**
+ * Members the real API adds to a chat-completions-style /ai/run answer beyond OpenAI's required ones, given
+ * where the model's output schema declares them (read once per model). The models answering this way are
+ * served by vLLM, and the API passes vLLM's members through:
+ * - `usage.prompt_tokens_details.cached_tokens`: Workers AI reports prefix-cache hits in `usage` (docs,
+ *   workers-ai/features/prompt-caching.mdx, "Monitoring cached tokens"); live answers carry
+ *   `prompt_tokens_details: {cached_tokens: 0}` on a cold cache (fixtures/real opencode-llm-recordings,
+ *   llama-3.1-8b and gpt-oss-20b, 2026-05-08). The emulator keeps no prefix cache: always 0.
+ * - `choices[].stop_reason: null` and `prompt_logprobs: null`: vLLM's members, which Cloudflare's own types
+ *   declare for qwen3-30b-a3b-fp8 and gemma-sea-lion-v4-27b-it, and which the live gpt-oss-20b stream above
+ *   shows passed through (`stop_reason` on its last delta). null: no stop token or string ended the answer
+ *   (the emulator's answers end at their natural end or at `max_tokens`), and no prompt log probabilities were asked.
+ * - a `text_completion` answer to a `prompt` request, where the output schema has that branch (the same two
+ *   models' types: vLLM answers a bare prompt through its completions endpoint).
+ */
+export interface ChatExtras {
+  cachedTokens: boolean;
+  stopReason: boolean;
+  promptLogprobs: boolean;
+  textCompletion: boolean;
+  /** `choices[].prompt_logprobs: null` in text completions (vLLM puts it per choice there). */
+  choicePromptLogprobs: boolean;
+}
+
+const NO_EXTRAS: ChatExtras = { cachedTokens: false, stopReason: false, promptLogprobs: false, textCompletion: false, choicePromptLogprobs: false };
+
+export const chatExtras = perModel((contract: Contract, model: ModelEntry): ChatExtras => ({
+  cachedTokens: declares(contract, model, ['usage', 'prompt_tokens_details', 'cached_tokens']),
+  stopReason: typesAt(contract, model, ['choices', '[]', 'stop_reason']).has('null'),
+  promptLogprobs: typesAt(contract, model, ['prompt_logprobs']).has('null'),
+  textCompletion: subschemasAt(contract, model, ['object']).some((schema) => schema.const === 'text_completion'),
+  choicePromptLogprobs: typesAt(contract, model, ['choices', '[]', 'prompt_logprobs']).has('null'),
+}));
+
+function usage(g: Generation, extras: ChatExtras = NO_EXTRAS): Obj {
+  const out: Obj = { prompt_tokens: g.promptTokens, completion_tokens: g.completionTokens, total_tokens: g.promptTokens + g.completionTokens };
+  if (extras.cachedTokens) out.prompt_tokens_details = { cached_tokens: 0 };
+  return out;
 }
 
 function classicToolCall(call: GeneratedToolCall, shape: ClassicShape): Obj {
@@ -305,26 +341,32 @@ function openAiToolCall(call: GeneratedToolCall): Obj {
   return { id: call.id, type: 'function', function: { name: call.name, arguments: call.argumentsJson } };
 }
 
-/** An OpenAI `chat.completion` object. */
-export function toChatCompletion(g: Generation, modelId: string, options: { nullableContent: boolean }): Obj {
+/** An OpenAI `chat.completion` object (with the model's `extras`, see ChatExtras). */
+export function toChatCompletion(g: Generation, modelId: string, options: { nullableContent: boolean; extras?: ChatExtras }): Obj {
+  const extras = options.extras ?? NO_EXTRAS;
   const calls = g.toolCalls.length > 0;
   const message: Obj = { role: 'assistant', content: calls && options.nullableContent ? null : g.text, refusal: null };
   if (calls) message.tool_calls = g.toolCalls.map(openAiToolCall);
-  return {
-    id: `chatcmpl-${g.id}`,
-    object: 'chat.completion',
-    created: CREATED_AT,
-    model: modelId,
-    choices: [{ index: 0, message, finish_reason: g.finishReason, logprobs: null }],
-    usage: usage(g),
-  };
+  const choice: Obj = { index: 0, message, finish_reason: g.finishReason, logprobs: null };
+  if (extras.stopReason) choice.stop_reason = null;
+  const out: Obj = { id: `chatcmpl-${g.id}`, object: 'chat.completion', created: CREATED_AT, model: modelId, choices: [choice], usage: usage(g, extras) };
+  if (extras.promptLogprobs) out.prompt_logprobs = null;
+  return out;
+}
+
+/** A vLLM `text_completion` object: the answer to a bare `prompt` of a model whose schema has that branch (see ChatExtras). */
+export function toTextCompletion(g: Generation, modelId: string, extras: ChatExtras): Obj {
+  const choice: Obj = { index: 0, text: g.text, finish_reason: g.finishReason, logprobs: null };
+  if (extras.stopReason) choice.stop_reason = null;
+  if (extras.choicePromptLogprobs) choice.prompt_logprobs = null;
+  return { id: `cmpl-${g.id}`, object: 'text_completion', created: CREATED_AT, model: modelId, choices: [choice], usage: usage(g, extras) };
 }
 
 /**
  * `chat.completion.chunk` payloads: a role chunk, one per token (or one carrying the tool calls), a chunk
  * with `finish_reason`, and with `includeUsage` a last chunk with empty `choices` and `usage` (OpenAI's form).
  */
-export function chatCompletionChunks(g: Generation, modelId: string, options: { includeUsage: boolean }): Obj[] {
+export function chatCompletionChunks(g: Generation, modelId: string, options: { includeUsage: boolean; extras?: ChatExtras }): Obj[] {
   const id = `chatcmpl-${g.id}`;
   const object = 'chat.completion.chunk';
   const chunk = (delta: Obj, finish: string | null): Obj => ({ id, object, created: CREATED_AT, model: modelId, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
@@ -334,7 +376,7 @@ export function chatCompletionChunks(g: Generation, modelId: string, options: { 
     chunks.push(chunk({ tool_calls: g.toolCalls.map((c, index) => ({ index, ...openAiToolCall(c) })) }, null));
   }
   chunks.push(chunk({}, g.finishReason));
-  if (options.includeUsage) chunks.push({ id, object, created: CREATED_AT, model: modelId, choices: [], usage: usage(g) });
+  if (options.includeUsage) chunks.push({ id, object, created: CREATED_AT, model: modelId, choices: [], usage: usage(g, options.extras) });
   return chunks;
 }
 
@@ -403,6 +445,11 @@ function answerStyle(context: OutputContext): OutputStyle {
   return style;
 }
 
+/** A bare `prompt` request (no conversation): what a completions endpoint answers. */
+function answersAsText(input: Obj): boolean {
+  return typeof input.prompt === 'string' && input.messages === undefined;
+}
+
 function run(context: OutputContext): { g: Generation; style: OutputStyle } {
   const g = generate(readGenerationRequest(context.input, context.model), context.rng);
   return { g, style: answerStyle(context) };
@@ -413,7 +460,11 @@ export const textGeneration: OutputMaker = {
   make(context) {
     const { g, style } = run(context);
     const { contract, model } = context;
-    if (style === 'chat-completions') return { kind: 'json', result: toChatCompletion(g, model.id, { nullableContent: nullableContent(contract, model) }) };
+    if (style === 'chat-completions') {
+      const extras = chatExtras(contract, model);
+      if (extras.textCompletion && answersAsText(context.input) && g.toolCalls.length === 0) return { kind: 'json', result: toTextCompletion(g, model.id, extras) };
+      return { kind: 'json', result: toChatCompletion(g, model.id, { nullableContent: nullableContent(contract, model), extras }) };
+    }
     if (style === 'responses') return { kind: 'json', result: toResponse(g, model.id) };
     return { kind: 'json', result: toClassic(g, classicShape(contract, model)) };
   },
@@ -421,7 +472,7 @@ export const textGeneration: OutputMaker = {
     const { g, style } = run(context);
     const events: StreamEvent[] = [];
     if (style === 'chat-completions') {
-      for (const data of chatCompletionChunks(g, context.model.id, { includeUsage: true })) events.push({ data });
+      for (const data of chatCompletionChunks(g, context.model.id, { includeUsage: true, extras: chatExtras(context.contract, context.model) })) events.push({ data });
     } else if (style === 'responses') {
       for (const data of responseEvents(g, context.model.id)) events.push({ data });
     } else {
