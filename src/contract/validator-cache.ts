@@ -84,3 +84,18 @@ export class ValidatorCache {
     }
   }
 }
+
+/**
+ * The validator of one self-contained schema (no `$ref` to another document), from the disk cache
+ * when this schema was compiled before under the same compiler, else compiled by `ajv` (created with
+ * `source: true`) and stored. Keyed by the schema's own digest, so it needs no contract.
+ */
+export function selfContainedValidator(schema: object, allErrors: boolean, ajv: () => Ajv2020): Validator {
+  const cache = new ValidatorCache(documentsDigest([['self-contained', schema]]));
+  const cached = cache.load('self-contained', allErrors);
+  if (cached) return cached;
+  const compiler = ajv();
+  const compiled = compiler.compile(schema);
+  cache.store('self-contained', allErrors, compiler, compiled);
+  return compiled as Validator;
+}

@@ -1,7 +1,7 @@
 /** @module Coverage items of one $ref-free schema (JSON pointers into it), and which of them a value exercises. */
-import type { ValidateFunction } from 'ajv';
 import { createAjv } from '../contract/ajv.js';
 import { toPointer } from '../contract/json-pointer.js';
+import { selfContainedValidator, type Validator } from '../contract/validator-cache.js';
 import type { JsonSchema } from '../contract/types.js';
 import { codePointLength, isSchemaObject, stableJson, typesOf, type JsonType, type SchemaObject } from '../generate/arbitrary-from-schema.js';
 import { fits } from '../pact/matchers.js';
@@ -67,16 +67,16 @@ interface PlanNode {
 
 /** One ajv for the branch validators: branches of inlined schemas are self-contained. */
 let branchAjv: ReturnType<typeof createAjv> | undefined;
-const branchValidators = new WeakMap<object, ValidateFunction | null>();
+const branchValidators = new WeakMap<object, Validator | null>();
 
 /** True when `value` is an instance of a branch: ajv's verdict, or a structural fit where ajv cannot compile the branch alone. */
 function matchesBranch(schema: JsonSchema, value: unknown): boolean {
   if (typeof schema === 'boolean') return schema;
   let validate = branchValidators.get(schema);
   if (validate === undefined) {
-    branchAjv ??= createAjv({ allErrors: false });
     try {
-      validate = branchAjv.compile(schema);
+      // Cached on disk like the contract's validators: compiling every branch cost a run over a second.
+      validate = selfContainedValidator(schema, false, () => (branchAjv ??= createAjv({ allErrors: false, source: true })));
     } catch {
       validate = null;
     }

@@ -6,6 +6,7 @@ import { createAjv } from '../../../src/contract/ajv.js';
 import { CACHE_DIR_VARIABLE } from '../../../src/contract/cache-dir.js';
 import { defaultSpecDir } from '../../../src/contract/files.js';
 import { loadContract } from '../../../src/contract/load.js';
+import { selfContainedValidator } from '../../../src/contract/validator-cache.js';
 
 const dirs: string[] = [];
 const temporary = (prefix: string) => {
@@ -46,6 +47,24 @@ describe('validators cached as standalone code', () => {
     const errors = second.validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 });
     expect(errors).toEqual(first.validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 }));
     expect(readdirSync(join(cache, 'validators'))).toEqual(entries);
+  });
+
+  it('keeps a self-contained schema (a coverage branch) by its own digest: compiled once, loaded after, an edit misses', () => {
+    let compiles = 0;
+    const ajv = () => {
+      compiles++;
+      return createAjv({ allErrors: false, source: true });
+    };
+    const branch = { type: 'object', properties: { n: { type: 'integer', minimum: 2 } }, required: ['n'] };
+    const compiled = selfContainedValidator(branch, false, ajv);
+    expect('schema' in compiled).toBe(true);
+    const loaded = selfContainedValidator(structuredClone(branch), false, ajv);
+    expect('schema' in loaded).toBe(false);
+    expect(compiles).toBe(1);
+    expect([loaded({ n: 2 }), loaded({ n: 1 }), loaded({})]).toEqual([true, false, false]);
+    const edited = selfContainedValidator({ ...branch, properties: { n: { type: 'integer', minimum: 0 } } }, false, ajv);
+    expect(compiles).toBe(2);
+    expect(edited({ n: 1 })).toBe(true);
   });
 
   it('misses when the contract changes: an edited schema is enforced as edited', () => {
