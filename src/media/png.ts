@@ -63,6 +63,15 @@ export function pngSize(bytes: Uint8Array): { width: number; height: number } | 
   return { width: view.getUint32(16), height: view.getUint32(20) };
 }
 
+/**
+ * True when `inspectPng` reads everything a decoder would refuse in this PNG (8-bit, non-interlaced
+ * greyscale or truecolour, with or without alpha): what remains, unfiltering rows, is arithmetic that
+ * cannot fail. Other PNGs (palette, 16-bit, interlaced) need a decoder for that.
+ */
+export function isFullyInspected(info: Pick<PngInfo, 'bitDepth' | 'colorType'>, bytes: Uint8Array): boolean {
+  return info.bitDepth === 8 && [0, 2, 4, 6].includes(info.colorType) && bytes[28] === 0;
+}
+
 /** What `inspectPng` found. */
 export interface PngInfo {
   width: number;
@@ -77,8 +86,8 @@ const MAX_INSPECTED_PIXEL_BYTES = 256 * 1024 * 1024;
 
 /**
  * Walks a PNG fully: signature, every chunk's CRC, IHDR first and IEND last, and (for 8-bit,
- * non-interlaced truecolour/greyscale images) that the inflated IDAT holds exactly one filtered row
- * per line. Throws an Error naming the first defect; used to judge image answers without a decoder.
+ * non-interlaced truecolour/greyscale images: {@link isFullyInspected}) that the inflated IDAT holds
+ * exactly one filtered row per line, each with a defined filter type. Throws an Error naming the first defect; used to judge image answers without a decoder.
  */
 export function inspectPng(bytes: Uint8Array): PngInfo {
   if (!pngSize(bytes)) throw new Error('not a PNG (bad signature or no IHDR first)');
@@ -117,6 +126,8 @@ export function inspectPng(bytes: Uint8Array): PngInfo {
       throw error;
     }
     if (raw.length !== expected) throw new Error(`image data is ${raw.length} bytes, expected ${expected}`);
+    const stride = width * channels + 1;
+    for (let row = 0; row < height; row++) if (raw[row * stride]! > 4) throw new Error(`row ${row} has filter type ${raw[row * stride]} (0 to 4)`);
   }
   return { width, height, bitDepth, colorType, chunks };
 }

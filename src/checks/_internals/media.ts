@@ -1,5 +1,7 @@
-/** @module Decoding media answers to judge them: images with pngjs / jpeg-js (an oracle independent of our encoders), audio with src/media's parsers. */
+/** @module Decoding media answers to judge them: images read as a decoder reads them (pngjs / jpeg-js where our readers stop), audio with src/media's parsers. */
 import { createRequire } from 'node:module';
+import { verifyJpeg } from '../../media/jpeg-verify.js';
+import { inspectPng, isFullyInspected } from '../../media/png.js';
 import { parseMp3Frames } from '../../media/mp3.js';
 import { sniffMediaType } from '../../media/sniff.js';
 import { parseWav } from '../../media/wav.js';
@@ -22,16 +24,26 @@ const decoders = (() => {
   };
 })();
 
-/** Decodes PNG or JPEG bytes fully (not just the header), so a truncated or corrupt image is caught. */
+/**
+ * Reads PNG or JPEG bytes as a decoder does (not just the header), so a truncated or corrupt image is
+ * caught. Baseline JPEGs and 8-bit PNGs are walked without computing pixels (src/media: every segment,
+ * CRC and Huffman code, the pixel data inflated to its declared size), which refuses what a decoder
+ * refuses at a fraction of its time and memory; other codings are decoded fully with jpeg-js / pngjs.
+ */
 export function decodeImage(bytes: Uint8Array): ImageDecode {
   if (bytes.length === 0) return { ok: false, reason: 'the image is empty (0 bytes)' };
   const type = sniffMediaType(bytes);
   try {
     if (type === 'image/png') {
+      const info = inspectPng(bytes);
+      if (isFullyInspected(info, bytes)) return { ok: true, type, width: info.width, height: info.height };
       const png = decoders().pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
       return { ok: true, type, width: png.width, height: png.height };
     }
     if (type === 'image/jpeg') {
+      const verdict = verifyJpeg(bytes);
+      if (verdict.ok === false) throw new Error(verdict.reason);
+      if (verdict.ok === true) return { ok: true, type, width: verdict.width, height: verdict.height };
       const image = decoders().jpeg.decode(bytes, { useTArray: true, maxMemoryUsageInMB: 1024 });
       return { ok: true, type, width: image.width, height: image.height };
     }
