@@ -283,8 +283,9 @@ export const outputStyleOf = perModel((contract: Contract, model: ModelEntry): O
  * served by vLLM, and the API passes vLLM's members through:
  * - `usage.prompt_tokens_details.cached_tokens`: Workers AI reports prefix-cache hits in `usage` (docs,
  *   workers-ai/features/prompt-caching.mdx, "Monitoring cached tokens"); live answers carry
- *   `prompt_tokens_details: {cached_tokens: 0}` on a cold cache (fixtures/real opencode-llm-recordings,
- *   llama-3.1-8b and gpt-oss-20b, 2026-05-08). The emulator keeps no prefix cache: always 0.
+ *   `prompt_tokens_details: {cached_tokens: N}` (fixtures/real: opencode-llm-recordings, llama-3.1-8b and
+ *   gpt-oss-20b streams, 0 on a cold cache; kimi-k2.6 through AI Gateway, 3). The emulator keeps no prefix
+ *   cache: always 0, as a cold cache answers.
  * - `choices[].stop_reason: null` and `prompt_logprobs: null`: vLLM's members, which Cloudflare's own types
  *   declare for qwen3-30b-a3b-fp8 and gemma-sea-lion-v4-27b-it, and which the live gpt-oss-20b stream above
  *   shows passed through (`stop_reason` on its last delta). null: no stop token or string ended the answer
