@@ -57,6 +57,11 @@ export interface CheckContext {
   input?: unknown;
   /** For a deliberately invalid input: the one rule it breaks and how strongly the real API is known to enforce it. */
   invalid?: { rule: string; pointer: string; enforcement: EnforcementVerdict };
+  /**
+   * True when the request was not captured (`validate` of a lone answer): `input` then holds only what the answer
+   * tells of it (model, stream), and rules comparing the answer with the request's tools are not judged.
+   */
+  requestUnknown?: boolean;
   /** The recorded exchange of the same request (`run --oracle`), for `oracle.parity`. */
   recorded?: Exchange;
 }

@@ -150,6 +150,7 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
   const taskFacts = new Map<string, Partial<ModelFacts>>();
   const taskOutputProperties = new Map<string, Record<string, Obj>>();
   const taskInputPatches = new Map<string, Record<string, Obj>>();
+  const taskOutputPatches = new Map<string, Record<string, Obj>>();
   for (const [taskId, entry] of Object.entries(raw.overlay.tasks)) {
     const pointer = `/tasks/${escapeToken(taskId)}`;
     if (!tasks.has(taskId as TaskId)) throw new ContractError(displayPath(overlayFile), pointer, `unknown task id "${taskId}"`);
@@ -160,13 +161,14 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
       for (const [name, keywords] of Object.entries(properties)) expectObject(keywords, overlayFile, `${pointer}/outputProperties/${escapeToken(name)}`, 'keywords');
       taskOutputProperties.set(taskId, properties as Record<string, Obj>);
     }
-    if (taskEntry.inputPatches !== undefined) {
-      const patches = expectObject(taskEntry.inputPatches, overlayFile, `${pointer}/inputPatches`, 'pointer suffix → keywords');
+    for (const [member, into] of [['inputPatches', taskInputPatches], ['outputPatches', taskOutputPatches]] as const) {
+      if (taskEntry[member] === undefined) continue;
+      const patches = expectObject(taskEntry[member], overlayFile, `${pointer}/${member}`, 'pointer suffix → keywords');
       for (const [suffix, keywords] of Object.entries(patches)) {
-        if (!suffix.startsWith('/')) throw new ContractError(displayPath(overlayFile), `${pointer}/inputPatches/${escapeToken(suffix)}`, 'a pointer suffix starts with "/"');
-        expectObject(keywords, overlayFile, `${pointer}/inputPatches/${escapeToken(suffix)}`, 'keywords');
+        if (!suffix.startsWith('/')) throw new ContractError(displayPath(overlayFile), `${pointer}/${member}/${escapeToken(suffix)}`, 'a pointer suffix starts with "/"');
+        expectObject(keywords, overlayFile, `${pointer}/${member}/${escapeToken(suffix)}`, 'keywords');
       }
-      taskInputPatches.set(taskId, patches as Record<string, Obj>);
+      into.set(taskId, patches as Record<string, Obj>);
     }
   }
 
@@ -197,6 +199,7 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
     const outputProperties = taskOutputProperties.get(task);
     if (outputProperties) applyPropertyPatch(defs.output as JsonSchema, outputProperties);
     for (const [suffix, keywords] of Object.entries(taskInputPatches.get(task) ?? {})) applySuffixPatch(defs.input as JsonSchema, suffix, keywords);
+    for (const [suffix, keywords] of Object.entries(taskOutputPatches.get(task) ?? {})) applySuffixPatch(defs.output as JsonSchema, suffix, keywords);
     if (overlay.patch !== undefined) {
       const patch = expectObject(overlay.patch, overlayFile, `${pointer}/patch`, 'a patch');
       for (const part of ['input', 'output'] as const) {

@@ -124,7 +124,8 @@ function judgeByChecks(contract: Contract, doc: CapturedDocument, checks: CheckI
   const model = doc.model ?? (bodyModel ? contract.model(bodyModel) : undefined);
   const input: Record<string, unknown> = { ...(stream ? { stream: true } : {}), ...(model ? { model: model.id } : bodyModel ? { model: bodyModel } : {}) };
   const exchange = capturedExchange({ operation: operationOf(doc, model), input, status: doc.status ?? 200, contentType, bytes });
-  return findingLines(runChecks(checks, exchange, { contract, expectation: 'success', ...(model ? { model } : {}), input }));
+  // The request itself was not captured: `input` says only what the answer tells (model, stream).
+  return findingLines(runChecks(checks, exchange, { contract, expectation: 'success', ...(model ? { model } : {}), input, requestUnknown: true }));
 }
 
 /** An SSE transcript: pastes and files usually drop the blank line that closes the last event, so it is closed here. */

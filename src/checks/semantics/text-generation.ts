@@ -123,8 +123,12 @@ function jsonModeRuleProblems(output: unknown, path: string, format: JsonFormat 
   }));
 }
 
-/** Names of the tools (and legacy functions) a request offered, in every documented form. */
-export function offeredToolNames(input: Obj | undefined): Set<string> {
+/**
+ * Names of the tools (and legacy functions) a request offered, in every documented form; undefined when the
+ * request is not known (a captured answer judged alone), so no tool name can be held against it.
+ */
+export function offeredToolNames(input: Obj | undefined): Set<string> | undefined {
+  if (input === undefined) return undefined;
   const names = new Set<string>();
   for (const list of [input?.tools, input?.functions]) {
     if (!Array.isArray(list)) continue;
@@ -140,7 +144,7 @@ export function offeredToolNames(input: Obj | undefined): Set<string> {
 // Tool calls: warnings. The function-calling docs describe the shape, but the platform does not validate
 // what a model generates (models name tools they were not offered, or emit arguments that are not JSON),
 // and real answers differ in form (llama-4-scout answers argument objects).
-function nameProblems(name: unknown, path: string, offered: ReadonlySet<string>): Problem[] {
+function nameProblems(name: unknown, path: string, offered: ReadonlySet<string> | undefined): Problem[] {
   return docsOnly(toolNameRuleProblems(name, path, offered));
 }
 
@@ -148,9 +152,11 @@ function argumentsProblems(args: unknown, path: string, stringOnly: boolean): Pr
   return docsOnly(argumentsRuleProblems(args, path, stringOnly));
 }
 
-function toolNameRuleProblems(name: unknown, path: string, offered: ReadonlySet<string>): Problem[] {
-  if (typeof name !== 'string' || (name === '' && !offered.has(''))) return [problem(path, `is ${shortJson(name)}, expected the name of an offered tool`, 'a tool name', shortJson(name))];
-  if (offered.has(name)) return [];
+function toolNameRuleProblems(name: unknown, path: string, offered: ReadonlySet<string> | undefined): Problem[] {
+  if (typeof name !== 'string' || (name === '' && !offered?.has(''))) return [problem(path, `is ${shortJson(name)}, expected the name of an offered tool`, 'a tool name', shortJson(name))];
+  // Correction (issue 9): without the request (validate of a captured answer) no tool was offered or refused:
+  // every live tool call was rejected as "offered: none". The name's structure is still judged.
+  if (offered === undefined || offered.has(name)) return [];
   const list = offered.size ? [...offered].join(', ') : 'none';
   return [problem(path, `calls tool "${name}", which the request did not offer (offered: ${list})`, `one of: ${list}`, name)];
 }
@@ -171,7 +177,7 @@ function argumentsRuleProblems(args: unknown, path: string, stringOnly: boolean)
  * Tool calls are well-formed: each names a tool the request offered and carries a JSON object of arguments;
  * OpenAI-form calls also carry a unique non-empty `id`. Legacy calls (`{name, arguments}`) may give arguments as an object.
  */
-export function toolCallProblems(calls: unknown, base: string, offered: ReadonlySet<string>): Problem[] {
+export function toolCallProblems(calls: unknown, base: string, offered: ReadonlySet<string> | undefined): Problem[] {
   if (!Array.isArray(calls)) return [];
   const problems: Problem[] = [];
   const ids = new Set<string>();
@@ -214,6 +220,10 @@ export function classicProblems(result: Obj, base: string, input: Obj | undefine
   const truncated = limit !== undefined && used !== undefined && used >= limit.limit;
   const format = requestedJsonFormat(input);
   if (!truncated && calls.length === 0) problems.push(...jsonModeProblems(result.response, at(base, 'response'), format));
+  // `response: null` is seen live only beside tool calls (spec/models/overlay.yaml); without them there is no answer.
+  if (result.response === null && calls.length === 0) {
+    problems.push(problem(at(base, 'response'), 'is null without tool_calls, expected the generated text (null is seen only beside tool calls)', 'a string', 'null'));
+  }
   // The parsed-object form of `response` is JSON mode's (docs, JSON Mode page); without it the answer is text.
   if (!format && isObject(result.response)) {
     problems.push(problem(at(base, 'response'), `is the object ${shortJson(result.response, 40)} although the request asked for no JSON mode, expected text`, 'a string', shortJson(result.response, 40)));

@@ -41,6 +41,21 @@ describe('openai.chat', () => {
     expect(judge(completion([choice('nope')]), { response_format: { type: 'json_object' } })).toMatchObject([{ instancePath: '/choices/0/message/content', message: 'choices[0].message.content is not JSON although the request asked for json_object: "nope"' }]);
   });
 
+  it('accepts tool_calls null in a message (kimi-k2.6 through AI Gateway compat)', () => {
+    expect(judge(completion([choice('hi', { tool_calls: null })]))).toEqual([]);
+  });
+
+  it('judges tool names against the offered tools only when the request is known', () => {
+    const call = { id: 'c', type: 'function', function: { name: 'get_weather', arguments: '{}' } };
+    const body = completion([{ ...choice(null, { tool_calls: [call] }), finish_reason: 'tool_calls' }]);
+    expect(messages(judge(body))).toEqual(['choices[0].message.tool_calls[0].function.name calls tool "get_weather", which the request did not offer (offered: none)']);
+    const ex = openAiExchange('chat/completions', { model: LLAMA }, { json: body });
+    expect(openAiChat.run(ex, { ...contextFor(ex), requestUnknown: true })).toEqual([]);
+    const empty = completion([{ ...choice(null, { tool_calls: [{ ...call, function: { name: '', arguments: '{}' } }] }), finish_reason: 'tool_calls' }]);
+    const unnamed = openAiExchange('chat/completions', { model: LLAMA }, { json: empty });
+    expect(messages(openAiChat.run(unnamed, { ...contextFor(unnamed), requestUnknown: true }))).toEqual(['choices[0].message.tool_calls[0].function.name is "", expected the name of an offered tool']);
+  });
+
   it('fails a body that is not JSON', () => {
     const ex = openAiExchange('chat/completions', { model: LLAMA, messages: msgs }, { text: 'hello', contentType: 'text/plain' });
     expect(messages(openAiChat.run(ex, contextFor(ex)))).toEqual(['POST /ai/v1/chat/completions answered 200 with text/plain that is not JSON: "hello", expected a JSON ChatCompletion']);
@@ -72,6 +87,35 @@ describe('openai.chat-stream', () => {
   it('fails content after finish_reason, and a choice that never finishes', () => {
     expect(messages(judge([chunk({ content: 'a' }, 'stop'), chunk({ content: 'b' }), '[DONE]']))[0]).toContain('events[1].data.choices[0] continues choice 0 after its finish_reason "stop" (event 0)');
     expect(messages(judge([chunk({ content: 'a' }), '[DONE]']))).toEqual(['events never finish choice 0, expected a finish_reason in its last chunk']);
+  });
+
+  it('accepts repeated finish chunks that add nothing, as live /ai/v1 streams send them', () => {
+    const withUsage = (u: unknown) => ({ ...chunk({}, 'stop'), usage: u });
+    // opencode's golden recordings (llama-3.1-8b): the real usage, then the same finish again with zeros.
+    expect(judge([chunk({ content: 'Hello' }), withUsage(usage(45, 2)), withUsage({ ...usage(0, 0), prompt_tokens_details: { cached_tokens: 0 } }), '[DONE]'])).toEqual([]);
+  });
+
+  it('still fails a repeated finish chunk that brings content, tool calls or another finish_reason', () => {
+    const after = (extra: unknown) => messages(judge([chunk({ content: 'a' }, 'stop'), extra, '[DONE]']));
+    expect(after(chunk({ content: 'b' }, 'stop'))[0]).toContain('continues choice 0 after its finish_reason "stop"');
+    expect(after(chunk({ tool_calls: [{ index: 0, id: 't', type: 'function', function: { name: 'f', arguments: '{}' } }] }, 'stop'))[0]).toContain('continues choice 0');
+    expect(after(chunk({}, 'length'))[0]).toContain('continues choice 0 after its finish_reason "stop"');
+  });
+
+  it('accepts tool_calls null in a delta', () => {
+    expect(judge([chunk({ content: 'a', tool_calls: null }), chunk({}, 'stop'), '[DONE]'])).toEqual([]);
+  });
+
+  it('judges tool names against the offered tools only when the request is known', () => {
+    const fragment = chunk({ tool_calls: [{ index: 0, id: 't1', type: 'function', function: { name: 'get_weather', arguments: '{}' } }] });
+    const events = [fragment, chunk({}, 'tool_calls'), '[DONE]'];
+    expect(messages(judge(events))).toEqual(['the stream\'s choice 0, assembled: tool_calls[0].function.name calls tool "get_weather", which the request did not offer (offered: none)']);
+    const ex = openAiExchange('chat/completions', { model: LLAMA, stream: true }, { events });
+    expect(openAiChatStream.run(ex, { ...contextFor(ex), requestUnknown: true })).toEqual([]);
+    // The structure is still judged without the request.
+    const bad = [chunk({ tool_calls: [{ index: 0, id: 't1', type: 'function', function: { name: 'get_weather', arguments: '{"a' } }] }), chunk({}, 'tool_calls'), '[DONE]'];
+    const unknown = openAiExchange('chat/completions', { model: LLAMA, stream: true }, { events: bad });
+    expect(messages(openAiChatStream.run(unknown, { ...contextFor(unknown), requestUnknown: true }))).toEqual(['the stream\'s choice 0, assembled: tool_calls[0].function.arguments is not JSON: "{\\"a"']);
   });
 
   it('assembles tool-call fragments and judges the result', () => {

@@ -46,6 +46,20 @@ describe('judgeCaptured', () => {
     expect(judge({ part: 'stream', endpoint: 'chat/completions', bytes: stream, model: LLAMA })).toEqual([]);
   });
 
+  it('judges a captured tool call without the request: no tool counts as unoffered, the structure still counts', async () => {
+    const tools = [{ type: 'function', function: { name: 'get_weather', description: 'weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }];
+    const request = { model: LLAMA.id, messages, tools, tool_choice: { type: 'function', function: { name: 'get_weather' } } };
+    const body = await post('/ai/v1/chat/completions', request);
+    expect(Buffer.from(body).toString()).toContain('get_weather');
+    expect(judge({ part: 'response', endpoint: 'chat/completions', bytes: body })).toEqual([]);
+    const stream = await post('/ai/v1/chat/completions', { ...request, stream: true });
+    expect(Buffer.from(stream).toString()).toContain('get_weather');
+    expect(judge({ part: 'stream', endpoint: 'chat/completions', bytes: stream, model: LLAMA })).toEqual([]);
+    const parsed = JSON.parse(Buffer.from(body).toString());
+    parsed.choices[0].message.tool_calls[0].function.arguments = '{"city":';
+    expect(judge({ part: 'response', endpoint: 'chat/completions', bytes: json(parsed) }).join('\n')).toMatch(/arguments is not JSON/);
+  });
+
   it('accepts /ai/v1 embeddings, completions and responses bodies', async () => {
     expect(judge({ part: 'response', endpoint: 'embeddings', bytes: await post('/ai/v1/embeddings', { model: BGE.id, input: ['a', 'b'] }) })).toEqual([]);
     expect(judge({ part: 'response', endpoint: 'completions', bytes: await post('/ai/v1/completions', { model: LLAMA.id, prompt: 'hi', max_tokens: 8 }) })).toEqual([]);

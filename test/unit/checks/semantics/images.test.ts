@@ -85,4 +85,11 @@ describe('output.semantics: image-to-text', () => {
     expect(judgeJson(LLAVA, { image: [1], prompt: 'what?' }, { description: 'A cat.' })).toEqual([]);
     expect(judgeJson(LLAVA, { image: [1], prompt: 'what?' }, { description: '  ' })).toMatchObject([{ instancePath: '/result/description', message: 'result.description is blank, expected a description of the image' }]);
   });
+
+  it("warns about moondream3.1's empty answer, which the schema accepts as real", () => {
+    const MOONDREAM = '@cf/moondream/moondream3.1-9B-A2B';
+    const findings = judgeJson(MOONDREAM, { image: 'data:image/png;base64,AA==', task: 'caption', stream: false }, {});
+    expect(findings).toMatchObject([{ instancePath: '/result', severity: 'warning', actual: '{}' }]);
+    expect(findings[0]!.message).toContain('an empty answer');
+  });
 });

@@ -63,6 +63,12 @@ describe('output.semantics: text generation, classic answers', () => {
     expect(judge(LLAMA, { prompt: 'city?' }, { response: { city: 'Paris' } })).toMatchObject([{ instancePath: '/result/response', expected: 'a string' }]);
   });
 
+  it('passes response null beside tool calls, fails it without them', () => {
+    const input = { prompt: 'x', tools: [WEATHER] };
+    expect(judge(LLAMA, input, { response: null, tool_calls: [{ name: 'get_weather', arguments: {} }] })).toEqual([]);
+    expect(judge(LLAMA, input, { response: null })).toMatchObject([{ instancePath: '/result/response', message: 'result.response is null without tool_calls, expected the generated text (null is seen only beside tool calls)' }]);
+  });
+
   it('does not hold an answer cut at max_tokens to JSON mode', () => {
     const input = { prompt: 'city?', max_tokens: 5, response_format: { type: 'json_schema', json_schema: CITY_SCHEMA } };
     expect(judge(LLAMA, input, { response: '{"ci', usage: usage(3, 5) })).toEqual([]);

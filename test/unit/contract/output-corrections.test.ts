@@ -1,0 +1,65 @@
+/**
+ * Output corrections of issue 9 (spec/models/overlay.yaml): each follows a real answer the generated schema
+ * rejected, and each keeps the rest of the rule.
+ */
+import { describe, expect, it } from 'vitest';
+import { loadContract } from '../../../src/contract/load.js';
+
+const contract = loadContract();
+const output = (id: string, value: unknown) => contract.validateModel(contract.model(id)!, 'output', value);
+const lines = (id: string, value: unknown) => output(id, value).map((e) => `${e.instancePath} ${e.keyword}`);
+
+describe('chat-completions messages without refusal', () => {
+  const answer = (message: Record<string, unknown>) => ({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [{ index: 0, message, logprobs: null, finish_reason: 'stop' }], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } });
+
+  it('accepts a message without refusal for every chat-completions model (gemma-4 answers so live)', () => {
+    const models = [...contract.models.values()].filter((m) => m.task === 'text-generation' && JSON.stringify(m.output).includes('"refusal"'));
+    expect(models.map((m) => m.id)).toContain('@cf/google/gemma-4-26b-a4b-it');
+    expect(models.length).toBeGreaterThanOrEqual(10);
+    for (const model of models) expect(output(model.id, answer({ role: 'assistant', content: 'hi' })), model.id).toEqual([]);
+  });
+
+  it('still requires role and content', () => {
+    expect(lines('@cf/google/gemma-4-26b-a4b-it', answer({ role: 'assistant' }))).toContain('/choices/0/message required');
+  });
+});
+
+describe('classic response null beside tool calls', () => {
+  const calls = [{ name: 'get_vn_details', arguments: { id: '1054' } }];
+
+  it('accepts response null for classic models (llama-3.3-70b-fp8-fast and llama-3.1-8b-fp8 answer so live)', () => {
+    expect(output('@cf/meta/llama-3.3-70b-instruct-fp8-fast', { response: null, tool_calls: calls, usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })).toEqual([]);
+    expect(output('@cf/meta/llama-3.1-8b-instruct', { response: null })).toEqual([]);
+  });
+
+  it('still refuses a number', () => {
+    expect(output('@cf/meta/llama-3.1-8b-instruct', { response: 3 }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('llama-3.1-8b-instruct-fp8 tool calls in either form', () => {
+  const FP8 = '@cf/meta/llama-3.1-8b-instruct-fp8';
+
+  it('accepts the legacy {name, arguments} form seen live and the OpenAI form', () => {
+    expect(output(FP8, { response: null, tool_calls: [{ name: 'stock_add', arguments: { producto: 'camisa' } }] })).toEqual([]);
+    expect(output(FP8, { response: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'stock_add', arguments: '{}' } }] })).toEqual([]);
+  });
+
+  it('refuses an item of neither form', () => {
+    expect(output(FP8, { response: '', tool_calls: [{ name: 'stock_add' }] }).length).toBeGreaterThan(0);
+    expect(output(FP8, { response: '', tool_calls: [{ id: 'c1', type: 'function', function: { name: 'x', arguments: {} } }] }).length).toBeGreaterThan(0);
+  });
+});
+
+describe('moondream3.1 empty answer', () => {
+  const MOONDREAM = '@cf/moondream/moondream3.1-9B-A2B';
+
+  it('accepts {} (the live non-streamed answer) and the full answer', () => {
+    expect(output(MOONDREAM, {})).toEqual([]);
+    expect(output(MOONDREAM, { finish_reason: 'stop', answer: 'a cat', metrics: { input_tokens: 1, output_tokens: 1, prefill_time_ms: 1, decode_time_ms: 1, ttft_ms: 1 } })).toEqual([]);
+  });
+
+  it('still refuses a partial answer without finish_reason and metrics', () => {
+    expect(output(MOONDREAM, { answer: 'a cat' }).length).toBeGreaterThan(0);
+  });
+});
