@@ -1,7 +1,7 @@
 /** @module envelope.shape and envelope.consistency: JSON answers of the v4 API are the documented envelope, and it does not contradict itself. */
 import type { Exchange } from '../targets/types.js';
 import { defineCheck } from './_internals/define.js';
-import { jsonSchemaFor } from './_internals/documented.js';
+import { jsonSchemaFor, observedErrorForm, observedErrorFormText } from './_internals/documented.js';
 import { isObject, isRun, isSuccessStatus, jsonBody, jsonValue, modelOf, openAiEndpoint, operationLabel, streamRequested } from './_internals/exchange.js';
 import { problem, schemaProblems, toFindings, type Problem } from './_internals/problem.js';
 import type { CheckContext, Finding } from './types.js';
@@ -37,14 +37,21 @@ export const envelopeShape = defineCheck({
       return [{ check: 'envelope.shape', message: `${operationLabel(exchange)} answered ${response.status} with ${body.reason}, expected a JSON ${schema.name}`, instancePath: '', expected: `JSON (${schema.name})`, actual: body.reason }];
     }
     const errors = context.contract.validate(schema.uri, body.value);
+    if (errors.length > 0 && schema.name === 'ErrorEnvelope') {
+      const form = observedErrorForm(context.contract, body.value);
+      if (form) return [{ check: 'envelope.shape', message: `${operationLabel(exchange)} answered ${response.status} with ${observedErrorFormText(form)}`, instancePath: '', expected: 'ErrorEnvelope', actual: form, severity: 'warning' }];
+    }
     return toFindings('envelope.shape', schemaProblems(errors, `${schema.name} (status ${response.status})`));
   },
 });
 
-/** `result` carries nothing: absent, null, or `{}` (Cloudflare's 2024 OpenAPI declared an object there on errors). */
+/**
+ * `result` carries nothing: absent, null, or `{}` (Cloudflare's 2024 OpenAPI declared an object there on errors), or
+ * `[]` (AI Gateway's own refusals, spec/openapi.yaml GatewayErrorEnvelope).
+ */
 function emptyResult(body: Record<string, unknown>): boolean {
   const result = body.result;
-  return result === undefined || result === null || (isObject(result) && Object.keys(result).length === 0);
+  return result === undefined || result === null || (isObject(result) && Object.keys(result).length === 0) || (Array.isArray(result) && result.length === 0);
 }
 
 /** The consistency rules of a parsed envelope against its HTTP status. */
@@ -61,8 +68,13 @@ export function envelopeConsistencyProblems(body: Record<string, unknown>, statu
     if (Array.isArray(errors) && errors.length > 0) problems.push(problem('/errors', `has ${errors.length} error(s) although success is true, expected []`, '[]', `${errors.length} error(s)`));
     if (!('result' in body) || body.result === null) problems.push(problem('/result', `is ${body.result === null ? 'null' : 'missing'} although success is true, expected the payload`, 'a result', body.result === null ? 'null' : 'nothing'));
   } else {
-    // The catalogue searches' documented 404 carries a singular `error` string instead of `errors`.
-    const hasErrors = (Array.isArray(errors) && errors.length > 0) || (typeof body.error === 'string' && body.error !== '');
+    // The catalogue searches' documented 404 carries a singular `error` string instead of `errors`; real answers
+    // also carry `errors` as one object and AI Gateway's refusals an `error` list (spec/openapi.yaml ObservedErrorBody).
+    const hasErrors =
+      (Array.isArray(errors) && errors.length > 0) ||
+      isObject(errors) ||
+      (typeof body.error === 'string' && body.error !== '') ||
+      (Array.isArray(body.error) && body.error.length > 0);
     if (!hasErrors) problems.push(problem('/errors', `is ${Array.isArray(errors) ? 'empty' : 'missing'} although success is false, expected at least one error`, 'a non-empty array', Array.isArray(errors) ? '[]' : 'nothing'));
     if (!emptyResult(body)) problems.push(problem('/result', 'carries a payload although success is false, expected null', 'null', 'a payload'));
   }

@@ -1,5 +1,5 @@
 /** @module status.success and status.client-error: the HTTP status says what happened to the request. */
-import { documentedClientErrors, statusesForCode } from './_internals/documented.js';
+import { documentedClientErrors, observedErrorForm, observedErrorFormText, statusesForCode } from './_internals/documented.js';
 import { defineCheck } from './_internals/define.js';
 import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, operationLabel } from './_internals/exchange.js';
 import { at, problem, toFindings, type Problem } from './_internals/problem.js';
@@ -127,7 +127,11 @@ function judgeClientError(exchange: Exchange, context: CheckContext): Finding[] 
   const op = exchange.spec.operation;
   const requireCode = !(op.kind === 'catalog' && op.endpoint === 'models/schema');
   // The refusal's envelope is documented and observed whatever rule was broken (every pasted 5006 answer has it).
-  return [...findings, ...toFindings(check, errorEnvelopeProblems(body, requireCode)).map((f): Finding => ({ ...f, severity: 'error' }))];
+  const problems = errorEnvelopeProblems(body, requireCode);
+  // A form the real API was also seen refusing with (a 5006 with `errors` as one object) is a warning.
+  const form = problems.length > 0 ? observedErrorForm(context.contract, body) : undefined;
+  if (form) return [...findings, { check, message: `${label}: refused with ${observedErrorFormText(form)}`, instancePath: '', expected: 'ErrorEnvelope', actual: form, severity: 'warning' }];
+  return [...findings, ...toFindings(check, problems).map((f): Finding => ({ ...f, severity: 'error' }))];
 }
 
 /**

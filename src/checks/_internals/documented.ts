@@ -133,3 +133,20 @@ export function jsonSchemaFor(contract: Contract, exchange: Exchange, status: nu
   if (media?.schemaUri) return { uri: media.schemaUri, name: media.schemaName ?? 'the documented schema' };
   return component(contract, status >= 200 && status < 300 ? 'Envelope' : 'ErrorEnvelope');
 }
+
+/** The error-body forms seen from the real API beside the documented v4 ErrorEnvelope (openapi.yaml ObservedErrorBody). */
+export const OBSERVED_ERROR_FORMS = ['ErrorEnvelopeSingleError', 'AiErrorBody', 'GatewayErrorEnvelope'] as const;
+
+/**
+ * The observed error form a failure body is in, when it is not the v4 ErrorEnvelope but one of the forms the
+ * real API was seen sending; else undefined. Such a body is a real answer, so it weighs a warning, not an error.
+ */
+export function observedErrorForm(contract: Contract, body: unknown): (typeof OBSERVED_ERROR_FORMS)[number] | undefined {
+  if (!isObject(body)) return undefined;
+  return OBSERVED_ERROR_FORMS.find((name) => contract.validate(contract.componentUri(name), body).length === 0);
+}
+
+/** The warning for a failure answered in an observed, undocumented error form. */
+export function observedErrorFormText(form: string): string {
+  return `an error body in the form ${form} (seen from the real API, spec/openapi.yaml ObservedErrorBody), not the documented v4 ErrorEnvelope`;
+}

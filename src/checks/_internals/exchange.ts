@@ -117,8 +117,10 @@ export function operationLabel(exchange: Exchange): string {
 /** The first error of a v4 error envelope, in words (`code 5007: No such model ...`), for messages. */
 export function firstErrorText(body: unknown): string | undefined {
   if (!isObject(body)) return undefined;
-  if (Array.isArray(body.errors) && isObject(body.errors[0])) {
-    const { code, message } = body.errors[0];
+  // `errors` as a list (v4), as one object, or AI Gateway's `error` list (spec/openapi.yaml ObservedErrorBody).
+  const first = Array.isArray(body.errors) ? body.errors[0] : isObject(body.errors) ? body.errors : Array.isArray(body.error) ? body.error[0] : undefined;
+  if (isObject(first)) {
+    const { code, message } = first;
     const text = typeof message === 'string' ? message : '';
     return code === undefined ? text : `code ${String(code)}${text ? `: ${text}` : ''}`;
   }

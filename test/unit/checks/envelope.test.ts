@@ -53,6 +53,43 @@ describe('envelope.shape', () => {
   });
 });
 
+describe('envelope.shape: error bodies only seen from the real API', () => {
+  const judge = (status: number, json: unknown) => {
+    const ex = runExchange(LLAMA, { prompt: 'hi' }, { status, json });
+    return envelopeShape.run(ex, contextFor(ex));
+  };
+
+  it('warns (never fails) about each observed form: errors as one object, {"error": {...}}, the gateway\'s error list', () => {
+    const forms: [unknown, string][] = [
+      [{ errors: { message: 'AiError: Bad input', code: 5006 }, success: false, result: {}, messages: [] }, 'ErrorEnvelopeSingleError'],
+      [{ error: { code: 'invalid_prompt', message: 'AiError: AiError: Request timeout (a613c7db)' } }, 'AiErrorBody'],
+      [{ error: { message: '4006: you have used up your daily free allocation', stage: 'pipeline', code: 'internal_error' }, timestamp: '2025-10-27T08:26:51.928Z' }, 'AiErrorBody'],
+      [{ success: false, result: [], messages: [], error: [{ code: 2001, message: 'Please configure AI Gateway in the Cloudflare dashboard' }] }, 'GatewayErrorEnvelope'],
+    ];
+    for (const [body, form] of forms) {
+      const findings = judge(400, body);
+      expect(findings, form).toMatchObject([{ check: 'envelope.shape', severity: 'warning', actual: form }]);
+      expect(findings[0]!.message).toContain('not the documented v4 ErrorEnvelope');
+    }
+  });
+
+  it('still fails a body of no known form', () => {
+    const findings = judge(400, { error: { code: 'x' } });
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.severity === undefined)).toBe(true);
+  });
+
+  it('envelope.consistency takes errors as one object and the gateway\'s error list and empty result list', () => {
+    const consistency = (json: unknown) => {
+      const ex = runExchange(LLAMA, { prompt: 'hi' }, { status: 400, json });
+      return envelopeConsistency.run(ex, contextFor(ex));
+    };
+    expect(consistency({ errors: { message: 'Bad input', code: 5006 }, success: false, result: {}, messages: [] })).toEqual([]);
+    expect(consistency({ success: false, result: [], messages: [], error: [{ code: 2001, message: 'configure' }] })).toEqual([]);
+    expect(consistency({ success: false, result: [1], messages: [], error: [{ code: 2001, message: 'configure' }] }).map((p) => p.instancePath)).toEqual(['/result']);
+  });
+});
+
 describe('envelope.consistency', () => {
   const judge = (status: number, json: unknown) => {
     const ex = runExchange(BGE, { text: 'a' }, { status, json });

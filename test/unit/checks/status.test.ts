@@ -76,6 +76,20 @@ describe('status.client-error', () => {
     expect(findings[2]!.message).toBe('errors[0].message is "", expected a non-empty message');
   });
 
+  it('weighs a refusal in a form only seen from the real API (errors as one object) a warning, not an error', () => {
+    const single = { errors: { message: "AiError: Bad input: Error: oneOf at '/' not met", code: 5006 }, success: false, result: {}, messages: [] };
+    const ex = invalid({ status: 400, json: single });
+    expect(statusClientError.run(ex, contextFor(ex, 'client-error'))).toMatchObject([{ severity: 'warning', actual: 'ErrorEnvelopeSingleError' }]);
+    // Not every wrong body is an observed form: a single error without its message stays an error.
+    const broken = invalid({ status: 400, json: { ...single, errors: { code: 5006 } } });
+    expect(statusClientError.run(broken, contextFor(broken, 'client-error')).map((f) => f.severity)).toEqual(['error']);
+  });
+
+  it('quotes the error of an observed form in status.success', () => {
+    const ex = runExchange(LLAMA, { prompt: 'hi' }, { status: 400, json: { success: false, result: [], messages: [], error: [{ code: 2001, message: 'Please configure AI Gateway in the Cloudflare dashboard' }] } });
+    expect(messages(statusSuccess.run(ex, contextFor(ex)))[0]).toContain('(code 2001: Please configure AI Gateway in the Cloudflare dashboard)');
+  });
+
   it('fails an empty errors array and a body that is not JSON', () => {
     const empty = invalid({ status: 400, json: { success: false, errors: [] } });
     expect(statusClientError.run(empty, contextFor(empty, 'client-error'))).toMatchObject([{ instancePath: '/errors', message: 'errors is empty, expected at least one error' }]);

@@ -84,6 +84,14 @@ describe('judgeCaptured', () => {
     expect(judge({ part: 'error', bytes: json({ ...error, errors: 'nope' }) }).join('\n')).toMatch(/\/errors/);
   });
 
+  it('accepts error bodies in the forms the real API was seen sending besides the v4 envelope', () => {
+    expect(judge({ part: 'error', bytes: json({ errors: { message: 'AiError: Bad input', code: 5006 }, success: false, result: {}, messages: [] }) })).toEqual([]);
+    expect(judge({ part: 'error', bytes: json({ error: { code: 'invalid_prompt', message: 'AiError: AiError: Request timeout' } }) })).toEqual([]);
+    expect(judge({ part: 'error', bytes: json({ success: false, result: [], messages: [], error: [{ code: 2001, message: 'Please configure AI Gateway' }] }) })).toEqual([]);
+    // A reduced paste (only a message, no code, no success) is none of them.
+    expect(judge({ part: 'error', bytes: json({ errors: { message: 'AiError: Bad input' } }) }).length).toBeGreaterThan(0);
+  });
+
   it('reads Python reprs when the format says so, and refuses what it cannot read', () => {
     const repr = Buffer.from("{'result': {'response': 'hi'}, 'success': True, 'errors': [], 'messages': []}");
     expect(judge({ part: 'response', model: LLAMA, bytes: repr, format: 'python-repr' })).toEqual([]);
