@@ -59,13 +59,21 @@ describe('chat completions', () => {
     expect(chunks.every((c) => c.object === 'chat.completion.chunk' && c.model === CHAT_MODEL)).toBe(true);
     const text = chunks.map((c) => c.choices[0]?.delta.content ?? '').join('');
     expect(text.trim().length).toBeGreaterThan(0);
+    // The finish chunk comes twice, as every recorded live /ai/v1 stream sends it (fixtures/real/, opencode recordings).
     const finishes = chunks.flatMap((c) => c.choices.map((choice) => choice.finish_reason).filter(Boolean));
-    expect(finishes).toHaveLength(1);
+    expect(finishes).toEqual(['stop', 'stop']);
     const last = chunks.at(-1)!;
     expect(last.choices).toEqual([]);
     expect(last.usage!.completion_tokens).toBeGreaterThan(0);
     expect(last.usage!.total_tokens).toBe(last.usage!.prompt_tokens + last.usage!.completion_tokens);
     expect(chunks.slice(0, -1).every((c) => !c.usage)).toBe(true);
+  });
+
+  it("assembles the stream with the SDK's own helper despite the repeated finish chunk", async () => {
+    const final = await client.chat.completions.stream({ model: CHAT_MODEL, messages: question }).finalChatCompletion();
+    expect(final.choices).toHaveLength(1);
+    expect(final.choices[0]!.finish_reason).toBe('stop');
+    expect(final.choices[0]!.message.content!.trim().length).toBeGreaterThan(0);
   });
 
   it('streams without a usage chunk when include_usage is not asked for', async () => {

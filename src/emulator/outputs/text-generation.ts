@@ -240,6 +240,8 @@ interface ClassicShape {
   type: boolean;
   /** JSON-mode answers may be an object in `response`. */
   responseObject: boolean;
+  /** `response` may be null: answered beside tool calls, as live llama-3.3 / llama-3.1-8b-fp8 answers carry it. */
+  responseNull: boolean;
 }
 
 function argumentForm(types: Set<string>, fallback: 'string' | 'object'): 'string' | 'object' {
@@ -256,6 +258,7 @@ const classicShape = perModel((contract: Contract, model: ModelEntry): ClassicSh
     id: declares(contract, model, [...item, 'id']),
     type: declares(contract, model, [...item, 'type']),
     responseObject: typesAt(contract, model, ['response']).has('object'),
+    responseNull: typesAt(contract, model, ['response']).has('null'),
   };
   if (hasFn) shape.fn = argumentForm(typesAt(contract, model, [...item, 'function', 'arguments']), 'string');
   // Workers AI's own classic form is `{name, arguments: object}`; it is also the default when the schema is silent.
@@ -333,6 +336,8 @@ function classicToolCall(call: GeneratedToolCall, shape: ClassicShape): Obj {
 /** `{response, tool_calls?, usage}`: the classic /ai/run answer. */
 export function toClassic(g: Generation, shape: ClassicShape): Obj {
   const out: Obj = { response: g.json !== undefined && shape.responseObject && isObject(g.json) ? g.json : g.text };
+  // Beside tool calls the live API answers `response: null` (spec/models/overlay.yaml): clients learn to expect it.
+  if (g.toolCalls.length > 0 && shape.responseNull && g.text === '') out.response = null;
   if (g.toolCalls.length > 0) out.tool_calls = g.toolCalls.map((c) => classicToolCall(c, shape));
   out.usage = usage(g);
   return out;
@@ -365,7 +370,8 @@ export function toTextCompletion(g: Generation, modelId: string, extras: ChatExt
 
 /**
  * `chat.completion.chunk` payloads: a role chunk, one per token (or one carrying the tool calls), a chunk
- * with `finish_reason`, and with `includeUsage` a last chunk with empty `choices` and `usage` (OpenAI's form).
+ * with `finish_reason`, the same finish chunk again (as Workers AI sends it), and with `includeUsage` a last chunk
+ * with empty `choices` and `usage` (OpenAI's form).
  */
 export function chatCompletionChunks(g: Generation, modelId: string, options: { includeUsage: boolean; extras?: ChatExtras }): Obj[] {
   const id = `chatcmpl-${g.id}`;
@@ -376,6 +382,10 @@ export function chatCompletionChunks(g: Generation, modelId: string, options: { 
   if (g.toolCalls.length > 0) {
     chunks.push(chunk({ tool_calls: g.toolCalls.map((c, index) => ({ index, ...openAiToolCall(c) })) }, null));
   }
+  chunks.push(chunk({}, g.finishReason));
+  // Every live /ai/v1 chat stream recorded repeats the finish chunk (opencode's golden recordings of llama-3.1-8b and
+  // gpt-oss-20b, direct and through AI Gateway, 2026-05-08; fixtures/real/): clients must take a second finish
+  // for the same choice. It adds nothing, so it is harmless to a client that already copes.
   chunks.push(chunk({}, g.finishReason));
   if (options.includeUsage) chunks.push({ id, object, created: CREATED_AT, model: modelId, choices: [], usage: usage(g, options.extras) });
   return chunks;

@@ -318,6 +318,16 @@ describe('text generation', () => {
     expect(tried).toBeGreaterThan(40);
   });
 
+  it('answers response null beside classic tool calls, as llama-3.3-70b-fp8-fast and llama-3.1-8b-fp8 answer live', () => {
+    for (const id of ['@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/meta/llama-3.1-8b-instruct-fp8']) {
+      const model = contract.model(id)!;
+      const result = json(make(model, { input: { messages: [{ role: 'user', content: 'Weather in Oslo?' }], tools: [tool] } }));
+      expect(result.response, id).toBeNull();
+      expect(result.tool_calls, id).toHaveLength(1);
+      expect(contract.validateModel(model, 'output', result), id).toEqual([]);
+    }
+  });
+
   it('answers in text after a tool result, and not at all with tool_choice none', () => {
     const model = contract.model('@cf/meta/llama-3.3-70b-instruct-fp8-fast')!;
     const afterTool = json(make(model, { input: { messages: [{ role: 'user', content: 'Weather?' }, { role: 'tool', content: '{"temp": 21}' }], tools: [tool] } }));
