@@ -76,8 +76,9 @@ interface AssembledChoice {
 }
 
 /**
- * The semantics of a `chat.completion.chunk` stream: one `id` throughout, each choice finished exactly once with
- * nothing after, and the assembled message obeying the same rules as a whole completion (tool calls, JSON mode).
+ * The semantics of a `chat.completion.chunk` stream: one `id` throughout, each choice finished with one finish_reason
+ * and nothing after but repeats of that finish (as Workers AI sends them), and the assembled message obeying the same
+ * rules as a whole completion (tool calls, JSON mode).
  */
 export function chatStreamProblems(exchange: Exchange, context: CheckContext): Problem[] {
   const { events } = streamEvents(exchange.response!);
@@ -150,7 +151,7 @@ export function chatStreamProblems(exchange: Exchange, context: CheckContext): P
 /** openai.chat-stream: the chunk-level semantics of a streamed chat completion (framing itself is stream.framing's). */
 export const openAiChatStream = defineCheck({
   id: 'openai.chat-stream',
-  description: 'a streamed /ai/v1/chat/completions answer keeps one id, finishes each choice once, and assembles into a valid message',
+  description: 'a streamed /ai/v1/chat/completions answer keeps one id, finishes each choice with one finish_reason (repeats adding nothing allowed), and assembles into a valid message',
   area: 'openai',
   applies: (exchange, context) =>
     answered(exchange, context, 'chat/completions', true) && bareMediaType(header(exchange.response!.headers, 'content-type')) === 'text/event-stream',
