@@ -74,9 +74,12 @@ describe('envelope.shape: error bodies only seen from the real API', () => {
   });
 
   it('still fails a body of no known form', () => {
-    const findings = judge(400, { error: { code: 'x' } });
-    expect(findings.length).toBeGreaterThan(0);
-    expect(findings.every((f) => f.severity === undefined)).toBe(true);
+    // No message; and Anthropic's error object of /ai/v1/messages, which has no code.
+    for (const body of [{ error: { code: 'x' } }, { type: 'error', error: { type: 'not_found_error', message: 'model not found' } }]) {
+      const findings = judge(400, body);
+      expect(findings.length).toBeGreaterThan(0);
+      expect(findings.every((f) => f.severity === undefined)).toBe(true);
+    }
   });
 
   it('envelope.consistency takes errors as one object and the gateway\'s error list and empty result list', () => {
