@@ -19,6 +19,13 @@ describe('chat-completions messages without refusal', () => {
     for (const model of models) expect(output(model.id, answer({ role: 'assistant', content: 'hi' })), model.id).toEqual([]);
   });
 
+  it('accepts annotations and audio null (gemma-4 from a vLLM-shaped backend, nemotron), still refuses other types', () => {
+    const message = { role: 'assistant', content: 'hi', refusal: null, annotations: null, audio: null, function_call: null };
+    expect(output('@cf/google/gemma-4-26b-a4b-it', answer(message))).toEqual([]);
+    expect(output('@cf/nvidia/nemotron-3-120b-a12b', answer(message))).toEqual([]);
+    expect(lines('@cf/google/gemma-4-26b-a4b-it', answer({ ...message, annotations: 'none' }))).toContain('/choices/0/message/annotations type');
+  });
+
   it('still requires role and content', () => {
     expect(lines('@cf/google/gemma-4-26b-a4b-it', answer({ role: 'assistant' }))).toContain('/choices/0/message required');
   });
