@@ -58,6 +58,23 @@ describe('llama-3.1-8b-instruct-fp8 tool calls in either form', () => {
   });
 });
 
+describe('classic tool calls: no model demands both item forms at once', () => {
+  const legacy = { name: 'get_weather', arguments: { city: 'Oslo' } };
+  const openAi = { id: 'c1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Oslo"}' } };
+
+  it('accepts either form where the generated schema was an allOf of the two (hermes-2-pro, llama-3-8b, ...)', () => {
+    const models = ['@hf/nousresearch/hermes-2-pro-mistral-7b', '@cf/meta/llama-3-8b-instruct', '@cf/qwen/qwen1.5-14b-chat-awq', '@cf/meta/llama-3.2-3b-instruct'];
+    for (const id of models) {
+      expect(output(id, { response: '', tool_calls: [legacy] }), id).toEqual([]);
+      expect(output(id, { response: '', tool_calls: [openAi] }), id).toEqual([]);
+    }
+  });
+
+  it('leaves no allOf of array forms in any effective output schema', () => {
+    for (const model of contract.models.values()) expect(JSON.stringify(model.output), model.id).not.toContain('"allOf":[{"type":"array"');
+  });
+});
+
 describe('moondream3.1 empty answer', () => {
   const MOONDREAM = '@cf/moondream/moondream3.1-9B-A2B';
 
