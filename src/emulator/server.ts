@@ -112,26 +112,62 @@ export function createApp(options: EmulatorOptions & { contract: Contract; outpu
 
 let rayCounter = 0;
 const RAY_SUFFIX = '-EMU';
+const RAY_PAD = '0000000000000000';
 
-/** Writes an answer: whole bodies at once, streams chunk by chunk; `abort` cuts the connection after the body. */
-async function writeResponse(res: ServerResponse, response: ServedResponse, delayMs: number, closeConnection = false): Promise<void> {
-  if (delayMs > 0) await sleep(delayMs);
-  if (res.destroyed) return;
-  const headers: Record<string, string | number> = { ...response.headers, 'cf-ray': `${(rayCounter++ >>> 0).toString(16).padStart(16, '0')}${RAY_SUFFIX}` };
-  if (closeConnection) headers.connection = 'close';
+/** The next `cf-ray` value: a 16-hex-digit counter and the emulator's suffix. */
+function nextRay(): string {
+  const hex = (rayCounter++ >>> 0).toString(16);
+  return RAY_PAD.slice(hex.length) + hex + RAY_SUFFIX;
+}
+
+/**
+ * The head of an answer as the flat `[name, value, ...]` list `res.writeHead` takes: the answer's own headers,
+ * `cf-ray`, and `content-length` for a whole body (built in one pass, no intermediate objects).
+ */
+function headList(response: ServedResponse, contentLength: number, closeConnection: boolean): (string | number)[] {
+  const list: (string | number)[] = [];
+  const own = response.headers;
+  let hasLength = false;
+  let hasConnection = false;
+  for (const name in own) {
+    if (name === 'cf-ray') continue;
+    if (name === 'content-length') hasLength = true;
+    else if (name === 'connection') hasConnection = true;
+    else list.push(name, own[name]!);
+  }
+  // The emulator's own values win over an answer's (a fault's) for these three.
+  list.push('cf-ray', nextRay());
+  if (closeConnection) list.push('connection', 'close');
+  else if (hasConnection) list.push('connection', own.connection!);
+  if (contentLength >= 0) list.push('content-length', contentLength);
+  else if (hasLength) list.push('content-length', own['content-length']!);
+  return list;
+}
+
+/**
+ * Writes an answer: whole bodies at once (synchronously, when there is no fault delay), streams chunk by chunk;
+ * `abort` cuts the connection after the body. Returns a promise only when something is still to be written.
+ */
+function writeResponse(res: ServerResponse, response: ServedResponse, delayMs: number, closeConnection = false): Promise<void> | undefined {
+  if (delayMs > 0) return sleep(delayMs).then(() => writeResponse(res, response, 0, closeConnection));
+  if (res.destroyed) return undefined;
   const body = response.body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    headers['content-length'] = typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
-    res.writeHead(response.status, headers);
+    res.writeHead(response.status, headList(response, typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, closeConnection));
     if (response.abort) {
       res.write(body);
       res.socket?.destroy();
-      return;
+      return undefined;
     }
     res.end(body);
-    return;
+    return undefined;
   }
-  res.writeHead(response.status, headers);
+  return writeStream(res, response, body, closeConnection);
+}
+
+/** Writes a streamed answer chunk by chunk, `chunkDelayMs` apart. */
+async function writeStream(res: ServerResponse, response: ServedResponse, body: { chunks: (string | Uint8Array)[]; chunkDelayMs?: number }, closeConnection: boolean): Promise<void> {
+  res.writeHead(response.status, headList(response, -1, closeConnection));
   res.flushHeaders();
   const wait = body.chunkDelayMs ?? 0;
   for (let i = 0; i < body.chunks.length; i++) {
@@ -149,11 +185,13 @@ async function writeResponse(res: ServerResponse, response: ServedResponse, dela
   res.end();
 }
 
+const EMPTY_QUERY = '';
+
 function toEmulatorRequest(req: IncomingMessage, r: Route & { accountId: string }, body: Uint8Array): EmulatorRequest {
   const request: EmulatorRequest = {
     method: req.method ?? 'GET',
     headers: req.headers as Record<string, string | undefined>,
-    query: r.query === '' ? new URLSearchParams() : new URLSearchParams(r.query),
+    query: new URLSearchParams(r.query === EMPTY_QUERY ? undefined : r.query),
     body,
     accountId: r.accountId,
   };
@@ -161,13 +199,20 @@ function toEmulatorRequest(req: IncomingMessage, r: Route & { accountId: string 
   return request;
 }
 
+const OPENAI_PATH = /^\/client\/v4\/accounts\/[^/]+\/ai\/v1\/|^\/v1\/[^/]+\/[^/]+\/workers-ai\/v1\//;
+
 /** True for a path under an /ai/v1 root (REST or gateway layout), whatever endpoint follows. */
 function isOpenAiPath(path: string): boolean {
-  return /^\/client\/v4\/accounts\/[^/]+\/ai\/v1\/|^\/v1\/[^/]+\/[^/]+\/workers-ai\/v1\//.test(path);
+  return OPENAI_PATH.test(path);
 }
 
-/** Handles one request start to end. Rejections are turned into 500s by the caller. */
-export async function handle(app: EmulatorApp, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Writes an answer of a routed request; error answers under /ai/v1 also carry the OpenAI-style `error` member. */
+function sendRouted(res: ServerResponse, openAiPath: boolean, response: ServedResponse, delay: number, closeConnection = false): Promise<void> | undefined {
+  return writeResponse(res, openAiPath && response.status >= 400 ? withOpenAiError(response) : response, delay, closeConnection);
+}
+
+/** Handles one request start to end. Rejections (and throws) are turned into 500s by the caller. */
+export function handle(app: EmulatorApp, req: IncomingMessage, res: ServerResponse): Promise<void> | undefined {
   const faults = app.deps.faults;
   const delay = faults.delayMs;
   const url = req.url ?? '/';
@@ -176,82 +221,127 @@ export async function handle(app: EmulatorApp, req: IncomingMessage, res: Server
     const page = edgePage(refusal);
     res.writeHead(refusal, edgeHeaders(page));
     res.end(page);
-    return;
+    return undefined;
   }
   const target = originForm(url);
   // The Workers binding's protocol (bare, or in Miniflare's envelope) is one more face of the same server.
-  if (isBindingRequest(target, req.headers)) return handleBinding(app, req, (response, close) => writeResponse(res, response, delay, close));
+  if (isBindingRequest(target, req.headers)) return handleBinding(app, req, (response, close) => writeResponse(res, response, delay, close) ?? Promise.resolve());
   const r = route(target);
   // Error answers under /ai/v1 also carry the OpenAI-style `error` member OpenAI clients read.
   const openAiPath = r.kind === 'openai' || (r.kind === 'none' && isOpenAiPath(r.path));
-  const send = (response: ServedResponse, closeConnection = false): Promise<void> =>
-    writeResponse(res, openAiPath && response.status >= 400 ? withOpenAiError(response) : response, delay, closeConnection);
-  if (r.kind === 'none') return send(errorResponse('noRoute', { path: r.path }));
-  if (r.kind === 'catalog-unknown') return send(catalogNotFound());
+  if (r.kind === 'none') return sendRouted(res, openAiPath, errorResponse('noRoute', { path: r.path }), delay);
+  if (r.kind === 'catalog-unknown') return sendRouted(res, openAiPath, catalogNotFound(), delay);
   const method = req.method;
-  if (method !== r.method && !(r.method === 'GET' && method === 'HEAD')) return send(errorResponse('noRoute', { path: r.path }));
+  if (method !== r.method && !(r.method === 'GET' && method === 'HEAD')) return sendRouted(res, openAiPath, errorResponse('noRoute', { path: r.path }), delay);
+  if (app.replay) return handleReplay(app, req, res, r, openAiPath);
+  return handleRouted(app, req, res, r, openAiPath, undefined);
+}
 
-  // Replay comes first: a recorded answer stands for everything, its authentication error included.
-  let preread: Buffer | undefined;
-  if (app.replay) {
-    const read = await readBody(req, app.maxBodyBytes);
-    if (!read.ok) {
-      if (read.reason === 'aborted') return;
-      return send(errorResponse('tooLarge'), read.closeConnection);
-    }
-    preread = read.body;
-    const layout = r.kind === 'catalog' ? 'rest' : r.layout;
-    const operation: Operation = r.kind === 'run' ? { kind: 'run', model: r.model } : r.kind === 'openai' ? { kind: 'openai', endpoint: r.endpoint } : { kind: 'catalog', endpoint: r.endpoint };
-    const denied = checkCredentials(req.headers, app.auth);
-    const credential = denied === undefined ? 'default' : denied === 'authMissing' ? 'none' : 'invalid';
-    const query = r.query === '' ? new URLSearchParams() : new URLSearchParams(r.query);
-    const found = app.replay.lookup(matchableRequest(method!, layout, operation, query, credential, preread, req.headers['content-type']), app.deps.streamDelayMs);
-    if (found?.kind === 'recorded') return writeResponse(res, found.answer, delay);
-    if (found?.kind === 'unmatched') return send(errorResponse('replayUnmatched', { detail: found.message }));
+/** `mock --replay`: a recorded answer stands for everything, its authentication error included. */
+async function handleReplay(app: EmulatorApp, req: IncomingMessage, res: ServerResponse, r: Exclude<Route, { kind: 'none' | 'catalog-unknown' }>, openAiPath: boolean): Promise<void> {
+  const delay = app.deps.faults.delayMs;
+  const read = await readBody(req, app.maxBodyBytes);
+  if (!read.ok) {
+    if (read.reason === 'aborted') return;
+    return sendRouted(res, openAiPath, errorResponse('tooLarge'), delay, read.closeConnection);
   }
+  const layout = r.kind === 'catalog' ? 'rest' : r.layout;
+  const operation: Operation = r.kind === 'run' ? { kind: 'run', model: r.model } : r.kind === 'openai' ? { kind: 'openai', endpoint: r.endpoint } : { kind: 'catalog', endpoint: r.endpoint };
+  const denied = checkCredentials(req.headers, app.auth);
+  const credential = denied === undefined ? 'default' : denied === 'authMissing' ? 'none' : 'invalid';
+  const query = r.query === '' ? new URLSearchParams() : new URLSearchParams(r.query);
+  const found = app.replay!.lookup(matchableRequest(req.method!, layout, operation, query, credential, read.body, req.headers['content-type']), app.deps.streamDelayMs);
+  if (found?.kind === 'recorded') return writeResponse(res, found.answer, delay);
+  if (found?.kind === 'unmatched') return sendRouted(res, openAiPath, errorResponse('replayUnmatched', { detail: found.message }), delay);
+  return handleRouted(app, req, res, r, openAiPath, read.body);
+}
 
+/** Credentials, body, then the catalogue or inference (directly or through the gateway). */
+function handleRouted(
+  app: EmulatorApp,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: Exclude<Route, { kind: 'none' | 'catalog-unknown' }>,
+  openAiPath: boolean,
+  preread: Buffer | undefined,
+): Promise<void> | undefined {
+  const faults = app.deps.faults;
+  const delay = faults.delayMs;
   const gateway = r.kind !== 'catalog' && r.layout === 'gateway' ? r : undefined;
   if (gateway) {
     const denied = checkGatewayCredentials(req.headers, app.gatewayToken);
-    if (denied) return send(errorResponse(denied));
+    if (denied) return sendRouted(res, openAiPath, errorResponse(denied), delay);
   }
   if (!faults.skipAuth) {
     const denied = checkCredentials(req.headers, app.auth);
-    if (denied) return send(errorResponse(denied));
+    if (denied) return sendRouted(res, openAiPath, errorResponse(denied), delay);
   }
-
-  const read = preread ? { ok: true as const, body: preread } : await readBody(req, app.maxBodyBytes);
-  if (!read.ok) {
-    if (read.reason === 'aborted') return;
-    return send(errorResponse('tooLarge'), read.closeConnection);
-  }
-  let body = read.body;
-  if (req.headers['content-encoding'] !== undefined) {
-    const decoded = await decodeBody(body, req.headers['content-encoding'], app.maxBodyBytes);
-    if (!decoded.ok) {
-      if (decoded.reason === 'too-large') return send(errorResponse('tooLarge'));
-      if (decoded.reason === 'unsupported') return send(errorResponse('unsupportedEncoding', { coding: decoded.coding }));
-      return send(errorResponse('incomplete', { what: `a valid ${decoded.coding} body, as its Content-Encoding says` }));
+  if (preread) return answerBody(app, req, res, r, openAiPath, preread);
+  return readBody(req, app.maxBodyBytes).then((read) => {
+    if (!read.ok) {
+      if (read.reason === 'aborted') return;
+      return sendRouted(res, openAiPath, errorResponse('tooLarge'), delay, read.closeConnection);
     }
-    body = decoded.body;
+    return answerBody(app, req, res, r, openAiPath, read.body);
+  });
+}
+
+/** Decodes the body (Content-Encoding) and answers: the catalogue, or inference. */
+function answerBody(
+  app: EmulatorApp,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: Exclude<Route, { kind: 'none' | 'catalog-unknown' }>,
+  openAiPath: boolean,
+  body: Buffer,
+): Promise<void> | undefined {
+  const coding = req.headers['content-encoding'];
+  if (coding !== undefined) {
+    return decodeBody(body, coding, app.maxBodyBytes).then((decoded) => {
+      const delay = app.deps.faults.delayMs;
+      if (!decoded.ok) {
+        if (decoded.reason === 'too-large') return sendRouted(res, openAiPath, errorResponse('tooLarge'), delay);
+        if (decoded.reason === 'unsupported') return sendRouted(res, openAiPath, errorResponse('unsupportedEncoding', { coding: decoded.coding }), delay);
+        return sendRouted(res, openAiPath, errorResponse('incomplete', { what: `a valid ${decoded.coding} body, as its Content-Encoding says` }), delay);
+      }
+      return answer(app, req, res, r, openAiPath, decoded.body);
+    });
   }
+  return answer(app, req, res, r, openAiPath, body);
+}
+
+/** Inference on /ai/run or /ai/v1 (either layout), or a catalogue answer. */
+function answer(
+  app: EmulatorApp,
+  req: IncomingMessage,
+  res: ServerResponse,
+  r: Exclude<Route, { kind: 'none' | 'catalog-unknown' }>,
+  openAiPath: boolean,
+  body: Uint8Array,
+): Promise<void> | undefined {
+  const faults = app.deps.faults;
+  const delay = faults.delayMs;
   const request = toEmulatorRequest(req, r, body);
+  if (r.kind === 'catalog') return sendRouted(res, openAiPath, app.catalog.handle(r.endpoint, request.query), delay);
 
-  if (r.kind === 'catalog') return send(app.catalog.handle(r.endpoint, request.query));
-
-  // Inference: /ai/run and /ai/v1, in either layout.
-  const infer = async (): Promise<ServedResponse> => {
+  const infer = (): ServedResponse | Promise<ServedResponse> => {
     const intercepted = faults.intercept();
     if (intercepted) return intercepted;
     if (r.kind === 'run') return runModel(app.deps, request, r.model, r.wellFormed);
-    const answer = await app.openAi(request, { contract: app.contract, endpoint: r.endpoint });
-    return faults.none ? answer : faults.rewriteResponse(answer);
+    const answered = app.openAi(request, { contract: app.contract, endpoint: r.endpoint });
+    if (faults.none) return answered;
+    return Promise.resolve(answered).then((a) => faults.rewriteResponse(a));
   };
 
-  if (!gateway) return send(await infer());
+  if (r.layout !== 'gateway') {
+    const served = infer();
+    if (served instanceof Promise) return served.then((response) => sendRouted(res, openAiPath, response, delay));
+    return sendRouted(res, openAiPath, served, delay);
+  }
   const called = r.kind === 'run' ? `run:${r.model}` : `v1:${r.endpoint}`;
   const model = r.kind === 'run' ? r.model : '';
-  return send(await throughGateway(app, { headers: req.headers, accountId: gateway.accountId, gatewayId: gateway.gatewayId!, target: called, model, path: r.path, body }, infer));
+  const through = { headers: req.headers, accountId: r.accountId, gatewayId: r.gatewayId!, target: called, model, path: r.path, body };
+  return throughGateway(app, through, async () => infer()).then((response) => sendRouted(res, openAiPath, response, delay));
 }
 
 /** Answers a request whose handling threw: a 500 envelope when nothing was sent yet, else a cut connection. */
@@ -270,15 +360,17 @@ function fail(app: EmulatorApp, res: ServerResponse, error: unknown): void {
   res.end(response.body);
 }
 
+const ignore = (): void => {};
+
 /** A node:http server serving the app. */
 export function createEmulatorServer(app: EmulatorApp): Server {
   // Host is checked in `handle` (Node's own check answers an empty, typeless 400); parser errors get the edge's pages.
   const options = { keepAlive: true, keepAliveTimeout: 65_000, requestTimeout: 120_000, headersTimeout: 60_000, maxHeaderSize: MAX_HEADER_BYTES, requireHostHeader: false };
   const server = createServer(options, (req, res) => {
-    res.on('error', () => {});
-    req.on('error', () => {});
+    res.on('error', ignore);
+    req.on('error', ignore);
     try {
-      handle(app, req, res).catch((error: unknown) => fail(app, res, error));
+      handle(app, req, res)?.catch((error: unknown) => fail(app, res, error));
     } catch (error) {
       fail(app, res, error);
     }
