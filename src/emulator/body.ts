@@ -15,6 +15,70 @@ export type BodyResult =
 
 const EMPTY = Buffer.alloc(0);
 
+const READING = Symbol('reading body');
+
+/** The state of one body being read, kept on its request. */
+interface Reading {
+  resolve(result: BodyResult): void;
+  maxBytes: number;
+  hardCap: number;
+  chunks: Buffer[];
+  size: number;
+  over: boolean;
+  settled: boolean;
+}
+
+type ReadingRequest = IncomingMessage & { [READING]?: Reading };
+
+function settle(req: ReadingRequest, reading: Reading, result: BodyResult): void {
+  if (reading.settled) return;
+  reading.settled = true;
+  reading.chunks = [];
+  req[READING] = undefined;
+  req.off('data', onData);
+  req.off('end', onEnd);
+  req.off('error', onError);
+  req.off('close', onClose);
+  reading.resolve(result);
+}
+
+function onData(this: ReadingRequest, chunk: Buffer): void {
+  const reading = this[READING];
+  if (!reading) return;
+  reading.size += chunk.length;
+  if (reading.over) {
+    if (reading.size > reading.hardCap) {
+      this.pause();
+      settle(this, reading, { ok: false, reason: 'too-large', closeConnection: true });
+    }
+    return;
+  }
+  if (reading.size > reading.maxBytes) {
+    reading.over = true;
+    reading.chunks = [];
+    return;
+  }
+  reading.chunks.push(chunk);
+}
+
+function onEnd(this: ReadingRequest): void {
+  const reading = this[READING];
+  if (!reading) return;
+  if (reading.over) return settle(this, reading, { ok: false, reason: 'too-large', closeConnection: false });
+  const { chunks, size } = reading;
+  settle(this, reading, { ok: true, body: chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, size) });
+}
+
+function onError(this: ReadingRequest): void {
+  const reading = this[READING];
+  if (reading) settle(this, reading, { ok: false, reason: 'aborted' });
+}
+
+function onClose(this: ReadingRequest): void {
+  const reading = this[READING];
+  if (reading && !this.complete) settle(this, reading, { ok: false, reason: 'aborted' });
+}
+
 /**
  * Reads the body. Past `maxBytes` the bytes are discarded (not buffered) while the client finishes
  * sending, so the 413 answer can be read and the connection kept; past `hardCap` reading stops at once.
@@ -31,43 +95,8 @@ export function readBody(req: IncomingMessage, maxBytes: number, hardCap = Math.
     }
   }
   return new Promise<BodyResult>((resolve) => {
-    let chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    let settled = false;
-    const settle = (result: BodyResult): void => {
-      if (settled) return;
-      settled = true;
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-      req.off('close', onClose);
-      resolve(result);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (over) {
-        if (size > hardCap) {
-          req.pause();
-          settle({ ok: false, reason: 'too-large', closeConnection: true });
-        }
-        return;
-      }
-      if (size > maxBytes) {
-        over = true;
-        chunks = [];
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      if (over) settle({ ok: false, reason: 'too-large', closeConnection: false });
-      else settle({ ok: true, body: chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, size) });
-    };
-    const onError = (): void => settle({ ok: false, reason: 'aborted' });
-    const onClose = (): void => {
-      if (!req.complete) settle({ ok: false, reason: 'aborted' });
-    };
+    // The listeners are shared functions reading their state from the request (no closures per request).
+    (req as ReadingRequest)[READING] = { resolve, maxBytes, hardCap, chunks: [], size: 0, over: false, settled: false };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
