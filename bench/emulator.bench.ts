@@ -3,8 +3,13 @@
  * against its peer (Prism mocking the project's own spec/openapi.yaml) and against the physical floor (a bare
  * node:http server answering a fixed small JSON), all in one run with the same client and load.
  *
- * Run: `npx tsx bench/emulator.bench.ts [--duration S] [--connections N]` (defaults 10 s, 10 connections).
+ * Run: `npx tsx bench/emulator.bench.ts [--duration S] [--connections N] [--mix-duration S] [--no-mix]` (defaults 10 s,
+ * 10 connections, the mix as long as the main request).
  * Targets: emulator req/s ≥ 20 × Prism's, and emulator p99 ≤ 2 × the bare server's p99.
+ *
+ * Then the mix (unless --no-mix): a stream, a binary answer (image/png) and an embeddings batch, each on the emulator,
+ * on a bare node:http server replaying the emulator's own answer to that request (same bytes, a stream written event by
+ * event), and on Prism. The emulator runs with `--stream-delay 0` so the stream is measured for its cost, not its pacing.
  *
  * Every server runs in its own child process (own process group), so client and server never share an event
  * loop; the children are killed at the end, on error and on Ctrl-C. Latency percentiles are computed from
@@ -12,7 +17,7 @@
  */
 import autocannon, { type Result } from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync, mkdtempSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,16 +31,33 @@ const MODEL = '@cf/meta/llama-3.1-8b-instruct-fp8';
 const BODY = JSON.stringify({ prompt: 'Where did the phrase Hello World come from?' });
 const HEADERS = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
 const TARGET_PRISM_RATIO = 20;
+
+/** The mix: one request of each other kind of answer, measured on the three targets after the main request. */
+const MIX: readonly { name: string; model: string; body: string }[] = [
+  { name: 'stream', model: MODEL, body: JSON.stringify({ prompt: 'Where did the phrase Hello World come from?', stream: true }) },
+  { name: 'binary (image/png)', model: '@cf/stabilityai/stable-diffusion-xl-base-1.0', body: JSON.stringify({ prompt: 'a lighthouse on a cliff at dusk' }) },
+  {
+    name: 'embeddings batch (8 texts)',
+    model: '@cf/baai/bge-base-en-v1.5',
+    body: JSON.stringify({ text: ['The quick brown fox', 'jumps over the lazy dog', 'Hello, World!', 'Workers AI runs models at the edge', 'a vector per text', 'batched in one request', 'seven', 'eight'] }),
+  },
+];
 const TARGET_P99_RATIO = 2;
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } },
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '10' },
+    'mix-duration': { type: 'string' },
+    'no-mix': { type: 'boolean', default: false },
+  },
   strict: true,
 });
 const duration = Number(values.duration);
 const connections = Number(values.connections);
-if (!(duration > 0) || !Number.isInteger(connections) || connections < 1) {
-  console.error('usage: npx tsx bench/emulator.bench.ts [--duration SECONDS] [--connections N]');
+const mixDuration = values['mix-duration'] === undefined ? duration : Number(values['mix-duration']);
+if (!(duration > 0) || !(mixDuration > 0) || !Number.isInteger(connections) || connections < 1) {
+  console.error('usage: npx tsx bench/emulator.bench.ts [--duration SECONDS] [--connections N] [--mix-duration SECONDS] [--no-mix]');
   process.exit(2);
 }
 
@@ -137,6 +159,43 @@ const server = http.createServer({ keepAlive: true }, (req, res) => {
 server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
 `;
 
+/**
+ * The floor of the mix: node:http answering each mix request (`POST /<index>`) with the emulator's own answer to it,
+ * recorded once (same status, type and bytes; a stream written event by event, as the emulator writes it).
+ */
+const BARE_REPLAY_SERVER = `
+const http = require('node:http');
+const answers = JSON.parse(require('node:fs').readFileSync(process.argv[1], 'utf8')).map((a) => ({
+  status: a.status,
+  type: a.type,
+  body: a.events ? undefined : Buffer.from(a.body, 'base64'),
+  events: a.events,
+}));
+const server = http.createServer({ keepAlive: true }, (req, res) => {
+  req.resume();
+  req.on('end', () => {
+    const a = answers[Number(req.url.slice(1))];
+    if (!a) return res.writeHead(404).end();
+    if (a.events) {
+      res.writeHead(a.status, { 'content-type': a.type, 'cache-control': 'no-cache' });
+      for (const event of a.events) res.write(event);
+      return res.end();
+    }
+    res.writeHead(a.status, { 'content-type': a.type, 'content-length': a.body.length }).end(a.body);
+  });
+});
+server.listen(0, '127.0.0.1', () => console.log('listening on http://127.0.0.1:' + server.address().port));
+`;
+
+/** The emulator's answer to a mix request, for the bare replay server. */
+async function recordAnswer(url: string, body: string): Promise<{ status: number; type: string; body?: string; events?: string[]; bytes: number }> {
+  const response = await fetch(url, { method: 'POST', headers: HEADERS, body });
+  const bytes = Buffer.from(await response.arrayBuffer());
+  const type = response.headers.get('content-type') ?? 'application/octet-stream';
+  if (type.startsWith('text/event-stream')) return { status: response.status, type, events: bytes.toString('utf8').split(/(?<=\n\n)/), bytes: bytes.length };
+  return { status: response.status, type, body: bytes.toString('base64'), bytes: bytes.length };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Load
 // ---------------------------------------------------------------------------------------------
@@ -157,10 +216,10 @@ function percentile(sorted: Float64Array, p: number): number {
 }
 
 /** One autocannon run; response times of 2xx answers are kept for exact percentiles. */
-async function load(url: string, seconds: number, record: boolean): Promise<{ result: Result; p50: number; p99: number }> {
+async function load(url: string, seconds: number, record: boolean, body = BODY): Promise<{ result: Result; p50: number; p99: number }> {
   let times = new Float64Array(1 << 16);
   let n = 0;
-  const instance = autocannon({ url, method: 'POST', headers: HEADERS, body: BODY, connections, duration: seconds });
+  const instance = autocannon({ url, method: 'POST', headers: HEADERS, body, connections, duration: seconds });
   if (record) {
     instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
       if (status < 200 || status >= 300) return;
@@ -178,16 +237,16 @@ async function load(url: string, seconds: number, record: boolean): Promise<{ re
 }
 
 /** One request, to show what a target answers before it is loaded. */
-async function probe(url: string): Promise<{ status: number; body: string }> {
-  const response = await fetch(url, { method: 'POST', headers: HEADERS, body: BODY });
+async function probe(url: string, body = BODY): Promise<{ status: number; body: string }> {
+  const response = await fetch(url, { method: 'POST', headers: HEADERS, body });
   return { status: response.status, body: (await response.text()).slice(0, 160) };
 }
 
-async function measure(row: Row): Promise<void> {
-  const first = await probe(row.url);
-  console.log(`  ${row.name}: ${first.status} ${first.body}`);
-  await load(row.url, Math.min(2, duration), false); // warm-up (JIT, connections), not counted
-  const { result, p50, p99 } = await load(row.url, duration, true);
+async function measure(row: Row, body = BODY, seconds = duration): Promise<void> {
+  const first = await probe(row.url, body);
+  console.log(`  ${row.name}: ${first.status} ${first.body.replace(/[^\x20-\x7e]/g, '.').replace(/\n+/g, ' ')}`);
+  await load(row.url, Math.min(2, seconds), false, body); // warm-up (JIT, connections), not counted
+  const { result, p50, p99 } = await load(row.url, seconds, true, body);
   Object.assign(row, { result, p50, p99 });
 }
 
@@ -202,11 +261,14 @@ async function main(): Promise<void> {
   const bare = startChild('bare', process.execPath, ['-e', BARE_SERVER], true);
   rows.push({ name: 'bare node:http', url: `${await listeningUrl(bare.child, bare.log)}/` });
 
-  const emulator = startChild('emulator', process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'mock', '--host', '127.0.0.1', '--port', '0', '--token', TOKEN], true);
-  rows.push({ name: 'emulator', url: `${await listeningUrl(emulator.child, emulator.log)}/client/v4/accounts/${ACCOUNT}/ai/run/${MODEL}` });
+  // --stream-delay 0: the mix's stream is measured for its cost, not the pause the emulator puts between events by default.
+  const emulator = startChild('emulator', process.execPath, ['--import', 'tsx', 'src/cli/run-cli.ts', 'mock', '--host', '127.0.0.1', '--port', '0', '--token', TOKEN, '--stream-delay', '0'], true);
+  const emulatorRun = `${await listeningUrl(emulator.child, emulator.log)}/client/v4/accounts/${ACCOUNT}/ai/run/`;
+  rows.push({ name: 'emulator', url: `${emulatorRun}${MODEL}` });
 
   const prismRow: Row = { name: 'Prism 5 (spec/openapi.yaml)', url: '' };
   rows.push(prismRow);
+  let prismRun: ((model: string) => string) | undefined;
   try {
     const port = await freePort();
     const prism = startChild('prism', join(ROOT, 'node_modules/.bin/prism'), ['mock', 'spec/openapi.yaml', '-p', String(port), '-h', '127.0.0.1']);
@@ -215,8 +277,10 @@ async function main(): Promise<void> {
     // Prism matches one path segment per parameter, so the raw id (several segments) may not route.
     prismRow.url = `${base}/accounts/${ACCOUNT}/ai/run/${MODEL}`;
     const raw = await probe(prismRow.url);
+    prismRun = (model) => `${base}/accounts/${ACCOUNT}/ai/run/${model}`;
     if (raw.status === 404) {
-      prismRow.url = `${base}/accounts/${ACCOUNT}/ai/run/${encodeURIComponent(MODEL)}`;
+      prismRun = (model) => `${base}/accounts/${ACCOUNT}/ai/run/${encodeURIComponent(model)}`;
+      prismRow.url = prismRun(MODEL);
       prismRow.note = `the raw model path answered 404 (${raw.body.slice(0, 60)}…): measured with the percent-encoded path`;
     }
   } catch (error) {
@@ -261,6 +325,51 @@ async function main(): Promise<void> {
   }
   const emuNon2xx = emuRow?.result?.non2xx ?? 0;
   if (emuNon2xx > 0) console.log(`\nwarning: the emulator answered ${emuNon2xx} non-2xx: the figures are not of the text-generation path`);
+  if (!values['no-mix']) await mix(emulatorRun, prismRun, fmt);
+}
+
+/** The mix: a stream, a binary answer and an embeddings batch, each on the emulator, bare node:http (replaying the emulator's answer) and Prism. */
+async function mix(emulatorRun: string, prismRun: ((model: string) => string) | undefined, fmt: (n: number | undefined, digits?: number) => string): Promise<void> {
+  console.log(`\nmix: ${MIX.map((m) => m.name).join(', ')}; ${connections} connections, ${mixDuration} s per target (after a warm-up)`);
+  const recorded = [];
+  for (const m of MIX) recorded.push(await recordAnswer(`${emulatorRun}${m.model}`, m.body));
+  const answersFile = join(logDir, 'mix-answers.json');
+  writeFileSync(answersFile, JSON.stringify(recorded));
+  const bare = startChild('bare-replay', process.execPath, ['-e', BARE_REPLAY_SERVER, answersFile], true);
+  const bareBase = await listeningUrl(bare.child, bare.log);
+
+  const table = [['request', 'target', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'answer bytes']];
+  const ratios: string[] = [];
+  for (const [i, m] of MIX.entries()) {
+    console.log(`${m.name} (${m.model}):`);
+    const rows: Row[] = [
+      { name: 'bare node:http (replay)', url: `${bareBase}/${i}` },
+      { name: 'emulator', url: `${emulatorRun}${m.model}` },
+      { name: 'Prism 5', url: prismRun ? prismRun(m.model) : '' },
+    ];
+    for (const row of rows) if (row.url) await measure(row, m.body, mixDuration);
+    for (const row of rows) {
+      table.push([
+        m.name,
+        row.name,
+        row.result ? Math.round(row.result.requests.average).toLocaleString('en') : 'not run',
+        fmt(row.p50),
+        fmt(row.p99),
+        row.result ? String(row.result.non2xx) : '—',
+        row.name === 'Prism 5' ? '' : recorded[i]!.bytes.toLocaleString('en'),
+      ]);
+    }
+    const [b, e, p] = rows;
+    const part = [`${m.name}: emulator ÷ bare req/s ${e?.result && b?.result ? (e.result.requests.average / b.result.requests.average).toFixed(2) : '—'}×`];
+    part.push(`p99 ÷ bare ${e?.p99 !== undefined && b?.p99 !== undefined ? (e.p99 / b.p99).toFixed(2) : '—'}×`);
+    part.push(`÷ Prism req/s ${e?.result && p?.result ? (e.result.requests.average / p.result.requests.average).toFixed(1) : '—'}×${p?.result && p.result.non2xx > 0 ? ` (Prism answered ${p.result.non2xx} non-2xx)` : ''}`);
+    ratios.push(part.join(', '));
+  }
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  console.log('');
+  for (const row of table) console.log(row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  console.log('');
+  for (const line of ratios) console.log(line);
 }
 
 try {
