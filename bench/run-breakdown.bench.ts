@@ -92,7 +92,9 @@ try {
 
   // One profiled run for the breakdown.
   const profileDir = join(work, 'profile');
-  const profiled = await time(['--cpu-prof', '--cpu-prof-dir', profileDir, ...runArgs('reports-profiled')]);
+  // `--cpu-prof-dir=DIR` as one argument: vitest hands the worker thread only the arguments that start with
+  // `--cpu-prof`, so a separate DIR would be lost and the worker would fail to start.
+  const profiled = await time(['--cpu-prof', `--cpu-prof-dir=${profileDir}`, ...runArgs('reports-profiled')]);
   const threads = summariseProfiles(profileDir);
   printBreakdown(profiled, threads);
 } finally {
