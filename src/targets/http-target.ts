@@ -74,6 +74,8 @@ interface PreparedRequest {
   method: RequestSpec['method'];
   headers: Record<string, string>;
   body: Uint8Array | undefined;
+  /** The JSON body's text, when the body is JSON. */
+  json?: string;
   record: RecordedRequest;
 }
 
@@ -81,6 +83,8 @@ interface PreparedRequest {
 class AttemptTimeout extends Error {
   override readonly name = 'AttemptTimeout';
 }
+
+const UTF8 = new TextEncoder();
 
 const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
 
@@ -187,7 +191,7 @@ export class HttpTarget implements Target {
     let last: AttemptResult = {};
     const done = (extra: AttemptResult = {}): Exchange => {
       // The caller's spec is recorded too; a copy only if it carries a credential.
-      const exchange: Exchange = { spec: this.#redactor.value(spec), request: prepared.record, attempts, ...(startedAt ? { startedAt } : {}) };
+      const exchange: Exchange = { spec: this.#recordedSpec(spec, prepared.json), request: prepared.record, attempts, ...(startedAt ? { startedAt } : {}) };
       const response = extra.response ?? last.response;
       const error = extra.error ?? last.error;
       if (response) exchange.response = response;
@@ -244,6 +248,17 @@ export class HttpTarget implements Target {
     return this.#closing;
   }
 
+  /**
+   * The spec as recorded: the caller's own object unless it carries a credential. A JSON body whose text
+   * (written once, to send it) holds no secret is not walked again.
+   */
+  #recordedSpec(spec: RequestSpec, json: string | undefined): RequestSpec {
+    if (json === undefined || !spec.body || !('json' in spec.body) || !this.#redactor.absentFromJson(json)) return this.#redactor.value(spec);
+    const { body, ...rest } = spec;
+    const redacted = this.#redactor.value(rest);
+    return redacted === rest ? spec : { ...redacted, body };
+  }
+
   /** URL, headers and body bytes of a logical request, and its redacted record. */
   #prepare(spec: RequestSpec): PreparedRequest {
     const url = buildUrl(this.#layout, spec.operation, this.pathStyle, spec.query);
@@ -253,9 +268,11 @@ export class HttpTarget implements Target {
     const headers: Record<string, string> = {};
     if (this.#options.userAgent !== '') headers['user-agent'] = this.#options.userAgent ?? 'workers-ai-conformance';
     let body: Uint8Array | undefined;
+    let json: string | undefined;
     let contentType: string | undefined;
     if (spec.body && 'json' in spec.body) {
-      body = new TextEncoder().encode(JSON.stringify(spec.body.json) ?? '');
+      json = JSON.stringify(spec.body.json) ?? '';
+      body = UTF8.encode(json);
       contentType = 'application/json';
     } else if (spec.body) {
       body = spec.body.raw;
@@ -270,7 +287,7 @@ export class HttpTarget implements Target {
       headers: this.#redactor.headers(headers),
       body: body ? recordBody(this.#redactor.bytes(body), headers['content-type'], this.#recordLimit) : { kind: 'none' },
     };
-    return { url, path, method: spec.method, headers, body, record };
+    return { url, path, method: spec.method, headers, body, ...(json !== undefined ? { json } : {}), record };
   }
 
   #authHeaders(mode: 'default' | 'none' | 'invalid'): Record<string, string> {

@@ -45,6 +45,18 @@ export class Redactor {
     this.#byteNeedles = this.#needles.map((needle) => Buffer.from(needle, 'utf8'));
   }
 
+  /**
+   * True when no secret can occur in the strings or keys of the value `JSON.stringify` wrote as `json`:
+   * every secret is written by JSON as itself (no character JSON escapes) and the text holds none.
+   * Then `value` would return that value unchanged, and need not walk it.
+   */
+  absentFromJson(json: string): boolean {
+    if (this.#jsonCleanNeedles === undefined) this.#jsonCleanNeedles = this.#needles.every((needle) => JSON.stringify(needle) === `"${needle}"`);
+    return this.#jsonCleanNeedles && this.#needles.every((needle) => !json.includes(needle));
+  }
+
+  #jsonCleanNeedles: boolean | undefined;
+
   /** `text` with every secret replaced by `[REDACTED]`. */
   text(text: string): string {
     let out = text;

@@ -35,8 +35,22 @@ export function bodyText(response: RecordedResponse): string | undefined {
   return response.body.kind === 'text' ? response.body.text : response.bytes.length === 0 ? '' : undefined;
 }
 
-/** Parses the response body as JSON, saying in words why when it is not JSON. */
+/**
+ * The last body `jsonBody` parsed. The checks of one exchange run one after another and each reads the
+ * body, so one slot parses it once per exchange, without keeping parsed bodies alive after their turn.
+ */
+let lastParsed: { response: RecordedResponse; body: JsonBody } | undefined;
+
+/**
+ * Parses the response body as JSON, saying in words why when it is not JSON. The checks that share the
+ * parsed value treat it as read-only.
+ */
 export function jsonBody(response: RecordedResponse): JsonBody {
+  if (lastParsed?.response !== response) lastParsed = { response, body: parseJsonBody(response) };
+  return lastParsed.body;
+}
+
+function parseJsonBody(response: RecordedResponse): JsonBody {
   const text = bodyText(response);
   const contentType = header(response.headers, 'content-type') ?? 'no Content-Type';
   if (text === undefined) return { ok: false, reason: `${response.bytes.length} bytes of ${contentType} that are not UTF-8 text` };

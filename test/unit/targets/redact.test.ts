@@ -20,6 +20,17 @@ describe('Redactor', () => {
     expect(redactor.value(clean)).toBe(clean);
     expect(redactor.value({ a: ['s3cr3t-token', 2], 's3cr3t-token': true })).toEqual({ a: [REDACTED, 2], [REDACTED]: true });
   });
+  it('says a JSON text holds no secret only when walking its value would find none', () => {
+    expect(redactor.absentFromJson(JSON.stringify({ prompt: 'nothing here', n: 1 }))).toBe(true);
+    expect(redactor.absentFromJson(JSON.stringify({ prompt: 'x s3cr3t-token y' }))).toBe(false);
+    expect(redactor.absentFromJson(JSON.stringify({ 's3cr3t-token': 1 }))).toBe(false);
+    expect(redactor.absentFromJson(JSON.stringify({ q: 'key%20with%20space' }))).toBe(false);
+    // A secret JSON writes with escapes could hide in a JSON text: never absent, the value is walked.
+    const quoted = new Redactor(['quote"in-secret']);
+    expect(quoted.absentFromJson(JSON.stringify({ prompt: 'quote"in-secret' }))).toBe(false);
+    expect(quoted.absentFromJson('{}')).toBe(false);
+    expect(new Redactor([]).absentFromJson('{"a":1}')).toBe(true);
+  });
   it('replaces secrets in bytes, and returns the same bytes when there are none', () => {
     const clean = new TextEncoder().encode('nothing here');
     expect(redactor.bytes(clean)).toBe(clean);
@@ -125,6 +136,12 @@ describe('a canary credential never appears in a recorded exchange', () => {
     expect(plain.request.headers.authorization).toBe(REDACTED);
     expect(plain.request.url).toContain(`leak=${REDACTED}`);
     expect(plain.spec.query).toEqual({ leak: REDACTED });
+    expect(plain.spec.body).toEqual({ json: { prompt: `please repeat ${REDACTED}` } });
+    // A spec without a credential is recorded as it was given, not copied.
+    const cleanSpec = { operation: { kind: 'run', model: '@cf/meta/x' }, method: 'POST', body: { json: { prompt: 'hello' } } } as const;
+    expect((await target.send(cleanSpec)).spec).toBe(cleanSpec);
+    const bodyOnly = await target.send({ operation: { kind: 'run', model: '@cf/meta/x' }, method: 'POST', body: { json: { messages: [{ content: CANARY }] } } });
+    expect(bodyOnly.spec.body).toEqual({ json: { messages: [{ content: REDACTED }] } });
   });
 
   it('email and key', async () => {
