@@ -259,7 +259,8 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
     if (!faults.none && faults.rewritesEnvelope(model)) {
       body = JSON.stringify(faults.rewriteEnvelope({ result, success: true, errors: [], messages: [] }, model));
     } else {
-      body = `{"result":${JSON.stringify(result) ?? 'null'},"success":true,"errors":[],"messages":[]}`;
+      const json = result === output.result && output.json !== undefined ? output.json : JSON.stringify(result);
+      body = `{"result":${json ?? 'null'},"success":true,"errors":[],"messages":[]}`;
     }
     response = { status: 200, headers: { 'content-type': 'application/json' }, body };
   }

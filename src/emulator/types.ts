@@ -17,7 +17,8 @@ export interface OutputContext {
 
 /** A non-streamed answer of /ai/run. */
 export type OutputResult =
-  | { kind: 'json'; result: unknown }
+  /** `json`, when present, is exactly `JSON.stringify(result)`, written by the maker where that is most of the answer's cost. */
+  | { kind: 'json'; result: unknown; json?: string }
   | { kind: 'binary'; contentType: string; bytes: Uint8Array };
 
 /** One server-sent event's data (a JSON value, or the literal `[DONE]` terminator). */

@@ -19,12 +19,14 @@ export function embeddingDimension(model: ModelEntry): number {
   return model.facts.embeddingDimension ?? FALLBACK_DIMENSION;
 }
 
+/** Components are rounded to 6 decimals: a component is `k / SCALE` for an integer `k`. */
+const SCALE = 1e6;
+
 /**
- * A unit vector for `text`: a small dense component seeded by the whole text plus ±1 on a few
- * dimensions per (lower-cased) word, seeded by the word. Equal texts give equal vectors on every
- * request, and texts sharing words have a higher cosine similarity — enough for retrieval demos.
+ * A unit vector for `text`, as the integers `k` of its components `k / 1e6` (each rounded to 6 decimals): a small
+ * dense component seeded by the whole text plus ±1 on a few dimensions per (lower-cased) word, seeded by the word.
  */
-export function embedText(text: string, dimension: number): number[] {
+function scaledEmbedding(text: string, dimension: number): Float64Array {
   const vector = new Float64Array(dimension);
   const dense = createRng(fnv1a(text));
   for (let i = 0; i < dimension; i++) vector[i] = (dense.next() - 0.5) * DENSE_WEIGHT;
@@ -36,9 +38,81 @@ export function embedText(text: string, dimension: number): number[] {
   let norm = 0;
   for (let i = 0; i < dimension; i++) norm += vector[i]! * vector[i]!;
   norm = Math.sqrt(norm) || 1;
-  const out = new Array<number>(dimension);
-  for (let i = 0; i < dimension; i++) out[i] = round(vector[i]! / norm, 6);
+  // As round(x, 6) computes it (Math.round(x * 1e6) / 1e6), -0 kept.
+  for (let i = 0; i < dimension; i++) vector[i] = Math.round((vector[i]! / norm) * SCALE);
+  return vector;
+}
+
+function unscaled(scaled: Float64Array): number[] {
+  const out = new Array<number>(scaled.length);
+  for (let i = 0; i < scaled.length; i++) out[i] = scaled[i]! / SCALE;
   return out;
+}
+
+/**
+ * A unit vector for `text`: a small dense component seeded by the whole text plus ±1 on a few
+ * dimensions per (lower-cased) word, seeded by the word. Equal texts give equal vectors on every
+ * request, and texts sharing words have a higher cosine similarity — enough for retrieval demos.
+ */
+export function embedText(text: string, dimension: number): number[] {
+  return unscaled(scaledEmbedding(text, dimension));
+}
+
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * `JSON.stringify(vectors.map(unscaled))`, written digit by digit: V8's shortest-round-trip number printing is most of
+ * an embeddings answer's cost otherwise. A component `k / 1e6` (|k| ≤ 1e6) prints as JSON prints it: `0` for ±0, else
+ * its sign, its integer part and up to six decimals without trailing zeros (test/unit/emulator/embeddings-json.test.ts).
+ */
+export function vectorsJson(vectors: readonly Float64Array[]): string {
+  let size = 2;
+  for (const v of vectors) size += 3 + v.length * 10;
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(Math.max(size, scratch.length * 2));
+  const buf = scratch;
+  let pos = 0;
+  buf[pos++] = 0x5b;
+  for (let j = 0; j < vectors.length; j++) {
+    if (j > 0) buf[pos++] = 0x2c;
+    buf[pos++] = 0x5b;
+    const v = vectors[j]!;
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) buf[pos++] = 0x2c;
+      let k = v[i]!;
+      if (k === 0) {
+        buf[pos++] = 0x30;
+        continue;
+      }
+      if (k < 0) {
+        buf[pos++] = 0x2d;
+        k = -k;
+      }
+      const whole = Math.floor(k / SCALE);
+      let frac = k - whole * SCALE;
+      if (whole >= 10) pos += buf.write(String(whole), pos, 'latin1');
+      else buf[pos++] = 0x30 + whole;
+      if (frac === 0) continue;
+      buf[pos++] = 0x2e;
+      for (let div = SCALE / 10; frac > 0; div /= 10) {
+        const digit = Math.floor(frac / div);
+        buf[pos++] = 0x30 + digit;
+        frac -= digit * div;
+      }
+    }
+    buf[pos++] = 0x5d;
+  }
+  buf[pos++] = 0x5d;
+  return buf.toString('latin1', 0, pos);
+}
+
+/** A result holding vectors, and its JSON: the vectors printed by {@link vectorsJson}, the rest by JSON.stringify. */
+function withVectors(result: Obj, key: string, scaled: readonly Float64Array[]): { kind: 'json'; result: Obj; json?: string } {
+  if (!(key in result)) return { kind: 'json', result };
+  const placeholder = '\u0000vectors\u0000';
+  const text = JSON.stringify({ ...result, [key]: placeholder });
+  const marker = JSON.stringify(placeholder);
+  const at = text.indexOf(marker);
+  return { kind: 'json', result, json: text.slice(0, at) + vectorsJson(scaled) + text.slice(at + marker.length) };
 }
 
 /** Cosine similarity of two equal-length vectors. */
@@ -91,10 +165,10 @@ export const textEmbeddings: OutputMaker = {
     if (Array.isArray(input.contexts) && input.text === undefined) {
       const texts = inputTexts(input);
       if (typeof input.query === 'string') return { kind: 'json', result: { response: rerank(input.query, texts) } };
-      const vectors = texts.map((t) => embedText(t, dimension));
-      return { kind: 'json', result: { response: vectors, shape: [vectors.length, dimension], pooling } };
+      const scaled = texts.map((t) => scaledEmbedding(t, dimension));
+      return withVectors({ response: scaled.map(unscaled), shape: [scaled.length, dimension], pooling }, 'response', scaled);
     }
-    const data = inputTexts(input).map((t) => embedText(t, dimension));
-    return { kind: 'json', result: keepDeclared({ shape: [data.length, dimension], data, pooling }, declared(contract, model)) };
+    const scaled = inputTexts(input).map((t) => scaledEmbedding(t, dimension));
+    return withVectors(keepDeclared({ shape: [scaled.length, dimension], data: scaled.map(unscaled), pooling }, declared(contract, model)), 'data', scaled);
   },
 };
