@@ -14,7 +14,7 @@ import { handleBinding } from './binding.js';
 import { isBindingRequest } from './binding-envelope.js';
 import { checkCredentials, checkGatewayCredentials, type AuthOptions } from './auth.js';
 import { BatchQueue } from './batch.js';
-import { DEFAULT_MAX_BODY_BYTES, readBody } from './body.js';
+import { DEFAULT_MAX_BODY_BYTES, readBody, type BodyResult } from './body.js';
 import { Catalog } from './catalog.js';
 import { decodeBody } from './content-encoding.js';
 import { answerParserError, edgeHeaders, edgePage, edgeRefusal, MAX_HEADER_BYTES, originForm } from './edge.js';
@@ -241,10 +241,7 @@ export function handle(app: EmulatorApp, req: IncomingMessage, res: ServerRespon
 async function handleReplay(app: EmulatorApp, req: IncomingMessage, res: ServerResponse, r: Exclude<Route, { kind: 'none' | 'catalog-unknown' }>, openAiPath: boolean): Promise<void> {
   const delay = app.deps.faults.delayMs;
   const read = await readBody(req, app.maxBodyBytes);
-  if (!read.ok) {
-    if (read.reason === 'aborted') return;
-    return sendRouted(res, openAiPath, errorResponse('tooLarge'), delay, read.closeConnection);
-  }
+  if (!read.ok) return refuseUnread(res, openAiPath, read, delay);
   const layout = r.kind === 'catalog' ? 'rest' : r.layout;
   const operation: Operation = r.kind === 'run' ? { kind: 'run', model: r.model } : r.kind === 'openai' ? { kind: 'openai', endpoint: r.endpoint } : { kind: 'catalog', endpoint: r.endpoint };
   const denied = checkCredentials(req.headers, app.auth);
@@ -277,13 +274,13 @@ function handleRouted(
     if (denied) return sendRouted(res, openAiPath, errorResponse(denied), delay);
   }
   if (preread) return answerBody(app, req, res, r, openAiPath, preread);
-  return readBody(req, app.maxBodyBytes).then((read) => {
-    if (!read.ok) {
-      if (read.reason === 'aborted') return;
-      return sendRouted(res, openAiPath, errorResponse('tooLarge'), delay, read.closeConnection);
-    }
-    return answerBody(app, req, res, r, openAiPath, read.body);
-  });
+  return readBody(req, app.maxBodyBytes).then((read) => (read.ok ? answerBody(app, req, res, r, openAiPath, read.body) : refuseUnread(res, openAiPath, read, delay)));
+}
+
+/** A body that could not be read: nothing to answer when the client aborted, else the too-large refusal. */
+function refuseUnread(res: ServerResponse, openAiPath: boolean, read: Extract<BodyResult, { ok: false }>, delay: number): Promise<void> | undefined {
+  if (read.reason === 'aborted') return undefined;
+  return sendRouted(res, openAiPath, errorResponse('tooLarge'), delay, read.closeConnection);
 }
 
 /** Decodes the body (Content-Encoding) and answers: the catalogue, or inference. */
