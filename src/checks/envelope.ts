@@ -1,7 +1,7 @@
 /** @module envelope.shape and envelope.consistency: JSON answers of the v4 API are the documented envelope, and it does not contradict itself. */
 import type { Exchange } from '../targets/types.js';
 import { defineCheck } from './_internals/define.js';
-import { jsonSchemaFor, observedErrorForm, observedErrorFormText } from './_internals/documented.js';
+import { jsonSchemaFor, observedErrorFinding, observedErrorForm } from './_internals/documented.js';
 import { isObject, isRun, isSuccessStatus, jsonBody, jsonValue, modelOf, openAiEndpoint, operationLabel, streamRequested } from './_internals/exchange.js';
 import { problem, schemaProblems, toFindings, type Problem } from './_internals/problem.js';
 import type { CheckContext, Finding } from './types.js';
@@ -39,7 +39,7 @@ export const envelopeShape = defineCheck({
     const errors = context.contract.validate(schema.uri, body.value);
     if (errors.length > 0 && schema.name === 'ErrorEnvelope') {
       const form = observedErrorForm(context.contract, body.value);
-      if (form) return [{ check: 'envelope.shape', message: `${operationLabel(exchange)} answered ${response.status} with ${observedErrorFormText(form)}`, instancePath: '', expected: 'ErrorEnvelope', actual: form, severity: 'warning' }];
+      if (form) return [observedErrorFinding('envelope.shape', `${operationLabel(exchange)} answered ${response.status} with`, form)];
     }
     return toFindings('envelope.shape', schemaProblems(errors, `${schema.name} (status ${response.status})`));
   },

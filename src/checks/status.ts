@@ -1,5 +1,5 @@
 /** @module status.success and status.client-error: the HTTP status says what happened to the request. */
-import { documentedClientErrors, observedErrorForm, observedErrorFormText, statusesForCode } from './_internals/documented.js';
+import { documentedClientErrors, observedErrorFinding, observedErrorForm, statusesForCode } from './_internals/documented.js';
 import { defineCheck } from './_internals/define.js';
 import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, operationLabel } from './_internals/exchange.js';
 import { at, problem, toFindings, type Problem } from './_internals/problem.js';
@@ -130,7 +130,7 @@ function judgeClientError(exchange: Exchange, context: CheckContext): Finding[] 
   const problems = errorEnvelopeProblems(body, requireCode);
   // A form the real API was also seen refusing with (a 5006 with `errors` as one object) is a warning.
   const form = problems.length > 0 ? observedErrorForm(context.contract, body) : undefined;
-  if (form) return [...findings, { check, message: `${label}: refused with ${observedErrorFormText(form)}`, instancePath: '', expected: 'ErrorEnvelope', actual: form, severity: 'warning' }];
+  if (form) return [...findings, observedErrorFinding(check, `${label}: refused with`, form)];
   return [...findings, ...toFindings(check, problems).map((f): Finding => ({ ...f, severity: 'error' }))];
 }
 

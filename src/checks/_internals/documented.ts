@@ -3,6 +3,7 @@ import { SPEC_BASE_URI } from '../../contract/ajv.js';
 import type { Contract } from '../../contract/contract.js';
 import { followLocalRefs } from '../../contract/json-pointer.js';
 import type { Exchange } from '../../targets/types.js';
+import type { CheckId, Finding } from '../types.js';
 import { isObject } from './exchange.js';
 
 /** The `x-wai-sse` extension of an event-stream media type: the schema of each event's data, and the literal last event. */
@@ -146,7 +147,8 @@ export function observedErrorForm(contract: Contract, body: unknown): (typeof OB
   return OBSERVED_ERROR_FORMS.find((name) => contract.validate(contract.componentUri(name), body).length === 0);
 }
 
-/** The warning for a failure answered in an observed, undocumented error form. */
-export function observedErrorFormText(form: string): string {
-  return `an error body in the form ${form} (seen from the real API, spec/openapi.yaml ObservedErrorBody), not the documented v4 ErrorEnvelope`;
+/** The warning for a failure answered in an observed, undocumented error form; `lead` says what answered how. */
+export function observedErrorFinding(check: CheckId, lead: string, form: string): Finding {
+  const message = `${lead} an error body in the form ${form} (seen from the real API, spec/openapi.yaml ObservedErrorBody), not the documented v4 ErrorEnvelope`;
+  return { check, message, instancePath: '', expected: 'ErrorEnvelope', actual: form, severity: 'warning' };
 }
