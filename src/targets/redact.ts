@@ -28,6 +28,8 @@ export const DEFAULT_RECORD_LIMIT = 64 * 1024;
 export class Redactor {
   readonly #needles: string[];
   readonly #byteNeedles: Buffer[];
+  /** Every secret is written by JSON.stringify as itself, so a JSON text shows each secret as it is. */
+  readonly #jsonCleanNeedles: boolean;
 
   /** @param secrets the credential strings this target knows (empty strings are ignored). */
   constructor(secrets: readonly string[] = []) {
@@ -43,6 +45,7 @@ export class Redactor {
     // Longest first, so a secret containing another is replaced whole rather than in part.
     this.#needles = [...variants].sort((a, b) => b.length - a.length);
     this.#byteNeedles = this.#needles.map((needle) => Buffer.from(needle, 'utf8'));
+    this.#jsonCleanNeedles = this.#needles.every((needle) => JSON.stringify(needle) === `"${needle}"`);
   }
 
   /**
@@ -51,11 +54,9 @@ export class Redactor {
    * Then `value` would return that value unchanged, and need not walk it.
    */
   absentFromJson(json: string): boolean {
-    if (this.#jsonCleanNeedles === undefined) this.#jsonCleanNeedles = this.#needles.every((needle) => JSON.stringify(needle) === `"${needle}"`);
     return this.#jsonCleanNeedles && this.#needles.every((needle) => !json.includes(needle));
   }
 
-  #jsonCleanNeedles: boolean | undefined;
 
   /** `text` with every secret replaced by `[REDACTED]`. */
   text(text: string): string {
