@@ -2,8 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Pool } from 'undici';
-import type { IncomingHttpHeaders } from 'node:http';
+import { Pool, type Dispatcher } from 'undici';
 import { Budget } from './budget.js';
 import type { CloudflareAuth } from './credentials.js';
 import { buildUrl, supportsOperation, type Layout, type PathStyle } from './layout.js';
@@ -79,11 +78,6 @@ interface PreparedRequest {
   record: RecordedRequest;
 }
 
-/** Thrown into an abort to say which clock ran out. */
-class AttemptTimeout extends Error {
-  override readonly name = 'AttemptTimeout';
-}
-
 const UTF8 = new TextEncoder();
 
 const ORIGIN = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i;
@@ -92,7 +86,7 @@ function round(ms: number): number {
   return Math.round(ms * 100) / 100;
 }
 
-function flattenHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value !== undefined) out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
@@ -307,64 +301,23 @@ export class HttpTarget implements Target {
     return headers;
   }
 
-  /** One HTTP round trip: status, headers, the body read under the size cap and the clock. */
-  async #attempt(request: PreparedRequest, outer: AbortSignal | undefined): Promise<AttemptResult> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout(`no complete response within ${this.timeoutMs} ms`)), this.timeoutMs);
-    const onOuterAbort = (): void => controller.abort(outer?.reason);
-    if (outer?.aborted) onOuterAbort();
-    else outer?.addEventListener('abort', onOuterAbort, { once: true });
-    const start = performance.now();
-    let head: { status: number; headers: Record<string, string>; firstByteMs: number } | undefined;
-    const chunks: Uint8Array[] = [];
-    let size = 0;
-    let stream: EventStreamRecorder | undefined;
-    let error: TransportError | undefined;
-    try {
-      const response = await this.#pool.request({
-        path: request.path,
-        method: request.method,
-        headers: request.headers,
-        body: request.body ?? null,
-        signal: controller.signal,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+  /**
+   * One HTTP round trip: status, headers, the body read under the size cap and the clock. Dispatched to the pool
+   * with a handler that takes the body chunk by chunk (no response stream, promise per chunk or AbortController).
+   */
+  #attempt(request: PreparedRequest, outer: AbortSignal | undefined): Promise<AttemptResult> {
+    return new Promise((resolve) => {
+      const attempt = new Attempt(this.timeoutMs, this.#maxResponseBytes, outer, (head, chunks, size, stream, error, start) => {
+        const result: AttemptResult = {};
+        if (error) result.error = this.#classify(error);
+        if (head) result.response = this.#recordResponse(head, concat(chunks, size), stream, performance.now() - start);
+        resolve(result);
       });
-      head = {
-        status: response.statusCode,
-        headers: flattenHeaders(response.headers),
-        firstByteMs: round(performance.now() - start),
-      };
-      const declared = Number(head.headers['content-length']);
-      if (declared > this.#maxResponseBytes) {
-        response.body.destroy();
-        error = this.#tooLarge(`content-length ${declared}`);
-      } else {
-        if (mediaType(head.headers['content-type']) === 'text/event-stream') stream = new EventStreamRecorder();
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          const room = this.#maxResponseBytes - size;
-          const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
-          if (kept.length > 0) {
-            chunks.push(kept);
-            size += kept.length;
-            stream?.push(kept, round(performance.now() - start));
-          }
-          if (chunk.length > room) {
-            error = this.#tooLarge(`more than ${this.#maxResponseBytes} bytes received`);
-            break; // leaving the loop destroys the body and its socket
-          }
-        }
-      }
-    } catch (caught) {
-      error = this.#classify(caught, controller.signal);
-    } finally {
-      clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuterAbort);
-    }
-    const result: AttemptResult = {};
-    if (error) result.error = error;
-    if (head) result.response = this.#recordResponse(head, concat(chunks, size), stream, performance.now() - start);
-    return result;
+      this.#pool.dispatch(
+        { path: request.path, method: request.method, headers: request.headers, body: request.body ?? null, headersTimeout: this.timeoutMs, bodyTimeout: this.timeoutMs },
+        attempt,
+      );
+    });
   }
 
   #recordResponse(
@@ -389,16 +342,12 @@ export class HttpTarget implements Target {
     return response;
   }
 
-  #tooLarge(detail: string): TransportError {
-    return { kind: 'too-large', message: `response exceeds the ${this.#maxResponseBytes}-byte cap (${detail})` };
-  }
-
-  /** Which TransportError a thrown error means: our clock, the caller's abort, undici's timers, or the network. */
-  #classify(caught: unknown, signal: AbortSignal): TransportError {
-    if (signal.aborted && signal.reason instanceof AttemptTimeout) {
-      return { kind: 'timeout', message: signal.reason.message };
-    }
-    if (signal.aborted) return { kind: 'aborted', message: 'the run was aborted before the exchange completed' };
+  /** Which TransportError an attempt's failure means: our clock, the caller's abort, the size cap, undici's timers, or the network. */
+  #classify(failure: AttemptFailure): TransportError {
+    if (failure.kind === 'timeout') return { kind: 'timeout', message: `no complete response within ${this.timeoutMs} ms` };
+    if (failure.kind === 'aborted') return { kind: 'aborted', message: 'the run was aborted before the exchange completed' };
+    if (failure.kind === 'too-large') return { kind: 'too-large', message: `response exceeds the ${this.#maxResponseBytes}-byte cap (${failure.detail})` };
+    const caught = failure.error;
     const code = errorCode(caught);
     const message = this.#redactor.text(caught instanceof Error ? caught.message : String(caught));
     if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
@@ -407,6 +356,115 @@ export class HttpTarget implements Target {
     const cause = (caught as { cause?: unknown } | null)?.cause;
     const causeCode = errorCode(cause);
     return { kind: 'network', message: [code ?? causeCode, message].filter(Boolean).join(': ') };
+  }
+}
+
+/** Why an attempt ended without a complete response. */
+type AttemptFailure = { kind: 'timeout' } | { kind: 'aborted' } | { kind: 'too-large'; detail: string } | { kind: 'error'; error: unknown };
+
+/** What an attempt hands back once it has ended, whichever way. */
+type AttemptDone = (
+  head: ResponseHead | undefined,
+  chunks: Uint8Array[],
+  size: number,
+  stream: EventStreamRecorder | undefined,
+  failure: AttemptFailure | undefined,
+  start: number,
+) => void;
+
+/** Status, headers and time to the first byte of a response. */
+interface ResponseHead {
+  status: number;
+  headers: Record<string, string>;
+  firstByteMs: number;
+}
+
+/**
+ * One attempt as undici's dispatch handler: it keeps the body's chunks under the size cap, feeds an event stream's
+ * recorder as bytes arrive, and ends once (complete, failed, timed out or aborted), clearing its clock.
+ */
+class Attempt implements Dispatcher.DispatchHandler {
+  readonly #start = performance.now();
+  readonly #maxResponseBytes: number;
+  readonly #outer: AbortSignal | undefined;
+  readonly #done: AttemptDone;
+  readonly #timer: NodeJS.Timeout;
+  #controller: Dispatcher.DispatchController | undefined;
+  /** Set when the attempt is to end early (our clock or the caller's abort) before undici gave a controller. */
+  #pending: AttemptFailure | undefined;
+  #head: ResponseHead | undefined;
+  readonly #chunks: Uint8Array[] = [];
+  #size = 0;
+  #stream: EventStreamRecorder | undefined;
+  #ended = false;
+
+  constructor(timeoutMs: number, maxResponseBytes: number, outer: AbortSignal | undefined, done: AttemptDone) {
+    this.#maxResponseBytes = maxResponseBytes;
+    this.#outer = outer;
+    this.#done = done;
+    this.#timer = setTimeout(Attempt.#onTimeout, timeoutMs, this);
+    if (outer?.aborted) this.#stop({ kind: 'aborted' });
+    else if (outer) outer.addEventListener('abort', (this.#onOuterAbort = () => this.#stop({ kind: 'aborted' })), { once: true });
+  }
+
+  static #onTimeout(attempt: Attempt): void {
+    attempt.#stop({ kind: 'timeout' });
+  }
+
+  /** Listens to the caller's signal, when there is one. */
+  #onOuterAbort: (() => void) | undefined;
+
+  /** Ends the attempt early, keeping what arrived so far, and aborts the request (its socket is not reused). */
+  #stop(failure: AttemptFailure): void {
+    if (this.#ended) return;
+    if (!this.#controller) {
+      this.#pending ??= failure;
+      return;
+    }
+    this.#end(failure);
+    this.#controller.abort(new Error(failure.kind));
+  }
+
+  #end(failure: AttemptFailure | undefined): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearTimeout(this.#timer);
+    if (this.#onOuterAbort) this.#outer?.removeEventListener('abort', this.#onOuterAbort);
+    this.#done(this.#head, this.#chunks, this.#size, this.#stream, failure, this.#start);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#pending) this.#stop(this.#pending);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200 || this.#ended) return; // informational answers come before the real one
+    this.#head = { status: statusCode, headers: flattenHeaders(headers), firstByteMs: round(performance.now() - this.#start) };
+    const declared = Number(this.#head.headers['content-length']);
+    if (declared > this.#maxResponseBytes) return this.#stop({ kind: 'too-large', detail: `content-length ${declared}` });
+    if (mediaType(this.#head.headers['content-type']) === 'text/event-stream') this.#stream = new EventStreamRecorder();
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#ended) return;
+    const room = this.#maxResponseBytes - this.#size;
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept.length > 0) {
+      this.#chunks.push(kept);
+      this.#size += kept.length;
+      this.#stream?.push(kept, round(performance.now() - this.#start));
+    }
+    if (chunk.length > room) this.#stop({ kind: 'too-large', detail: `more than ${this.#maxResponseBytes} bytes received` });
+  }
+
+  onResponseEnd(): void {
+    this.#end(undefined);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    // A clock or abort that fired before undici handed over the request still says why it ended.
+    this.#end(this.#pending ?? { kind: 'error', error });
   }
 }
 
