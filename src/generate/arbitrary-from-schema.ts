@@ -5,6 +5,7 @@ import type { Contract } from '../contract/contract.js';
 import { createAjv } from '../contract/ajv.js';
 import { escapeToken, parsePointer } from '../contract/json-pointer.js';
 import type { JsonSchema } from '../contract/types.js';
+import { draw } from './fast-draw.js';
 import { mediaFamilyOfProperty, samplesOf, toBase64, toByteArray, type MediaFamily } from './media.js';
 
 /** A schema object (not the boolean forms). */
@@ -99,6 +100,9 @@ class CycleArbitrary<T> extends fc.Arbitrary<T> {
   generate(random: fc.Random, biasFactor: number | undefined): fc.Value<T> {
     return this.choices[this.state.index % this.choices.length]!.generate(random, biasFactor);
   }
+  drawRaw(random: fc.Random, biasFactor: number | undefined): unknown {
+    return draw(this.choices[this.state.index % this.choices.length]!, random, biasFactor);
+  }
   canShrinkWithoutContext(_value: unknown): _value is T {
     return false;
   }
@@ -142,6 +146,13 @@ class BoundedFilter<T> extends fc.Arbitrary<T> {
     for (let i = 0; i < MAX_REJECTIONS; i++) {
       const value = this.inner.generate(random, biasFactor);
       if (this.predicate(value.value)) return value;
+    }
+    throw new SchemaGenerationError(this.location, `${MAX_REJECTIONS} values in a row failed ${this.reason}; the schema may be unsatisfiable`);
+  }
+  drawRaw(random: fc.Random, biasFactor: number | undefined): unknown {
+    for (let i = 0; i < MAX_REJECTIONS; i++) {
+      const value = draw(this.inner, random, biasFactor) as T;
+      if (this.predicate(value)) return value;
     }
     throw new SchemaGenerationError(this.location, `${MAX_REJECTIONS} values in a row failed ${this.reason}; the schema may be unsatisfiable`);
   }

@@ -6,6 +6,7 @@ import type { ModelEntry } from '../contract/types.js';
 import type { RequestSpec } from '../targets/types.js';
 import { arbitraryFromSchema, boundedFilter, contractSource, declaredTypes, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
 import { invalidArbitraries, isReallyInvalid, probeCase, serialise, type InvalidCase } from './invalid-from-schema.js';
+import { draw } from './fast-draw.js';
 import { mediaForms, type MediaForm } from './media.js';
 
 /** How a request carries its input. */
@@ -143,6 +144,9 @@ class LazyArbitrary<T> extends fc.Arbitrary<T> {
   }
   generate(random: fc.Random, biasFactor: number | undefined): fc.Value<T> {
     return this.arbitrary.generate(random, biasFactor);
+  }
+  drawRaw(random: fc.Random, biasFactor: number | undefined): unknown {
+    return draw(this.arbitrary, random, biasFactor);
   }
   canShrinkWithoutContext(value: unknown): value is T {
     return this.arbitrary.canShrinkWithoutContext(value);

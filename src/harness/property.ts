@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import type { CheckOutcome } from '../checks/index.js';
 import type { CheckContext, CheckId, Expectation } from '../checks/types.js';
 import { judgeOne } from './judging.js';
+import { fastDrawing } from '../generate/fast-draw.js';
 import type { ModelEntry } from '../contract/types.js';
 import type { Exchange, RequestSpec } from '../targets/types.js';
 import type { Contract } from '../contract/contract.js';
@@ -60,7 +61,8 @@ export async function runProperty<T extends { spec: RequestSpec; input: unknown 
   let budgetExhausted = false;
   let failedOnce = false;
   let initialRuns = 0;
-  const property = fc.asyncProperty(run.arbitrary, async (value) => {
+  // Drawn without shrink trees (the same values): a tree is built again only to shrink a failure.
+  const property = fc.asyncProperty(fastDrawing(run.arbitrary), async (value) => {
     if (run.accept && !run.accept(value)) {
       fc.pre(false);
     }
