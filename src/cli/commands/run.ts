@@ -17,6 +17,7 @@ import type { TargetKind } from '../../targets/types.js';
 import type { CheckId } from '../../checks/types.js';
 import { CONFORMANCE_PROJECT } from '../../../suites/_support/project.js';
 import { EXIT, UsageError } from '../usage-error.js';
+import { inThreadPool } from '../in-thread-pool.js';
 import type { Io } from '../output.js';
 
 export const RUN_USAGE = `wai-conformance run [options]
@@ -268,6 +269,8 @@ function suiteSettings(root: string): Record<string, unknown> {
     exclude: [],
     globalSetup: [join(compiled, '_support', 'global-setup.js')],
     server: { deps: { external: [/\/dist\/src\//] } },
+    // The suites in this thread, sharing the CLI's modules (one contract, one heap): see in-thread-pool.ts.
+    pool: inThreadPool() ?? CONFORMANCE_PROJECT.pool,
   };
 }
 
