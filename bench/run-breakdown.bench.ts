@@ -6,10 +6,11 @@
  *
  * Each repeat starts, one after another: `node -e ''`, then `node bin/wai-conformance.js run` with its defaults (all
  * models, default runs, all four reports, the embedded emulator) into a temporary report folder, timing each from spawn
- * to exit and sampling the run's peak RSS (VmHWM) from /proc. Medians are printed. One more run with `--cpu-prof`
- * gives the breakdown: a wall-clock timeline of the phases, and CPU time per pipeline stage on each thread (the main
- * thread runs the CLI, vitest and the emulator; vitest's worker thread runs the suites). Profiling slows a run, so
- * the timeline's total is longer than the unprofiled wall time.
+ * to exit and sampling the run's peak RSS (VmHWM: the whole process, every thread of it) and CPU time (utime + stime)
+ * from /proc. Medians are printed. One more run with `--cpu-prof` gives the breakdown: a wall-clock timeline of the
+ * phases, and CPU time per pipeline stage on each thread. The built CLI runs the suites in its own thread (one
+ * profile: the CLI, vitest, the emulator and the suites); `WAI_CONFORMANCE_POOL=threads` puts them in vitest's worker
+ * thread (two profiles), as before. `--compare-threads` alternates both in the same run (before/after side by side). Profiling slows a run, so the timeline's total is longer than the unprofiled wall time.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -21,7 +22,8 @@ import { summariseProfiles, type ThreadSummary } from './cpu-profile.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wai-conformance.js');
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' } } });
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' }, seed: { type: 'string', default: '1' }, 'compare-threads': { type: 'boolean', default: false } } });
+const compareThreads = values['compare-threads']!;
 const repeat = Number(values.repeat);
 const seed = values.seed!;
 
@@ -34,6 +36,8 @@ if (!existsSync(join(ROOT, 'dist', 'src', 'cli', 'main.js'))) {
 interface Finished {
   wallMs: number;
   peakRssMb: number | undefined;
+  /** CPU time of the process (all its threads), ms, as last sampled before it exited. */
+  cpuMs: number | undefined;
   code: number | null;
   spawnUs: number;
   exitUs: number;
@@ -49,18 +53,31 @@ function peakRssMb(pid: number | undefined): number | undefined {
   }
 }
 
-function time(args: string[]): Promise<Finished> {
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks (USER_HZ = 100 on Linux)
+  } catch {
+    return undefined;
+  }
+}
+
+function time(args: string[], env: Record<string, string> = {}): Promise<Finished> {
   const spawnUs = Number(process.hrtime.bigint() / 1000n);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: '1' } });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, CI: '1', ...env } });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   let peak: number | undefined;
-  const poll = setInterval(() => (peak = peakRssMb(child.pid) ?? peak), 20);
+  let cpu: number | undefined;
+  const poll = setInterval(() => {
+    peak = peakRssMb(child.pid) ?? peak;
+    cpu = cpuMs(child.pid) ?? cpu;
+  }, 20);
   return new Promise((resolve) => {
     child.once('exit', (code) => {
       const exitUs = Number(process.hrtime.bigint() / 1000n);
       clearInterval(poll);
-      resolve({ wallMs: (exitUs - spawnUs) / 1000, peakRssMb: peak, code, spawnUs, exitUs, stderr });
+      resolve({ wallMs: (exitUs - spawnUs) / 1000, peakRssMb: peak, cpuMs: cpu, code, spawnUs, exitUs, stderr });
     });
   });
 }
@@ -75,20 +92,30 @@ const work = mkdtempSync(join(tmpdir(), 'wai-bench-run-'));
 try {
   const runArgs = (dir: string) => [BIN, 'run', '--seed', seed, '--report-dir', join(work, dir)];
   const bare: number[] = [];
-  const runs: Finished[] = [];
+  // The default (suites in the CLI's thread) and, with --compare-threads, the suites in vitest's worker thread, alternated.
+  const variants: [name: string, env: Record<string, string>][] = [['wai-conformance run (defaults)', {}]];
+  if (compareThreads) variants.push(['  same, WAI_CONFORMANCE_POOL=threads', { WAI_CONFORMANCE_POOL: 'threads' }]);
+  const runs = variants.map((): Finished[] => []);
   for (let i = 0; i < repeat; i++) {
     bare.push((await time(['-e', ''])).wallMs);
-    const run = await time(runArgs(`reports-${i}`));
-    if (run.code !== 0) throw new Error(`the run exited ${run.code}:\n${run.stderr}`);
-    runs.push(run);
+    for (const [v, [, env]] of variants.entries()) {
+      const run = await time(runArgs(`reports-${v}-${i}`), env);
+      if (run.code !== 0) throw new Error(`the run exited ${run.code}:\n${run.stderr}`);
+      runs[v]!.push(run);
+    }
   }
-  const requests = (JSON.parse(readFileSync(join(work, 'reports-0', 'conformance.json'), 'utf8')) as { summary: { requests: number } }).summary.requests;
-  const runWall = median(runs.map((r) => r.wallMs));
-  const rss = runs.map((r) => r.peakRssMb).filter((x): x is number => x !== undefined);
+  const requests = (JSON.parse(readFileSync(join(work, 'reports-0-0', 'conformance.json'), 'utf8')) as { summary: { requests: number } }).summary.requests;
   console.log(`load: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} (1, 5, 15 min), ${(await import('node:os')).availableParallelism()} cores`);
-  console.log(`node -e ''                      median ${median(bare).toFixed(0).padStart(6)} ms   (${bare.map((x) => x.toFixed(0)).join(', ')})`);
-  console.log(`wai-conformance run (defaults)  median ${runWall.toFixed(0).padStart(6)} ms   (${runs.map((r) => r.wallMs.toFixed(0)).join(', ')}); ${requests} requests; seed ${seed}`);
-  if (rss.length) console.log(`peak RSS of the run             median ${median(rss).toFixed(0).padStart(6)} MB   (${rss.map((x) => x.toFixed(0)).join(', ')})`);
+  console.log(`node -e ''                             median ${median(bare).toFixed(0).padStart(6)} ms   (${bare.map((x) => x.toFixed(0)).join(', ')})`);
+  for (const [v, [name]] of variants.entries()) {
+    const list = (xs: (number | undefined)[]) => xs.filter((x): x is number => x !== undefined);
+    const wall = runs[v]!.map((r) => r.wallMs);
+    const rss = list(runs[v]!.map((r) => r.peakRssMb));
+    const cpu = list(runs[v]!.map((r) => r.cpuMs));
+    console.log(`${name.padEnd(38)} median ${median(wall).toFixed(0).padStart(6)} ms   (${wall.map((x) => x.toFixed(0)).join(', ')}); ${requests} requests; seed ${seed}`);
+    if (rss.length) console.log(`${'  peak RSS'.padEnd(38)} median ${median(rss).toFixed(0).padStart(6)} MB   (${rss.map((x) => x.toFixed(0)).join(', ')})`);
+    if (cpu.length) console.log(`${'  CPU time, all threads'.padEnd(38)} median ${median(cpu).toFixed(0).padStart(6)} ms   (${cpu.map((x) => x.toFixed(0)).join(', ')})`);
+  }
 
   // One profiled run for the breakdown.
   const profileDir = join(work, 'profile');
@@ -102,21 +129,24 @@ try {
 }
 
 function printBreakdown(run: Finished, threads: ThreadSummary[]): void {
-  const [main, worker] = threads;
+  // One profile: the suites ran in the CLI's thread (the built CLI); two: in vitest's worker thread.
+  const [main, worker = main] = threads;
   if (!main || !worker) {
-    console.log(`(expected two profiles, main thread and vitest's worker; found ${threads.length})`);
+    console.log('(no profile found)');
     return;
   }
   const first = (t: ThreadSummary, stage: string) => t.spans.get(stage)?.firstUs;
   const last = (t: ThreadSummary, stage: string) => t.spans.get(stage)?.lastUs;
-  const workerStages = ['transport', 'checks', 'generate', 'harness'];
-  const exchangesStart = Math.min(...workerStages.map((s) => first(worker, s) ?? Infinity));
+  // In one thread the CLI runs the harness's and the checks' code before vitest starts: the exchanges start with the
+  // first request there.
+  const workerStages = threads.length === 1 ? ['transport', 'checks', 'generate'] : ['transport', 'checks', 'generate', 'harness'];
+  const exchangesStart = Math.min(...(threads.length === 1 ? ['transport'] : workerStages).map((s) => first(worker, s) ?? Infinity));
   const exchangesEnd = Math.max(...workerStages.map((s) => last(worker, s) ?? -Infinity));
   const vitestStart = first(main, 'vitest') ?? main.startUs;
   const marks: [string, number, number][] = [
     ['process start (node bootstrap, until the profiler starts)', run.spawnUs, main.startUs],
     ['CLI: flags, contract load, plan', main.startUs, vitestStart],
-    ['vitest start: config, global setup (emulator start), worker, suite collection', vitestStart, exchangesStart],
+    ['vitest start: config, global setup (emulator start), worker or in-thread runtime, suite collection', vitestStart, exchangesStart],
     ['exchanges: generate, send, emulator answers, checks (concurrent)', exchangesStart, exchangesEnd],
     ['reports and exit', exchangesEnd, run.exitUs],
   ];
@@ -129,8 +159,8 @@ function printBreakdown(run: Finished, threads: ThreadSummary[]): void {
   const total = (t: ThreadSummary) => stages.reduce((sum, s) => sum + (t.cpuMs.get(s) ?? 0), 0);
   stages.sort((a, b) => threads.reduce((n, t) => n + (t.cpuMs.get(b) ?? 0) - (t.cpuMs.get(a) ?? 0), 0));
   console.log('\nCPU time per stage (ms):');
-  console.log(`  ${'stage'.padEnd(16)} ${threads.map((_, i) => (i === 0 ? 'main' : `worker ${i}`).padStart(9)).join(' ')}`);
-  for (const stage of stages) console.log(`  ${stage.padEnd(16)} ${threads.map((t) => (t.cpuMs.get(stage) ?? 0).toFixed(0).padStart(9)).join(' ')}`);
-  console.log(`  ${'busy total'.padEnd(16)} ${threads.map((t) => total(t).toFixed(0).padStart(9)).join(' ')}`);
-  console.log(`  ${'idle'.padEnd(16)} ${threads.map((t) => (t.cpuMs.get('idle') ?? 0).toFixed(0).padStart(9)).join(' ')}`);
+  console.log(`  ${'stage'.padEnd(16)} ${threads.map((_, i) => (i === 0 ? (threads.length === 1 ? 'one thread' : 'main') : `worker ${i}`).padStart(10)).join(' ')}`);
+  for (const stage of stages) console.log(`  ${stage.padEnd(16)} ${threads.map((t) => (t.cpuMs.get(stage) ?? 0).toFixed(0).padStart(10)).join(' ')}`);
+  console.log(`  ${'busy total'.padEnd(16)} ${threads.map((t) => total(t).toFixed(0).padStart(10)).join(' ')}`);
+  console.log(`  ${'idle'.padEnd(16)} ${threads.map((t) => (t.cpuMs.get('idle') ?? 0).toFixed(0).padStart(10)).join(' ')}`);
 }

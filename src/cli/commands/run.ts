@@ -270,7 +270,8 @@ function suiteSettings(root: string): Record<string, unknown> {
     globalSetup: [join(compiled, '_support', 'global-setup.js')],
     server: { deps: { external: [/\/dist\/src\//] } },
     // The suites in this thread, sharing the CLI's modules (one contract, one heap): see in-thread-pool.ts.
-    pool: inThreadPool() ?? CONFORMANCE_PROJECT.pool,
+    // WAI_CONFORMANCE_POOL=threads puts them in vitest's worker thread, as `npx vitest` does.
+    pool: (process.env.WAI_CONFORMANCE_POOL !== 'threads' && inThreadPool()) || CONFORMANCE_PROJECT.pool,
   };
 }
 
