@@ -124,18 +124,31 @@ export function applyPatch(schema: JsonSchema, pointer: string, keywords: Schema
  * the number of subschemas patched.
  */
 export function applySuffixPatch(schema: JsonSchema, suffix: string, keywords: SchemaObject): number {
+  // The walk keeps the path as tokens and compares the last ones with the suffix's: building every subschema's
+  // pointer as text was most of a contract load (every model's schema is walked once per task-wide patch).
+  const want = parsePointer(suffix);
+  const path: string[] = [];
+  const endsWithSuffix = (): boolean => {
+    if (path.length < want.length) return false;
+    for (let i = 1; i <= want.length; i++) if (path[path.length - i] !== want[want.length - i]) return false;
+    return true;
+  };
   let patched = 0;
-  const walk = (node: unknown, pointer: string, depth: number): void => {
-    if (depth > 64 || (typeof node !== 'object' || node === null)) return;
-    if (isObject(node) && pointer.endsWith(suffix)) {
+  const walk = (node: unknown, depth: number): void => {
+    if (depth > 64 || typeof node !== 'object' || node === null) return;
+    if (want.length > 0 && isObject(node) && endsWithSuffix()) {
       for (const [keyword, value] of Object.entries(keywords)) {
         if (value === null) delete node[keyword];
         else node[keyword] = structuredClone(value);
       }
       patched++;
     }
-    for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+    for (const key of Object.keys(node)) {
+      path.push(key);
+      walk((node as SchemaObject)[key], depth + 1);
+      path.pop();
+    }
   };
-  walk(schema, '', 0);
+  walk(schema, 0);
   return patched;
 }

@@ -35,6 +35,14 @@ export function documentsDigest(documents: Iterable<readonly [string, unknown]>)
 }
 
 /**
+ * Validators loaded from the disk cache in this process, by entry file. Entries are named by the digest of what
+ * compiled them, so an entry's code never changes and one loaded function serves every caller: a validator keeps no
+ * state between calls but `errors`, which callers read right after their own call. Held weakly: one no cache keeps
+ * any more can be collected.
+ */
+const loadedEntries = new Map<string, WeakRef<Validator>>();
+
+/**
  * A disk cache of standalone validator code for one contract digest. Every failure (no cache
  * folder, unreadable or broken entry, full disk) only falls back to compiling.
  */
@@ -55,6 +63,16 @@ export class ValidatorCache {
   load(uri: string, allErrors: boolean): Validator | undefined {
     const file = this.file(uri, allErrors);
     if (!file) return undefined;
+    // One entry, one function per process: the same schema (a branch shared by many models' inlined schemas, a
+    // contract loaded twice) would otherwise compile and keep another copy of the same code each time.
+    const loaded = loadedEntries.get(file)?.deref();
+    if (loaded) return loaded;
+    const validate = this.read(file);
+    if (validate) loadedEntries.set(file, new WeakRef(validate));
+    return validate;
+  }
+
+  private read(file: string): Validator | undefined {
     let code: string;
     try {
       code = readFileSync(file, 'utf8');

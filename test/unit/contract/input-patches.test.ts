@@ -19,6 +19,48 @@ describe('applySuffixPatch', () => {
   });
 });
 
+describe('applySuffixPatch matches by pointer text', () => {
+  /** The definition: a subschema is patched when its JSON pointer, as text, ends with the suffix. */
+  function byPointerText(schema: unknown, suffix: string, keywords: Record<string, unknown>): number {
+    let patched = 0;
+    const walk = (node: unknown, pointer: string, depth: number): void => {
+      if (depth > 64 || typeof node !== 'object' || node === null) return;
+      if (!Array.isArray(node) && pointer.endsWith(suffix)) {
+        for (const [keyword, value] of Object.entries(keywords)) {
+          if (value === null) delete (node as Record<string, unknown>)[keyword];
+          else (node as Record<string, unknown>)[keyword] = structuredClone(value);
+        }
+        patched++;
+      }
+      for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1);
+    };
+    walk(schema, '', 0);
+    return patched;
+  }
+
+  it('on every model schema of the contract, with suffixes of several tokens, escaped tokens and array indexes', () => {
+    const contract = loadContract();
+    const suffixes = ['/parameters/properties/properties/additionalProperties', '/choices/items/properties/message', '/properties/type', '/anyOf/0', '/items', '/a~1b/c~0d', '/enum'];
+    let matched = 0;
+    for (const model of contract.models.values()) {
+      for (const part of ['input', 'output'] as const) {
+        for (const suffix of suffixes) {
+          const expected = structuredClone(model[part]);
+          const actual = structuredClone(model[part]);
+          const count = byPointerText(expected, suffix, { title: 'patched', description: null });
+          expect(applySuffixPatch(actual, suffix, { title: 'patched', description: null }), `${model.id} ${part} ${suffix}`).toBe(count);
+          expect(actual).toEqual(expected);
+          matched += count;
+        }
+      }
+    }
+    expect(matched).toBeGreaterThan(100);
+    const escaped = { properties: { 'a/b': { properties: { 'c~d': { type: 'string' } } } } };
+    expect(applySuffixPatch(escaped, '/a~1b/properties/c~0d', { minLength: 1 })).toBe(1);
+    expect(escaped.properties['a/b'].properties['c~d']).toEqual({ type: 'string', minLength: 1 });
+  });
+});
+
 describe('the tool parameter correction', () => {
   const contract = loadContract();
   // As the AI SDK sends a tool defined with zod's z.object({ city: z.string() }): no description on `city`.
