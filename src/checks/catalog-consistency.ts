@@ -70,7 +70,7 @@ function runAgainstSchema(exchange: Exchange, published: { input: unknown; outpu
   const response = exchange.response!;
   const input = requestJson(exchange);
   if (input !== undefined && isObject(published.input)) {
-    const verdict = validateAdHoc(published.input, input);
+    const verdict = validateAdHoc(published.input, input, '', true);
     if (!verdict.ok) {
       findings.push({ check, message: `models/schema's input schema for ${model} does not compile: ${verdict.reason}`, expected: 'a JSON Schema', actual: verdict.reason });
     } else if (isSuccessStatus(response.status) && verdict.errors.length > 0) {
@@ -95,7 +95,7 @@ function runAgainstSchema(exchange: Exchange, published: { input: unknown; outpu
   }
   const body = jsonValue(response);
   if (answered !== 'application/json' || !isObject(body) || !('result' in body)) return findings;
-  const verdict = validateAdHoc(published.output, body.result, '/result');
+  const verdict = validateAdHoc(published.output, body.result, '/result', true);
   if (verdict.ok && verdict.errors.length > 0) {
     const errors = verdict.errors.map(formatSchemaError);
     findings.push({ check, message: `/ai/run/${model} answered a result that models/schema's output schema rejects: ${summarize(errors)}`, instancePath: verdict.errors[0]!.instancePath, expected: 'a result the published output schema accepts', actual: summarize(errors) });

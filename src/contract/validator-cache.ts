@@ -106,10 +106,11 @@ export class ValidatorCache {
 /**
  * The validator of one self-contained schema (no `$ref` to another document), from the disk cache
  * when this schema was compiled before under the same compiler, else compiled by `ajv` (created with
- * `source: true`) and stored. Keyed by the schema's own digest, so it needs no contract.
+ * `source: true`) and stored. Keyed by the schema's own digest, so it needs no contract. `flavour` names
+ * an ajv configuration other than createAjv's (its options, as text), so the two never share an entry.
  */
-export function selfContainedValidator(schema: object, allErrors: boolean, ajv: () => Ajv2020): Validator {
-  const cache = new ValidatorCache(documentsDigest([['self-contained', schema]]));
+export function selfContainedValidator(schema: object, allErrors: boolean, ajv: () => Ajv2020, flavour = ''): Validator {
+  const cache = new ValidatorCache(documentsDigest([['self-contained', schema], ...(flavour ? [['flavour', flavour] as const] : [])]));
   const cached = cache.load('self-contained', allErrors);
   if (cached) return cached;
   const compiler = ajv();

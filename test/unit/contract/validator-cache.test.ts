@@ -67,6 +67,33 @@ describe('validators cached as standalone code', () => {
     expect(edited({ n: 1 })).toBe(true);
   });
 
+  it('keeps validators of another ajv configuration (a flavour) apart from createAjv\'s', () => {
+    const schema = { type: 'object', properties: { n: { type: 'integer' } }, required: ['n'] };
+    let compiles = 0;
+    const ajv = () => {
+      compiles++;
+      return createAjv({ allErrors: true, source: true });
+    };
+    selfContainedValidator(schema, true, ajv);
+    selfContainedValidator(schema, true, ajv, 'lenient');
+    expect(compiles).toBe(2); // the flavoured one did not load the plain one's entry
+    selfContainedValidator(structuredClone(schema), true, ajv, 'lenient');
+    expect(compiles).toBe(2);
+  });
+
+  it('a catalogue schema (lenient: unknown keywords and formats ignored) is compiled once and loaded by later runs', async () => {
+    const published = { type: 'object', contentType: 'application/json', properties: { when: { type: 'string', format: 'not-a-format' }, n: { type: 'integer', minimum: 1 } }, required: ['n'] };
+    const { LENIENT_FLAVOUR, validateAdHoc } = await import('../../../src/checks/_internals/ad-hoc-schema.js');
+    expect(validateAdHoc(published, { n: 0 }, '', true)).toMatchObject({ ok: true, errors: [{ instancePath: '/n', keyword: 'minimum' }] });
+    const entries = readdirSync(join(cache, 'validators'));
+    expect(entries.length).toBe(1);
+    // A later run (a new process: here, the same schema's code loaded from disk) judges the same.
+    const loaded = selfContainedValidator(structuredClone(published), true, () => {
+      throw new Error('compiled again instead of loaded');
+    }, LENIENT_FLAVOUR);
+    expect([loaded({ n: 1, when: 'whenever' }), loaded({ n: 0 })]).toEqual([true, false]);
+  });
+
   it('misses when the contract changes: an edited schema is enforced as edited', () => {
     const spec = temporary('wai-spec-');
     cpSync(defaultSpecDir(), spec, { recursive: true });
