@@ -9,6 +9,7 @@ import type { CycleState, Hint } from './arbitrary-from-schema.js';
 import { coveringCount } from './covering-count.js';
 import { runSpec, validInputs, type GeneratedRequest, type RequestOptions } from './requests.js';
 import { serialise } from './invalid-from-schema.js';
+import { fastDrawing } from './fast-draw.js';
 
 /** Optional properties are all sent down to this nesting (deeper ones are left to random cases: values stay small). */
 export const COVERING_DEPTH = 4;
@@ -35,7 +36,7 @@ export function coveringRequests(contract: Contract, model: ModelEntry, seed: nu
   for (let i = 0; i < count; i++) {
     cycle.index = i;
     try {
-      const [value] = fc.sample(inputs, { seed: seed + i, numRuns: 1 });
+      const [value] = fc.sample(fastDrawing(inputs), { seed: seed + i, numRuns: 1 });
       const input = serialise(value);
       requests.push({ spec: runSpec(model, { json: input }), input, form: 'json' });
     } catch {

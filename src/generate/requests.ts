@@ -6,7 +6,7 @@ import type { ModelEntry } from '../contract/types.js';
 import type { RequestSpec } from '../targets/types.js';
 import { arbitraryFromSchema, boundedFilter, contractSource, declaredTypes, type ArbitraryOptions, type Hint } from './arbitrary-from-schema.js';
 import { invalidArbitraries, isReallyInvalid, probeCase, serialise, type InvalidCase } from './invalid-from-schema.js';
-import { draw } from './fast-draw.js';
+import { draw, fastDrawing } from './fast-draw.js';
 import { mediaForms, type MediaForm } from './media.js';
 
 /** How a request carries its input. */
@@ -232,7 +232,7 @@ export function invalidCoveringRequests(contract: Contract, model: ModelEntry, s
     if (requests.length >= count) break;
     const c = cases[((seed >>> 0) + i) % cases.length]!;
     try {
-      const [request] = fc.sample(requestsOf(c), { seed: seed + i, numRuns: 1 });
+      const [request] = fc.sample(fastDrawing(requestsOf(c)), { seed: seed + i, numRuns: 1 });
       if (request) requests.push(request);
     } catch {
       // the oracle confirmed no value of this case within its bound: the next rule may still be broken
@@ -256,7 +256,8 @@ export interface Replay {
  */
 export function runSample<T>(arbitrary: fc.Arbitrary<T>, replay: Replay): T[] {
   const path = replay.path ? replay.path : undefined;
-  return fc.sample(arbitrary, { seed: replay.seed, numRuns: replay.numRuns ?? 1, ...(path ? { path } : {}) });
+  // A path replays a shrink: fast-check's own tree from the start (drawing fast would rebuild it anyway).
+  return path ? fc.sample(arbitrary, { seed: replay.seed, numRuns: replay.numRuns ?? 1, path }) : fc.sample(fastDrawing(arbitrary), { seed: replay.seed, numRuns: replay.numRuns ?? 1 });
 }
 
 /** The single value a `(seed, path)` pair names (the counterexample of a failure). */

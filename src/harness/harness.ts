@@ -5,6 +5,7 @@ import type { Contract } from '../contract/contract.js';
 import type { ModelEntry } from '../contract/types.js';
 import { invalidCoveringRequests, invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
 import { coveringRequests } from '../generate/covering.js';
+import { fastDrawing } from '../generate/fast-draw.js';
 import type { Exchange, RequestSpec, Target } from '../targets/types.js';
 import type { RunOptions } from './options.js';
 import type { CoverageSample, ModelFacet } from './coverage-recorder.js';
@@ -221,7 +222,7 @@ export class Harness {
     const { contract } = this.parts;
     const acceptsBatch = (items: unknown[]) => contract.validateModel(model, 'input', { requests: items }).length === 0;
     const items: Record<string, unknown>[] = [];
-    for (const drawn of fc.sample(validRequests(contract, model, { raw: false, stream: false }), { seed, numRuns: 6 })) {
+    for (const drawn of fc.sample(fastDrawing(validRequests(contract, model, { raw: false, stream: false })), { seed, numRuns: 6 })) {
       if (items.length === 3 || drawn.form !== 'json' || typeof drawn.input !== 'object' || drawn.input === null) continue;
       const { stream: _stream, ...single } = drawn.input as Record<string, unknown>;
       if ('requests' in single || 'request_id' in single || contract.validateModel(model, 'input', single).length > 0) continue;
@@ -246,7 +247,7 @@ export class Harness {
 
   /** One deterministic request spec drawn from an arbitrary. */
   private sample(arbitrary: fc.Arbitrary<GeneratedRequest>, seed: number): RequestSpec {
-    return fc.sample(arbitrary, { seed, numRuns: 1 })[0]!.spec;
+    return fc.sample(fastDrawing(arbitrary), { seed, numRuns: 1 })[0]!.spec;
   }
 
   /** Sends requests one after another (order matters to multi-exchange checks) and judges each. */
