@@ -11,6 +11,8 @@ import { numberInput } from './inputs.js';
 const SECONDS_PER_WORD = 0.32;
 const MIN_SECONDS = 0.6;
 const WAV_SAMPLE_RATE = 24_000;
+/** MeloTTS' WAV as measured live: 44.1 kHz, mono, 16-bit (spec/tasks/text-to-speech.yaml#/$defs/base64-output). */
+const MELOTTS_SAMPLE_RATE = 44_100;
 
 /** How long the text takes to say, in seconds. */
 export function speechDuration(text: string): number {
@@ -40,14 +42,18 @@ export function speechSamples(duration: number, sampleRate: number, rng: Rng): I
 /**
  * Raw `audio/mpeg` for Deepgram Aura, or the container its `container` / `encoding` ask for (Deepgram's
  * pairs: `container: wav` or PCM encodings → WAV, `container: ogg` or `opus` → Ogg Opus, `flac`, `aac`);
- * MeloTTS-style models whose answer is the envelope get `{audio: base64 MP3}`.
+ * MeloTTS-style models whose answer is the envelope get `{audio: base64 WAV}` (44.1 kHz mono 16-bit, as the
+ * live API answers, not the MP3 the catalogue names).
  */
 export const textToSpeech: OutputMaker = {
   make({ input, model, rng }) {
     const text = String(input.text ?? input.prompt ?? '');
     const duration = speechDuration(text);
     const { contentType, envelope } = model.facts.response;
-    if (envelope) return { kind: 'json', result: { audio: Buffer.from(encodeSilentMp3(duration)).toString('base64') } };
+    if (envelope) {
+      const wav = encodeWav(speechSamples(duration, MELOTTS_SAMPLE_RATE, rng), MELOTTS_SAMPLE_RATE);
+      return { kind: 'json', result: { audio: Buffer.from(wav.buffer, wav.byteOffset, wav.byteLength).toString('base64') } };
+    }
     const pcm = input.encoding === 'linear16' || input.encoding === 'mulaw' || input.encoding === 'alaw';
     if (input.container === 'ogg' || (input.container !== 'wav' && input.encoding === 'opus')) {
       return { kind: 'binary', contentType: 'audio/ogg', bytes: encodeSilentOggOpus(duration) };

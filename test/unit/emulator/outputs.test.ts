@@ -107,6 +107,13 @@ function checkMeaning(model: ModelEntry, given: ModelInput, output: OutputResult
     case 'text-to-speech': {
       const bytes = output.kind === 'binary' ? output.bytes : Buffer.from(json(output).audio, 'base64');
       if (output.kind === 'binary') expect(output.contentType).toBe(model.facts.response.contentType);
+      if (output.kind === 'json') {
+        // MeloTTS' base64 audio is a WAV, as the live API answers (spec/tasks/text-to-speech.yaml#/$defs/base64-output).
+        const wav = parseWav(bytes)!;
+        expect(wav).toMatchObject({ format: 1, channels: 1, sampleRate: 44_100, bitsPerSample: 16 });
+        expect(wav.durationSeconds).toBeGreaterThan(9 * 0.32 - 0.05); // nine words
+        break;
+      }
       const mp3 = parseMp3Frames(bytes);
       expect(mp3?.trailingBytes).toBe(0);
       expect(mp3!.durationSeconds).toBeGreaterThan(9 * 0.32 - 0.05); // nine words
@@ -401,6 +408,18 @@ describe('binary and special answers', () => {
     const wav = parseWav((result as { bytes: Uint8Array }).bytes)!;
     expect(wav).toMatchObject({ format: 1, channels: 1, sampleRate: 16000, bitsPerSample: 16 });
     expect(wav.durationSeconds).toBeCloseTo(5 * 0.32, 2);
+  });
+
+  it('melotts answers {audio: base64 WAV}, 44.1 kHz mono 16-bit, as the live API does (not the catalogue\'s MP3)', () => {
+    const model = contract.model('@cf/myshell-ai/melotts')!;
+    const result = make(model, { input: { prompt: 'one two three four five', lang: 'en' } }) as { kind: string; result: { audio: string } };
+    expect(result.kind).toBe('json');
+    const bytes = Buffer.from(result.result.audio, 'base64');
+    expect(bytes.subarray(0, 4).toString('ascii')).toBe('RIFF');
+    const wav = parseWav(bytes)!;
+    expect(wav).toMatchObject({ format: 1, channels: 1, sampleRate: 44_100, bitsPerSample: 16 });
+    expect(wav.durationSeconds).toBeCloseTo(5 * 0.32, 2);
+    expect(decodeAudio(bytes)).toMatchObject({ ok: true, type: 'audio/wav' });
   });
 
   it('aura answers the container its encoding / container ask for, as the checks expect, in bytes that decode', () => {
