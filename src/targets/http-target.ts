@@ -7,7 +7,7 @@ import { Budget } from './budget.js';
 import type { CloudflareAuth } from './credentials.js';
 import { buildUrl, supportsOperation, type Layout, type PathStyle } from './layout.js';
 import { Limiter } from './limiter.js';
-import { DEFAULT_RECORD_LIMIT, Redactor, mediaType, recordBody } from './redact.js';
+import { DEFAULT_RECORD_LIMIT, Redactor, mediaType, recordBody, recordJsonBody } from './redact.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry.js';
 import { EventStreamRecorder } from './sse.js';
 import type {
@@ -279,7 +279,11 @@ export class HttpTarget implements Target {
       method: spec.method,
       url: this.#redactor.text(url),
       headers: this.#redactor.headers(headers),
-      body: body ? recordBody(this.#redactor.bytes(body), headers['content-type'], this.#recordLimit) : { kind: 'none' },
+      body: !body
+        ? { kind: 'none' }
+        : json !== undefined && headers['content-type'] === 'application/json' && this.#redactor.absentFrom(json)
+          ? recordJsonBody(json, body, this.#recordLimit)
+          : recordBody(this.#redactor.bytes(body), headers['content-type'], this.#recordLimit),
     };
     return { url, path, method: spec.method, headers, body, ...(json !== undefined ? { json } : {}), record };
   }

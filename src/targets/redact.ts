@@ -57,6 +57,11 @@ export class Redactor {
     return this.#jsonCleanNeedles && this.#needles.every((needle) => !json.includes(needle));
   }
 
+  /** True when no secret occurs in `text` (then `text` and `bytes` of its UTF-8 return their input unchanged). */
+  absentFrom(text: string): boolean {
+    return this.#needles.every((needle) => !text.includes(needle));
+  }
+
 
   /** `text` with every secret replaced by `[REDACTED]`. */
   text(text: string): string {
@@ -162,6 +167,19 @@ function sniffText(bytes: Uint8Array): boolean {
   }
 }
 
+const UTF8 = new TextDecoder('utf-8');
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+/** The text of byte arrays recorded whole and found to be valid UTF-8, so a reader of the same bytes need not decode them again. */
+const wholeText = new WeakMap<Uint8Array, string>();
+
+/**
+ * The text `bytes` decode to, when `recordBody` recorded these very bytes whole and they are valid UTF-8 (the
+ * checks read a response's bytes right after the target recorded them); undefined otherwise.
+ */
+export function recordedText(bytes: Uint8Array): string | undefined {
+  return wholeText.get(bytes);
+}
+
 /**
  * A body as it goes into a record: nothing when empty; text (cut at `limit` bytes, on a
  * character boundary) when the media type says text or undeclared bytes look like text; else
@@ -181,6 +199,24 @@ export function recordBody(bytes: Uint8Array, contentType: string | undefined, l
     // Step back over UTF-8 continuation bytes so the cut never splits a character.
     while (end > 0 && (bytes[end]! & 0xc0) === 0x80) end -= 1;
   }
-  const text = new TextDecoder('utf-8').decode(bytes.subarray(0, end));
+  let text: string | undefined;
+  if (end === bytes.byteLength) {
+    try {
+      text = STRICT_UTF8.decode(bytes);
+      wholeText.set(bytes, text);
+    } catch {
+      // not UTF-8: recorded with replacement characters below
+    }
+  }
+  text ??= UTF8.decode(bytes.subarray(0, end));
   return { kind: 'text', text, truncated: end < bytes.byteLength, size: bytes.byteLength };
+}
+
+/**
+ * `recordBody` of the UTF-8 bytes of `json` (a string JSON.stringify wrote, so well-formed), from the text itself
+ * when it is recorded whole: the same record without decoding what was just encoded.
+ */
+export function recordJsonBody(json: string, bytes: Uint8Array, limit = DEFAULT_RECORD_LIMIT): BodyRecord {
+  if (bytes.byteLength === 0 || bytes.byteLength > limit) return recordBody(bytes, 'application/json', limit);
+  return { kind: 'text', text: json, truncated: false, size: bytes.byteLength };
 }

@@ -2,6 +2,7 @@
 import type { ModelEntry } from '../../contract/types.js';
 import type { Exchange, OpenAiEndpoint, RecordedResponse } from '../../targets/types.js';
 import type { CheckContext } from '../types.js';
+import { recordedText } from '../../targets/redact.js';
 
 /** A parsed JSON body, or why there is none. */
 export type JsonBody = { ok: true; value: unknown } | { ok: false; reason: string };
@@ -26,6 +27,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** The response body as text: the bytes when kept, else the recorded text (replayed exchanges drop bytes). */
 export function bodyText(response: RecordedResponse): string | undefined {
   if (response.bytes.length > 0) {
+    const recorded = recordedText(response.bytes); // decoded once already, when the target recorded these bytes
+    if (recorded !== undefined) return recorded;
     try {
       return utf8.decode(response.bytes);
     } catch {

@@ -1,7 +1,7 @@
 import type { Exchange } from '../../../src/targets/types.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpTarget } from '../../../src/targets/http-target.js';
-import { REDACTED, Redactor, recordBody } from '../../../src/targets/redact.js';
+import { REDACTED, Redactor, recordBody, recordedText, recordJsonBody } from '../../../src/targets/redact.js';
 import { startTestServer, type TestServer } from './test-server.js';
 
 describe('Redactor', () => {
@@ -167,5 +167,31 @@ describe('a canary credential never appears in a recorded exchange', () => {
     const exchange = await target.send({ operation: { kind: 'run', model: '@cf/meta/x' }, method: 'POST' });
     expect(exchange.error).toBeDefined();
     check(exchange);
+  });
+});
+
+describe('recording bodies without decoding twice', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+
+  it('recordJsonBody records what recordBody records for the same JSON text', () => {
+    for (const value of [{ a: 'plain' }, { emoji: '😀 é 中' }, ['x'.repeat(70_000)], { lone: '\ud800' }, '']) {
+      const json = JSON.stringify(value);
+      const bytes = encode(json);
+      expect(recordJsonBody(json, bytes)).toEqual(recordBody(bytes, 'application/json'));
+      expect(recordJsonBody(json, bytes, 10)).toEqual(recordBody(bytes, 'application/json', 10));
+    }
+  });
+
+  it('recordedText gives back the text of bytes recorded whole as valid UTF-8, and nothing else', () => {
+    const whole = encode('{"result":"é"}');
+    recordBody(whole, 'application/json');
+    expect(recordedText(whole)).toBe('{"result":"é"}');
+    const invalid = new Uint8Array([0x7b, 0xff, 0x7d]);
+    expect(recordBody(invalid, 'application/json')).toMatchObject({ kind: 'text', text: '{\ufffd}' });
+    expect(recordedText(invalid)).toBeUndefined();
+    const cut = encode('x'.repeat(100));
+    expect(recordBody(cut, 'text/plain', 10)).toMatchObject({ truncated: true });
+    expect(recordedText(cut)).toBeUndefined();
+    expect(recordedText(encode('never recorded'))).toBeUndefined();
   });
 });
