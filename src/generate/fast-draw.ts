@@ -117,7 +117,14 @@ function drawArray(arb: Internal, random: fc.Random, biasFactor: number | undefi
   const context = arb.depthContext as { depth: number };
   if (depthImpact > 0) context.depth += depthImpact;
   try {
-    const items = new Items(arb.arb, random, arb.customSlices, itemsBias);
+    const slices = arb.customSlices as readonly (readonly unknown[])[];
+    if (arb.setBuilder === undefined && (itemsBias === undefined || slices.length === 0)) {
+      // No slice can be picked (and none is drawn for): the items one by one (a string's characters, mostly).
+      const out: unknown[] = [];
+      for (let i = 0; i !== size; i++) out.push(draw(arb.arb, random, itemsBias));
+      return out;
+    }
+    const items = new Items(arb.arb, random, slices, itemsBias);
     if (arb.setBuilder === undefined) {
       items.attemptExact(size);
       const out: unknown[] = [];
