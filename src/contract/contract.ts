@@ -5,7 +5,7 @@ import { createAjv, SPEC_BASE_URI } from './ajv.js';
 import { ContractError } from './errors.js';
 import { displayPath } from './files.js';
 import { getAtPointer } from './json-pointer.js';
-import { documentsDigest, ValidatorCache, type Validator } from './validator-cache.js';
+import { contractDigest, documentsDigest, ValidatorCache, type Validator } from './validator-cache.js';
 import { isLargerThan, MAX_NODES_FOR_ALL_ERRORS, tooDeep, toSchemaErrors } from './schema-errors.js';
 import { inlineRefs } from './dereference.js';
 import type { JsonSchema, ModelEntry, SchemaError, TaskEntry, TaskId } from './types.js';
@@ -27,6 +27,11 @@ export interface ContractParts {
   schemaDocuments: SchemaDocument[];
   /** Documents registered on first use, by URI: registering 100 model documents costs more than a cold start allows. */
   lazyDocuments: Map<string, () => SchemaDocument>;
+  /**
+   * A digest standing for every document (loadContract's: of the files and the resolver), which keys the disk cache
+   * of validators; without it, every document is registered and digested on first use.
+   */
+  documentsDigest?: () => string;
 }
 
 /** The part of a model's contract a document is validated against. */
@@ -63,8 +68,10 @@ export class Contract {
   private readonly loadOpenapi: () => Record<string, unknown>;
   private openapiDocument: Record<string, unknown> | undefined;
   private diskCache: ValidatorCache | undefined;
+  private readonly givenDigest: (() => string) | undefined;
 
   constructor(parts: ContractParts) {
+    this.givenDigest = parts.documentsDigest;
     this.dir = parts.dir;
     this.loadOpenapi = parts.openapi;
     this.lazyDocuments = new Map(parts.lazyDocuments);
@@ -109,10 +116,18 @@ export class Contract {
   /** The disk cache of this contract's validators: keyed by the digest of every document, so any change to spec/ misses. */
   private cache(): ValidatorCache {
     if (!this.diskCache) {
-      for (const uri of [...this.lazyDocuments.keys()]) this.document(uri);
-      this.diskCache = new ValidatorCache(documentsDigest(this.documents));
+      if (this.givenDigest) this.diskCache = new ValidatorCache(contractDigest(this.givenDigest()));
+      else {
+        this.registerAll();
+        this.diskCache = new ValidatorCache(documentsDigest(this.documents));
+      }
     }
     return this.diskCache;
+  }
+
+  /** Registers every lazy document: a schema compiles with all of them known, whatever its `$ref`s reach. */
+  private registerAll(): void {
+    for (const uri of [...this.lazyDocuments.keys()]) this.document(uri);
   }
 
   /** The model with this id, or undefined. */
@@ -137,9 +152,9 @@ export class Contract {
     let validate = cache.get(uri);
     if (validate) return validate;
     const [base = '', fragment = ''] = uri.split('#');
-    this.document(base);
     validate = this.cache().load(uri, allErrors);
     if (!validate) {
+      this.registerAll();
       const ajv = this.ajv(allErrors);
       let compiled: AnyValidateFunction | undefined;
       try {

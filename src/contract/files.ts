@@ -24,6 +24,11 @@ export function readDocument(file: string): unknown {
   } catch (cause) {
     throw new ContractError(displayPath(file), '', `cannot read file (${(cause as Error).message})`, { cause });
   }
+  return parseDocument(file, text);
+}
+
+/** Parses the text of one YAML or JSON file of the contract (`file` decides which, and names it in errors). */
+export function parseDocument(file: string, text: string): unknown {
   try {
     if (file.endsWith('.json')) return JSON.parse(text);
     return parseYamlCached(text);

@@ -20,11 +20,11 @@ function modelList(value: unknown, file: string, pointer: string): string[] {
  * catalogue does not have (a model removed since) is ignored: the repository's own test keeps spec/ free of
  * those. Throws ContractError for a malformed file or a model named twice.
  */
-export function readLifecycle(file: string, catalogue: ReadonlySet<string>): Map<string, ModelLifecycle> {
+export function readLifecycle(file: string, catalogue: ReadonlySet<string>, read: (file: string) => unknown = readDocument): Map<string, ModelLifecycle> {
   const statuses = new Map<string, ModelLifecycle>();
   const named = new Set<string>();
   if (!existsSync(file)) return statuses;
-  const doc = readDocument(file);
+  const doc = read(file);
   if (!isObject(doc)) throw new ContractError(displayPath(file), '', 'expected {deprecations, beta}');
   const name = (id: string, at: string, lifecycle: ModelLifecycle): void => {
     if (named.has(id)) throw new ContractError(displayPath(file), at, `model "${id}" is named twice`);

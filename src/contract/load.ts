@@ -1,10 +1,13 @@
 /** @module Loads spec/ into a resolved Contract: tasks, models with effective schemas and facts. */
-import { readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir } from './cache-dir.js';
 import { Contract } from './contract.js';
 import { ContractError } from './errors.js';
 import { applyPatch, applyPropertyPatch, applySuffixPatch, applyTaskConstraints } from './effective-schema.js';
-import { defaultSpecDir, displayPath, readDocument } from './files.js';
+import { defaultSpecDir, displayPath, parseDocument } from './files.js';
 import { escapeToken } from './json-pointer.js';
 import { readLifecycle } from './lifecycle.js';
 import { SPEC_BASE_URI } from './ajv.js';
@@ -70,7 +73,10 @@ function expectObject(value: unknown, file: string, pointer: string, what: strin
   return value;
 }
 
-function readRaw(dir: string): RawSpec {
+/** Reads a contract file once: the digest hashes its bytes and the resolution parses the same text. */
+type Reader = (file: string) => unknown;
+
+function readRaw(dir: string, readDocument: Reader): RawSpec {
   const tasks = new Map<TaskId, { file: string; doc: Obj }>();
   for (const id of TASK_IDS) {
     const file = join(dir, 'tasks', `${id}.yaml`);
@@ -145,7 +151,7 @@ function resolveTasks(raw: RawSpec): Map<TaskId, TaskEntry> {
   return tasks;
 }
 
-function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: Map<string, ModelEntry>; documents: Map<string, Obj> } {
+function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>, readDocument: Reader): { models: Map<string, ModelEntry>; documents: Map<string, Obj> } {
   const overlayFile = join(raw.dir, 'models', 'overlay.yaml');
   const taskFacts = new Map<string, Partial<ModelFacts>>();
   const taskOutputProperties = new Map<string, Record<string, Obj>>();
@@ -231,23 +237,150 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>): { models: M
       schemaUri,
     });
   }
-  const lifecycles = readLifecycle(join(raw.dir, 'models', 'lifecycle.yaml'), new Set(models.keys()));
+  const lifecycles = readLifecycle(join(raw.dir, 'models', 'lifecycle.yaml'), new Set(models.keys()), readDocument);
   for (const [id, lifecycle] of lifecycles) models.get(id)!.lifecycle = lifecycle;
   return { models, documents };
+}
+
+/** What resolving a contract's files yields, as the resolved-contract cache keeps it (see loadContract). */
+interface Resolved {
+  tasks: [TaskId, { file: string; doc: Obj }][];
+  typesPackage: { name: string; version: string };
+  /** Model entries without their schemas (`input` and `output` are the model document's `$defs` entries). */
+  models: ModelEntry[];
+  documents: [string, Obj][];
+}
+
+/** Bumped when what the resolved-contract cache holds changes shape. */
+const RESOLVED_FORMAT = 1;
+
+/**
+ * The source of the modules that resolve a contract (this folder): part of the resolved-contract cache's key, so a
+ * change to how the contract is resolved never reuses what an older resolver made.
+ */
+let resolverSource: string | undefined;
+function resolverFingerprint(): string {
+  if (resolverSource === undefined) {
+    const here = dirname(fileURLToPath(import.meta.url));
+    resolverSource = readdirSync(here)
+      .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort()
+      .map((f) => `${f}\0${readFileSync(join(here, f), 'utf8')}`)
+      .join('\0');
+  }
+  return resolverSource;
+}
+
+function resolveFiles(dir: string, readDocument: Reader): Resolved {
+  const raw = readRaw(dir, readDocument);
+  const tasks = resolveTasks(raw);
+  const { models, documents } = resolveModels(raw, tasks, readDocument);
+  return {
+    tasks: [...raw.tasks],
+    typesPackage: { name: raw.generated.package, version: raw.generated.version },
+    models: [...models.values()],
+    documents: [...documents],
+  };
+}
+
+/**
+ * The resolved contract in `dir`, from the per-user cache when these very files were resolved before by this very
+ * resolver (`$TMPDIR/wai-conformance-UID/contracts`, or `WAI_CONFORMANCE_CACHE_DIR`; `off` disables it): resolving
+ * (parsing 100 model documents, applying the task constraints and the overlay's patches to each) was most of
+ * `validate`'s cold start, and one JSON.parse of the result is a fraction of it. Keyed by the digest of the
+ * resolver's source and of every file read, in order, so any change to spec/ or to the resolver resolves afresh.
+ * Returns the digest too: the validator cache is keyed by it (with the OpenAPI document, read on first use).
+ */
+function resolveCached(dir: string): { resolved: Resolved; digest: string } {
+  // Bytes, hashed as they are: the text is decoded only when the files are resolved (a cache miss).
+  const files = new Map<string, Buffer>();
+  const read = (file: string): Buffer => {
+    let bytes = files.get(file);
+    if (bytes === undefined) {
+      try {
+        bytes = readFileSync(file);
+      } catch (cause) {
+        throw new ContractError(displayPath(file), '', `cannot read file (${(cause as Error).message})`, { cause });
+      }
+      files.set(file, bytes);
+    }
+    return bytes;
+  };
+  const readDocument: Reader = (file) => parseDocument(file, read(file).toString('utf8'));
+  // The files resolution reads: the tasks, the generated index and the documents it lists, the overlay, the lifecycle.
+  const indexFile = join(dir, 'models', 'generated', 'index.json');
+  let listed: string[] = [];
+  try {
+    const index = JSON.parse(read(indexFile).toString('utf8')) as Partial<GeneratedIndex>;
+    if (Array.isArray(index.models)) listed = index.models.map((m) => (typeof m?.file === 'string' ? join(dir, 'models', 'generated', m.file) : ''));
+  } catch {
+    // a broken index: resolution below reports it
+  }
+  const hash = createHash('sha256').update(`${RESOLVED_FORMAT}\0${resolverFingerprint()}\0${dir}`);
+  try {
+    for (const file of [...TASK_IDS.map((id) => join(dir, 'tasks', `${id}.yaml`)), indexFile, ...listed, join(dir, 'models', 'overlay.yaml'), join(dir, 'models', 'lifecycle.yaml')]) {
+      hash.update(`\0${relative(dir, file)}\0`).update(read(file));
+    }
+  } catch {
+    // An unreadable file: resolution reports it (or, a file it does not need, resolves without it; nothing cached).
+    const resolved = resolveFiles(dir, readDocument);
+    return { resolved: JSON.parse(JSON.stringify({ ...resolved, models: resolved.models.map((m) => ({ ...m, input: null, output: null })) })) as Resolved, digest: '' };
+  }
+  const digest = hash.digest('hex');
+  const folder = cacheDir('contracts');
+  const cached = folder && join(folder, `${digest}.json`);
+  if (cached) {
+    try {
+      return { resolved: JSON.parse(readFileSync(cached, 'utf8')) as Resolved, digest };
+    } catch {
+      // not cached yet (or unreadable): resolve below
+    }
+  }
+  const resolved = resolveFiles(dir, readDocument);
+  // Models without their schemas (those are the documents' `$defs` entries, stored once). A fresh resolution is read
+  // back from this text too, so it gives exactly what a cached one gives.
+  const serialized = JSON.stringify({ ...resolved, models: resolved.models.map((m) => ({ ...m, input: null, output: null })) });
+  if (cached) {
+    try {
+      const temporary = `${cached}.${process.pid}.tmp`;
+      writeFileSync(temporary, serialized);
+      renameSync(temporary, cached); // atomic: concurrent processes never read half a file
+    } catch {
+      // a read-only or full temp dir only costs speed
+    }
+  }
+  return { resolved: JSON.parse(serialized) as Resolved, digest };
 }
 
 /** Loads, resolves and registers the contract in `specDir` (default: the package's spec/). Throws ContractError. */
 export function loadContract(specDir: string = defaultSpecDir()): Contract {
   const dir = resolve(specDir);
-  const raw = readRaw(dir);
-  const tasks = resolveTasks(raw);
-  const { models, documents } = resolveModels(raw, tasks);
-  const taskDocuments = [...raw.tasks].map(([id, { file, doc }]) => ({ file, doc: { ...doc, $id: `${SPEC_BASE_URI}tasks/${id}.yaml` } }));
+  const { resolved, digest } = resolveCached(dir);
+  const documents = new Map(resolved.documents);
+  const models = new Map<string, ModelEntry>();
+  for (const model of resolved.models) {
+    // Assigned in place (keeps the entry's key order): the schemas are the model document's, as resolution made them.
+    const defs = documents.get(model.schemaUri)!.$defs as Obj;
+    model.input = defs.input as JsonSchema;
+    model.output = defs.output as JsonSchema;
+    models.set(model.id, model);
+  }
+  const rawTasks = new Map(resolved.tasks);
+  const tasks = resolveTasks({ tasks: rawTasks } as RawSpec);
+  const taskDocuments = [...rawTasks].map(([id, { file, doc }]) => ({ file, doc: { ...doc, $id: `${SPEC_BASE_URI}tasks/${id}.yaml` } }));
   const extraFiles = readdirSync(join(dir, 'tasks')).filter((f) => /\.ya?ml$/.test(f) && !TASK_IDS.includes(f.replace(/\.ya?ml$/, '') as TaskId));
   if (extraFiles.length) throw new ContractError(displayPath(join(dir, 'tasks', extraFiles[0]!)), '', `not a known task id (known: ${TASK_IDS.join(', ')})`);
   const openapiFile = join(dir, 'openapi.yaml');
+  let openapiText: string | undefined;
+  const readOpenapiText = (): string => {
+    try {
+      return (openapiText ??= readFileSync(openapiFile, 'utf8'));
+    } catch (cause) {
+      throw new ContractError(displayPath(openapiFile), '', `cannot read file (${(cause as Error).message})`, { cause });
+    }
+  };
   let openapi: Obj | undefined;
-  const readOpenapi = (): Obj => (openapi ??= expectObject(readDocument(openapiFile), openapiFile, '', 'an OpenAPI document'));
+  const readOpenapi = (): Obj => (openapi ??= expectObject(parseDocument(openapiFile, readOpenapiText()), openapiFile, '', 'an OpenAPI document'));
   const overlayFile = join(dir, 'models', 'overlay.yaml');
   const lazyDocuments = new Map<string, () => { file: string; doc: Obj }>();
   for (const [uri, doc] of documents) lazyDocuments.set(uri, () => ({ file: overlayFile, doc }));
@@ -255,11 +388,14 @@ export function loadContract(specDir: string = defaultSpecDir()): Contract {
   return new Contract({
     dir,
     openapi: readOpenapi,
-    typesPackage: { name: raw.generated.package, version: raw.generated.version },
+    typesPackage: resolved.typesPackage,
     tasks,
     models,
     schemaDocuments: taskDocuments,
     lazyDocuments,
+    // The validators' cache key: every resolved document is a function of the digested files and resolver, and the
+    // OpenAPI document of its text (read here without parsing it).
+    ...(digest ? { documentsDigest: () => createHash('sha256').update(digest).update('\0openapi.yaml\0').update(readOpenapiText()).digest('hex') } : {}),
   });
 }
 

@@ -34,6 +34,11 @@ export function documentsDigest(documents: Iterable<readonly [string, unknown]>)
   return hash.digest('hex');
 }
 
+/** The digest of a contract known by a digest of its own (of its files and resolver, see loadContract). */
+export function contractDigest(contract: string): string {
+  return createHash('sha256').update(compilerFingerprint()).update('\0contract\0').update(contract).digest('hex');
+}
+
 /**
  * Validators loaded from the disk cache in this process, by entry file. Entries are named by the digest of what
  * compiled them, so an entry's code never changes and one loaded function serves every caller: a validator keeps no

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadContract } from '../../contract/load.js';
 import type { OpenAiEndpoint } from '../../targets/types.js';
-import { CAPTURED_PARTS, CapturedDocumentError, judgeCaptured, OPENAI_ENDPOINTS, type CapturedPart } from '../../validate/captured.js';
+import { CAPTURED_PARTS, CapturedDocumentError, isSchemaPart, judgeBySchemas, OPENAI_ENDPOINTS, type CapturedDocument, type CapturedPart } from '../../validate/document.js';
 import { EXIT, UsageError } from '../usage-error.js';
 import type { Io } from '../output.js';
 
@@ -81,15 +81,19 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (values.model && !model) throw new UsageError(`unknown model "${values.model}" (run \`wai-conformance models\` for the catalogue)`);
   const { bytes, name } = await readSource(positionals[0], io);
 
+  const doc: CapturedDocument = {
+    part,
+    bytes,
+    ...(model ? { model } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    ...(values['content-type'] ? { contentType: values['content-type'] } : {}),
+  };
+  // The checks (streams, /ai/v1 bodies, error bodies) are loaded only for the parts they judge: a plain answer,
+  // input or output is judged by the schemas alone, as judgeCaptured would judge it, without loading them.
+  const judge = isSchemaPart(doc) ? judgeBySchemas : (await import('../../validate/captured.js')).judgeCaptured;
   let errors: string[];
   try {
-    errors = judgeCaptured(contract, {
-      part,
-      bytes,
-      ...(model ? { model } : {}),
-      ...(endpoint ? { endpoint } : {}),
-      ...(values['content-type'] ? { contentType: values['content-type'] } : {}),
-    });
+    errors = judge(contract, doc);
   } catch (cause) {
     if (cause instanceof CapturedDocumentError) throw new UsageError(`${name} is ${cause.message.startsWith('not ') ? '' : 'unreadable: '}${cause.message}`);
     throw cause;

@@ -111,6 +111,34 @@ describe('validators cached as standalone code', () => {
     expect(after.validateModel(after.model(MODEL)!, 'input', input).map((e) => e.instancePath)).toEqual(['/max_tokens']);
   });
 
+  it('keeps the resolved contract: a later load reads it (the same models), an edited file resolves afresh', () => {
+    const spec = temporary('wai-spec-');
+    cpSync(defaultSpecDir(), spec, { recursive: true });
+    const fresh = loadContract(spec);
+    expect(readdirSync(join(cache, 'contracts'))).toHaveLength(1);
+    const cached = loadContract(spec);
+    expect(JSON.stringify([...cached.models.values()])).toBe(JSON.stringify([...fresh.models.values()]));
+    const model = cached.model(MODEL)!;
+    expect(model.input).toBe((cached.document(model.schemaUri)!.$defs as { input: unknown }).input); // one object, as resolved
+    expect(readdirSync(join(cache, 'contracts'))).toHaveLength(1);
+
+    // An overlay edit: a new resolution, with the edit in it.
+    const overlay = join(spec, 'models', 'overlay.yaml');
+    writeFileSync(overlay, `${readFileSync(overlay, 'utf8')}\n# edited\n`);
+    loadContract(spec);
+    expect(readdirSync(join(cache, 'contracts'))).toHaveLength(2);
+
+    // openapi.yaml is read on first use, not resolved: an edit to it still keys the validators afresh.
+    const answer = { result: { response: 'hi' }, success: true, errors: [], messages: [] };
+    expect(loadContract(spec).validateEnvelope(model, answer)).toEqual([]);
+    const openapi = join(spec, 'openapi.yaml');
+    const text = readFileSync(openapi, 'utf8');
+    const edited = text.replace(/(\n    Envelope:\n(?:.*\n)*?      required: \[)/, '$1extra, ');
+    expect(edited).not.toBe(text);
+    writeFileSync(openapi, edited);
+    expect(loadContract(spec).validateEnvelope(model, answer).map((e) => e.keyword)).toContain('required');
+  });
+
   it('works without a usable cache folder (compiles each time, writes nothing)', () => {
     const file = join(temporary('wai-cache-'), 'a-file');
     writeFileSync(file, '');

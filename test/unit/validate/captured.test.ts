@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadContract } from '../../../src/contract/load.js';
 import { startEmulator } from '../../../src/emulator/index.js';
 import { CapturedDocumentError, judgeCaptured, type CapturedDocument } from '../../../src/validate/captured.js';
+import { isSchemaPart, judgeBySchemas } from '../../../src/validate/document.js';
 
 const contract = loadContract();
 const LLAMA = contract.model('@cf/meta/llama-3.1-8b-instruct')!;
@@ -97,5 +98,46 @@ describe('judgeCaptured', () => {
     expect(judge({ part: 'response', model: LLAMA, bytes: repr, format: 'python-repr' })).toEqual([]);
     expect(() => judge({ part: 'response', model: LLAMA, bytes: repr })).toThrow(CapturedDocumentError);
     expect(() => judge({ part: 'output', bytes: json({ response: 'hi' }) })).toThrow(/needs the model/);
+  });
+});
+
+describe('the schema-only path (validate loads the checks only for the parts they judge)', () => {
+  const outcome = (judgeWith: typeof judgeCaptured, doc: CapturedDocument) => {
+    try {
+      return judgeWith(contract, doc);
+    } catch (error) {
+      return `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  };
+
+  it('judges every input, output, answer and binding result as judgeCaptured does', async () => {
+    const answer = await post(`/ai/run/${LLAMA.id}`, { messages });
+    const image = await post(`/ai/run/${SDXL.id}`, { prompt: 'a cat' });
+    const docs: CapturedDocument[] = [
+      { part: 'input', bytes: json({ messages }), model: LLAMA },
+      { part: 'input', bytes: json({ messages: 'no' }), model: LLAMA },
+      { part: 'input', bytes: json({ text: 'hi' }) },
+      { part: 'output', bytes: json({ response: 'hi' }), model: LLAMA },
+      { part: 'output', bytes: json({ shape: [1], data: 'x' }), model: BGE },
+      { part: 'response', bytes: answer, model: LLAMA },
+      { part: 'response', bytes: json({ result: { response: 7 }, success: true, errors: [], messages: [] }), model: LLAMA },
+      { part: 'response', bytes: Buffer.from('not json'), model: LLAMA },
+      { part: 'response', bytes: image, model: SDXL },
+      { part: 'response', bytes: image, model: SDXL, contentType: 'image/jpeg' },
+      { part: 'binding', bytes: image, model: SDXL },
+      { part: 'binding', bytes: json({ response: 'hi' }), model: LLAMA },
+      { part: 'binding', bytes: answer, model: LLAMA, format: 'binary' },
+      { part: 'output', bytes: Buffer.from("{'response': 'hi'}"), model: LLAMA, format: 'python-repr' },
+    ];
+    for (const doc of docs) {
+      expect(isSchemaPart(doc), doc.part).toBe(true);
+      expect(outcome(judgeBySchemas, doc)).toEqual(outcome(judgeCaptured, doc));
+    }
+  });
+
+  it('leaves streams, /ai/v1 bodies and error bodies to judgeCaptured', () => {
+    expect(isSchemaPart({ part: 'stream' })).toBe(false);
+    expect(isSchemaPart({ part: 'error' })).toBe(false);
+    expect(isSchemaPart({ part: 'response', endpoint: 'chat/completions' })).toBe(false);
   });
 });
