@@ -9,6 +9,7 @@ import { envelopeConsistency, envelopeShape } from './envelope.js';
 import { gatewayCache } from './gateway-cache.js';
 import { modelUnknown } from './model-unknown.js';
 import { openAiChat, openAiChatStream, openAiCompletions, openAiEmbeddings, openAiResponses } from './openai.js';
+import { openAiMessages } from './messages.js';
 import { openAiParity } from './openai-parity.js';
 import { oracleParity } from './oracle-parity.js';
 import { outputSchema } from './output-schema.js';
@@ -38,6 +39,7 @@ export const CHECKS: Readonly<Record<CheckId, AnyCheckDefinition>> = {
   'openai.embeddings': openAiEmbeddings,
   'openai.completions': openAiCompletions,
   'openai.responses': openAiResponses,
+  'openai.messages': openAiMessages,
   'openai.parity': openAiParity,
   'gateway.cache': gatewayCache,
   'catalog.consistency': catalogConsistency,

@@ -1,7 +1,7 @@
 /**
  * @module stream.framing: a streamed answer is well-framed server-sent events: the right content type, every event's
  * data JSON matching the event schema, the documented terminator (`[DONE]`) last with nothing after it, no event cut
- * short, and a usage event. `streamStats` gives reporters the timing (time to first event) without judging.
+ * short, and a usage event; an Anthropic Messages stream, its events in Anthropic's order. `streamStats` gives reporters the timing (time to first event) without judging.
  */
 import { createParser } from 'eventsource-parser';
 import { bareMediaType } from '../media/sniff.js';
@@ -10,6 +10,7 @@ import { defineCheck } from './_internals/define.js';
 import { documentedResponse } from './_internals/documented.js';
 import { bodyText, header, inputOf, isObject, isRun, isSuccessStatus, modelOf, openAiEndpoint, operationLabel, streamRequested } from './_internals/exchange.js';
 import { at, capProblems, docsOnly, problem, schemaProblems, shortJson, toFindings, type Problem } from './_internals/problem.js';
+import { messagesSequenceProblems } from './messages.js';
 import { maxTokensProblems, RESPONSES_USAGE, tokenLimit, usageProblems, type UsageNames } from './semantics/text-generation.js';
 import type { CheckContext, Finding } from './types.js';
 
@@ -108,11 +109,11 @@ function usageOf(data: unknown): unknown {
 }
 
 /** The streams this check reads: /ai/run and the /ai/v1 endpoints that document an event stream. */
-function streamKind(exchange: Exchange): 'run' | 'chat' | 'completions' | 'responses' | undefined {
+function streamKind(exchange: Exchange): 'run' | 'chat' | 'completions' | 'responses' | 'messages' | undefined {
   if (isRun(exchange)) return 'run';
   const endpoint = openAiEndpoint(exchange);
   if (endpoint === 'chat/completions') return 'chat';
-  if (endpoint === 'completions' || endpoint === 'responses') return endpoint;
+  if (endpoint === 'completions' || endpoint === 'responses' || endpoint === 'messages') return endpoint;
   return undefined;
 }
 
@@ -158,6 +159,7 @@ function usageRequired(exchange: Exchange, context: CheckContext): boolean {
   // Usage is documented for text generation; other streaming tasks (moondream's image-to-text) promise none.
   if (kind === 'run') return (modelOf(exchange, context)?.task ?? 'text-generation') === 'text-generation';
   if (kind === 'responses') return false; // Responses report usage inside response.completed; not a separate event.
+  if (kind === 'messages') return false; // Anthropic streams carry usage in message_start and message_delta (openai.messages judges it).
   const options = inputOf(exchange, context)?.stream_options;
   return isObject(options) && options.include_usage === true;
 }
@@ -168,7 +170,7 @@ export function framingProblems(exchange: Exchange, context: CheckContext): Prob
   const kind = streamKind(exchange)!;
   const sse = documentedResponse(context.contract, exchange, 200)?.media.get('text/event-stream')?.sse;
   // Without a documented terminator, /ai/run and chat streams still end with [DONE] as the docs show.
-  const terminator = sse ? sse.terminator : kind === 'responses' ? null : '[DONE]';
+  const terminator = sse ? sse.terminator : kind === 'responses' || kind === 'messages' ? null : '[DONE]';
   const { events, trailingBytes } = streamEvents(response);
   const problems: Problem[] = [];
   if (events.length === 0) return [problem('/events', 'is empty: the stream carried no events', 'at least one event', 'none')];
@@ -208,6 +210,8 @@ export function framingProblems(exchange: Exchange, context: CheckContext): Prob
   if (afterDone > 0) {
     problems.push(problem(at('/events', doneAt! + 1), `arrived after ${terminator}${afterDone > 1 ? ` (and ${afterDone - 1} more)` : ''}, expected nothing after it`, `nothing after ${terminator}`, `${afterDone} event(s)`));
   }
+  // Anthropic's events have an order of their own (message_start, blocks, message_delta, message_stop).
+  if (kind === 'messages') problems.push(...messagesSequenceProblems(events));
   if (usageRequired(exchange, context)) problems.push(...usageEventProblems(exchange, context, lastJson, events.length));
   return problems;
 }

@@ -21,6 +21,7 @@ export type CheckId =
   | 'openai.embeddings'
   | 'openai.completions'
   | 'openai.responses'
+  | 'openai.messages'
   | 'openai.parity'
   | 'gateway.cache'
   | 'catalog.consistency'

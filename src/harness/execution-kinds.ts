@@ -13,7 +13,7 @@ export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
   'unknown-model': ['model.unknown'],
   // status.success and stream.framing judge /ai/v1 too: the openai.* checks judge only 2xx answers and leave
   // framing to stream.framing, so without them a 5xx or a stream without [DONE] on /ai/v1 went unseen.
-  openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
+  openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.messages', 'openai.parity'],
   gateway: ['gateway.cache'],
   catalog: ['catalog.consistency'],
   batch: ['batch.lifecycle'],

@@ -1,7 +1,7 @@
 /** @module What a target is: something that takes a logical request and returns a recorded exchange. */
 
-/** The OpenAI-compatible endpoints under /ai/v1. */
-export type OpenAiEndpoint = 'chat/completions' | 'completions' | 'embeddings' | 'responses';
+/** The endpoints under /ai/v1: the OpenAI-compatible ones and `messages`, the Anthropic-compatible Messages endpoint. */
+export type OpenAiEndpoint = 'chat/completions' | 'completions' | 'embeddings' | 'responses' | 'messages';
 /** The catalogue endpoints under /ai. */
 export type CatalogEndpoint = 'models/search' | 'models/schema' | 'tasks/search' | 'authors/search';
 

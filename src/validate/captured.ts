@@ -1,10 +1,11 @@
 /**
  * @module Judging one captured document by the contract: a request input, a model output, a whole /ai/run answer, an
- * /ai/v1 body, an SSE transcript, what the binding returned, or an error body. Schemas come from the contract and
+ * /ai/v1 body (the Anthropic-compatible /ai/v1/messages included), an SSE transcript, what the binding returned, or an
+ * error body. Schemas come from the contract and
  * streams and /ai/v1 bodies are judged by the run's own checks on a captured exchange, so nothing is judged twice
  * by two different rules.
  */
-import { observedErrorForm } from '../checks/_internals/documented.js';
+import { jsonSchemaFor, observedErrorForm } from '../checks/_internals/documented.js';
 import { runChecks } from '../checks/index.js';
 import type { CheckId, Finding } from '../checks/types.js';
 import type { Contract } from '../contract/contract.js';
@@ -23,6 +24,7 @@ const BODY_CHECKS: Record<OpenAiEndpoint, CheckId> = {
   completions: 'openai.completions',
   embeddings: 'openai.embeddings',
   responses: 'openai.responses',
+  messages: 'openai.messages',
 };
 
 function operationOf(doc: CapturedDocument, model: ModelEntry | undefined): Operation {
@@ -43,11 +45,24 @@ function judgeByChecks(contract: Contract, doc: CapturedDocument, checks: CheckI
 function judgeStream(contract: Contract, doc: CapturedDocument): Verdict {
   if (!doc.endpoint) needModel(doc);
   const transcript = Buffer.concat([Buffer.from(doc.bytes), Buffer.from('\n\n')]);
-  const checks: CheckId[] = doc.endpoint === 'chat/completions' ? ['stream.framing', 'openai.chat-stream'] : ['stream.framing'];
+  const checks: CheckId[] = doc.endpoint === 'chat/completions' ? ['stream.framing', 'openai.chat-stream'] : doc.endpoint === 'messages' ? ['stream.framing', 'openai.messages'] : ['stream.framing'];
   return judgeByChecks(contract, doc, checks, 'text/event-stream', transcript, true);
 }
 
+/**
+ * The error schema an endpoint documents in place of the v4 envelope (/ai/v1/messages: AnthropicErrorBody), for the
+ * document's status (400 when unknown), or undefined where the endpoint's errors are the v4 envelope.
+ */
+function ownErrorSchema(contract: Contract, doc: CapturedDocument): { uri: string; name: string } | undefined {
+  if (!doc.endpoint) return undefined;
+  const exchange = capturedExchange({ operation: { kind: 'openai', endpoint: doc.endpoint }, status: doc.status ?? 400, contentType: 'application/json', bytes: doc.bytes });
+  const schema = jsonSchemaFor(contract, exchange, doc.status ?? 400);
+  return schema.name === 'ErrorEnvelope' ? undefined : schema;
+}
+
 function judgeError(contract: Contract, doc: CapturedDocument, value: unknown): Verdict {
+  const own = ownErrorSchema(contract, doc);
+  if (own) return schemaLines(contract.validate(own.uri, value));
   const errors = contract.validate(contract.componentUri('ErrorEnvelope'), value);
   // A form the real API was seen sending besides the v4 envelope (spec/openapi.yaml ObservedErrorBody) is accepted.
   if (errors.length > 0 && observedErrorForm(contract, value)) return [];

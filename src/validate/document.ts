@@ -16,7 +16,7 @@ export const CAPTURED_PARTS = ['input', 'output', 'response', 'stream', 'binding
 export type CapturedPart = (typeof CAPTURED_PARTS)[number];
 
 /** The /ai/v1 endpoints a body or stream can come from (`validate --endpoint`). */
-export const OPENAI_ENDPOINTS: readonly OpenAiEndpoint[] = ['chat/completions', 'completions', 'embeddings', 'responses'];
+export const OPENAI_ENDPOINTS: readonly OpenAiEndpoint[] = ['chat/completions', 'completions', 'embeddings', 'responses', 'messages'];
 
 /** How a document's bytes are written: JSON, a Python repr (notebook outputs), raw bytes, or an SSE transcript. */
 export const DOCUMENT_FORMATS = ['json', 'python-repr', 'binary', 'sse'] as const;

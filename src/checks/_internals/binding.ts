@@ -16,6 +16,7 @@ export const HTTP_ONLY_CHECKS: ReadonlySet<CheckId> = new Set<CheckId>([
   'openai.embeddings',
   'openai.completions',
   'openai.responses',
+  'openai.messages',
   'openai.parity',
   'gateway.cache',
   'catalog.consistency',

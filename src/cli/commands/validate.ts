@@ -15,8 +15,8 @@ wai-conformance validate --corpus DIR
   --part response   the whole answer: the v4 envelope, result included (default); with --endpoint, an /ai/v1 body
   --part stream     an SSE transcript of /ai/run (or of /ai/v1 with --endpoint), judged as stream.framing judges it
   --part binding    what env.AI.run returned: the bare output, or the bytes of a binary answer
-  --part error      an error body (the v4 error envelope)
-  --endpoint        chat/completions, completions, embeddings or responses: the document is from /ai/v1
+  --part error      an error body (the v4 error envelope; with --endpoint messages, Anthropic's error body)
+  --endpoint        chat/completions, completions, embeddings, responses or messages: the document is from /ai/v1
                     (--model is then optional: the body's "model" is used)
   --content-type    the answer's Content-Type, for binary answers (image/png, audio/mpeg, ...)
   --corpus DIR      judge every document DIR/manifest.yaml lists; rejections listed in DIR/disagreements.yaml are

@@ -306,6 +306,7 @@ describe('spec/openapi.yaml', () => {
         'POST /accounts/{account_id}/ai/v1/completions',
         'POST /accounts/{account_id}/ai/v1/embeddings',
         'POST /accounts/{account_id}/ai/v1/responses',
+        'POST /accounts/{account_id}/ai/v1/messages',
         'GET /accounts/{account_id}/ai/models/search',
         'GET /accounts/{account_id}/ai/models/schema',
         'GET /accounts/{account_id}/ai/tasks/search',
