@@ -125,6 +125,21 @@ export const OPENAPI_CHANGE_LEVELS: Record<OpenapiChangeKind, Levels> = {
   'security-changed': L('warning', 'warning'),
   'servers-changed': L('warning', 'warning'),
   'sse-terminator-changed': L('breaking', 'breaking'),
+  // A component schema no path reaches but the checks read by name (openapi.yaml `x-wai.direct-components`): its
+  // changes follow the schema rule. A whole one added or removed is graded as a request or response media type
+  // added or removed (COMPONENT_LEVELS); these are the levels when its direction is not stated, the more severe.
+  'component-removed': L('breaking', 'breaking'),
+  'component-added': L('warning', 'breaking'),
+};
+
+/**
+ * A component read by name, added or removed, by direction: like a media type of a request (added: a mock built on
+ * OLD refuses it; removed: a client sending it is refused) or of an answer (added: a client may receive a form it
+ * does not know; removed: a mock still answering it is now judged wrong).
+ */
+export const COMPONENT_LEVELS: Record<'component-added' | 'component-removed', Record<Direction, Levels>> = {
+  'component-added': { input: L('info', 'breaking'), output: L('warning', 'info') },
+  'component-removed': { input: L('breaking', 'info'), output: L('info', 'breaking') },
 };
 
 /** True when `level` is at least `threshold`. */

@@ -4,9 +4,12 @@
  * request and response schema (requests as input, answers as output; see classify.ts).
  * Local `$ref`s are followed; pointers go through them as if they were inlined
  * (`/paths/~1accounts~1{account_id}~1ai~1run~1{model}/post/responses/200/content/...`).
+ * Component schemas that no path reaches (the checks, the emulator and `validate` read them by name: the observed
+ * error forms, the Batch API's bodies) are compared where they stand (`/components/schemas/<name>`), as requests or
+ * answers as `x-wai.direct-components` says (unlisted: both ways, the more severe level).
  */
 import { escapeToken, getAtPointer } from '../contract/json-pointer.js';
-import { classifySchemaChange, describeSchemaChange, OPENAPI_CHANGE_LEVELS } from './classify.js';
+import { classifySchemaChange, COMPONENT_LEVELS, describeSchemaChange, maxLevel, OPENAPI_CHANGE_LEVELS } from './classify.js';
 import { diffSchemas, sameJson } from './schema-diff.js';
 import type { DiffEntry, Direction, OpenapiChangeKind } from './types.js';
 
@@ -40,6 +43,44 @@ function inline(doc: Obj, node: unknown, seen: readonly string[] = []): unknown 
   if (target === undefined) return { ...result, $ref: ref };
   const inlined = inline(doc, target, [...seen, ref]);
   return isObject(inlined) ? { ...inlined, ...result } : inlined;
+}
+
+/** Every local `$ref` reachable from the document's paths, followed through the components they name. */
+function reachedRefs(doc: Obj): Set<string> {
+  const seen = new Set<string>();
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) {
+      for (const item of node) walk(item);
+      return;
+    }
+    if (!isObject(node)) return;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref' && typeof value === 'string' && value.startsWith('#')) {
+        if (seen.has(value)) continue;
+        seen.add(value);
+        walk(getAtPointer(doc, decodeURIComponent(value.slice(1))));
+      } else walk(value);
+    }
+  };
+  walk(doc.paths);
+  return seen;
+}
+
+function componentSchemas(doc: Obj): Obj {
+  const components = isObject(doc.components) ? doc.components : {};
+  return isObject(components.schemas) ? components.schemas : {};
+}
+
+/** `x-wai.direct-components`: which components read by name are requests (`input`) and which answers (`output`). */
+function directComponents(doc: Obj): Record<string, Direction> {
+  const xwai = isObject(doc['x-wai']) ? doc['x-wai'] : {};
+  const listed = isObject(xwai['direct-components']) ? xwai['direct-components'] : {};
+  const out: Record<string, Direction> = {};
+  for (const direction of ['input', 'output'] as const) {
+    const names = listed[direction];
+    if (Array.isArray(names)) for (const name of names) if (typeof name === 'string') out[name] = direction;
+  }
+  return out;
 }
 
 class OpenapiDiff {
@@ -82,7 +123,51 @@ class OpenapiDiff {
         else this.operation(ia, ib, resolve(this.a, ia[method]) ?? {}, resolve(this.b, ib[method]) ?? {}, p, name);
       }
     }
+    this.components();
     return this.entries;
+  }
+
+  /**
+   * Component schemas that no path reaches in either document, compared by name: otherwise a change to a schema the
+   * checks read directly (ObservedErrorBody, ...) would go unreported.
+   */
+  private components(): void {
+    const reached = new Set([...reachedRefs(this.a), ...reachedRefs(this.b)]);
+    const ca = componentSchemas(this.a);
+    const cb = componentSchemas(this.b);
+    const directions = { ...directComponents(this.a), ...directComponents(this.b) };
+    const whole = (kind: 'component-added' | 'component-removed', name: string) => {
+      const direction = directions[name];
+      const levels = direction ? COMPONENT_LEVELS[kind][direction] : OPENAPI_CHANGE_LEVELS[kind];
+      const what = direction === 'input' ? 'a request schema' : direction === 'output' ? 'an answer schema' : 'a schema';
+      const message = `component ${name} ${kind === 'component-added' ? 'added' : 'removed'} (${what} no path reaches: the checks read it by name)`;
+      this.entries.push({ kind, pointer: at('', 'components', 'schemas', name), ...(direction ? { part: direction } : {}), levels: { ...levels }, message });
+    };
+    for (const name of Object.keys(ca)) {
+      if (reached.has(`#/components/schemas/${name}`) || name in cb) continue;
+      whole('component-removed', name);
+    }
+    for (const name of Object.keys(cb)) {
+      if (reached.has(`#/components/schemas/${name}`)) continue;
+      const pointer = at('', 'components', 'schemas', name);
+      if (!(name in ca)) {
+        whole('component-added', name);
+        continue;
+      }
+      const direction = directions[name];
+      if (direction) this.schemas(ca[name], cb[name], pointer, direction);
+      else this.eitherWay(ca[name], cb[name], pointer);
+    }
+  }
+
+  /** A schema whose direction is not stated: each change at the more severe of its levels as a request and as an answer. */
+  private eitherWay(x: unknown, y: unknown, pointer: string): void {
+    for (const change of diffSchemas(inline(this.a, x) as never, inline(this.b, y) as never, pointer)) {
+      const { effect: _effect, closed: _closed, ...rest } = change;
+      const asInput = classifySchemaChange(change, 'input');
+      const asOutput = classifySchemaChange(change, 'output');
+      this.entries.push({ ...rest, levels: { client: maxLevel(asInput.client, asOutput.client), mock: maxLevel(asInput.mock, asOutput.mock) }, message: describeSchemaChange(change) });
+    }
   }
 
   private operation(ia: Obj, ib: Obj, oa: Obj, ob: Obj, pointer: string, name: string): void {

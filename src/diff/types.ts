@@ -79,6 +79,8 @@ export const OPENAPI_CHANGE_KINDS = [
   'security-changed',
   'servers-changed',
   'sse-terminator-changed',
+  'component-removed',
+  'component-added',
 ] as const;
 export type OpenapiChangeKind = (typeof OPENAPI_CHANGE_KINDS)[number];
 

@@ -94,6 +94,53 @@ describe('diffOpenapi', () => {
     ]);
   });
 
+  it('component schemas no path reaches (read by name): changes graded by x-wai.direct-components, added and removed ones', () => {
+    const withDirect = (d: Doc) => {
+      Object.assign(d.components.schemas, {
+        ObservedError: { type: 'object', required: ['error'], properties: { error: { type: 'object', required: ['message'], properties: { message: { type: 'string' } } } } },
+        Poll: { type: 'object', required: ['request_id'], properties: { request_id: { type: 'string' } } },
+        Unlisted: { type: 'object', properties: { x: { type: 'string' } } },
+      });
+      Object.assign(d, { 'x-wai': { 'direct-components': { input: ['Poll'], output: ['ObservedError'] } } });
+    };
+    const change = (edit: (doc: Doc & { components: { schemas: Record<string, any> } }) => void) => {
+      const before = base();
+      withDirect(before);
+      const after = base();
+      withDirect(after);
+      edit(after as never);
+      return diffOpenapi(before, after).map((e) => [e.kind, e.pointer, e.levels.client, e.levels.mock]);
+    };
+    expect(change(() => {})).toEqual([]);
+    // An answer read by name widened (a form the checks now accept): breaking for clients, as any answer.
+    expect(change((d) => (d.components.schemas.ObservedError.properties.error.required = []))).toEqual([
+      ['required-removed', '/components/schemas/ObservedError/properties/error/properties/message', 'breaking', 'info'],
+    ]);
+    // A request read by name narrowed: breaking for clients.
+    expect(change((d) => (d.components.schemas.Poll.properties.request_id = { type: 'string', minLength: 8 }))).toEqual([
+      ['constraint-tightened', '/components/schemas/Poll/properties/request_id/minLength', 'breaking', 'info'],
+    ]);
+    // Unlisted: the more severe of the request and answer readings.
+    expect(change((d) => (d.components.schemas.Unlisted.properties.x = { type: ['string', 'null'] }))).toEqual([
+      ['type-widened', '/components/schemas/Unlisted/properties/x/type', 'breaking', 'breaking'],
+    ]);
+    // Whole components: as media types of an answer or a request; unlisted, the more severe.
+    expect(change((d) => delete d.components.schemas.ObservedError)).toEqual([['component-removed', '/components/schemas/ObservedError', 'info', 'breaking']]);
+    expect(change((d) => delete d.components.schemas.Poll)).toEqual([['component-removed', '/components/schemas/Poll', 'breaking', 'info']]);
+    expect(change((d) => delete d.components.schemas.Unlisted)).toEqual([['component-removed', '/components/schemas/Unlisted', 'breaking', 'breaking']]);
+    expect(change((d) => (d.components.schemas.Fresh = { type: 'object' }))).toEqual([['component-added', '/components/schemas/Fresh', 'warning', 'breaking']]);
+    expect(
+      change((d) => {
+        d.components.schemas.Fresh = { type: 'object' };
+        ((d as unknown as Record<string, any>)['x-wai']['direct-components'].output as string[]).push('Fresh');
+      }),
+    ).toEqual([['component-added', '/components/schemas/Fresh', 'warning', 'info']]);
+    // A component a path reaches is compared through the path only, never twice.
+    expect(change((d) => (d.components.schemas.Input.properties.prompt.maxLength = 50)).map(([kind, pointer]) => [kind, pointer])).toEqual([
+      ['constraint-tightened', `${RUN}/requestBody/content/application~1json/schema/properties/prompt/maxLength`],
+    ]);
+  });
+
   it('operation id and security', () => {
     expect(kinds((d) => (d.paths['/run/{model}'].post.operationId = 'runModel'))).toEqual([['operation-id-changed', `${RUN}/operationId`, 'warning', 'info']]);
     expect(kinds((d) => (d.security = [{ other: [] }] as never))).toEqual([
