@@ -47,7 +47,7 @@ export interface ReadHar {
 function taskOf(kind: ExecutionKind, model: ModelEntry | undefined): string {
   if (model) return model.task;
   if (kind === 'catalog') return 'catalog';
-  if (kind === 'openai') return 'openai';
+  if (kind === 'openai' || kind === 'messages' || kind === 'messages-refused') return 'openai';
   return 'errors';
 }
 
@@ -67,6 +67,10 @@ function recordedViews(execution: WaiExecution): ExecutionView[] {
 function inferKind(read: ReadEntry, contract: Contract): { kind: ExecutionKind; modelId?: string } {
   const op = read.exchange.spec.operation;
   if (op.kind === 'catalog') return { kind: 'catalog' };
+  if (op.kind === 'openai' && op.endpoint === 'messages') {
+    const model = (read.input as { model?: unknown } | undefined)?.model;
+    return { kind: typeof model === 'string' && contract.messagesModels().includes(model) ? 'messages' : 'messages-refused' };
+  }
   if (op.kind === 'openai') {
     const model = (read.input as { model?: unknown } | undefined)?.model;
     return { kind: 'openai', ...(typeof model === 'string' ? { modelId: model } : {}) };

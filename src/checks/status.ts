@@ -1,8 +1,8 @@
 /** @module status.success and status.client-error: the HTTP status says what happened to the request. */
-import { documentedClientErrors, observedErrorFinding, observedErrorForm, statusesForCode } from './_internals/documented.js';
+import { documentedClientErrors, jsonSchemaFor, observedErrorFinding, observedErrorForm, statusesForCode } from './_internals/documented.js';
 import { defineCheck } from './_internals/define.js';
-import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, operationLabel } from './_internals/exchange.js';
-import { at, problem, toFindings, type Problem } from './_internals/problem.js';
+import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, openAiEndpoint, operationLabel } from './_internals/exchange.js';
+import { at, problem, schemaProblems, toFindings, type Problem } from './_internals/problem.js';
 import { BINDING_ERROR_NAME, bindingCallLabel, returnedText, thrownByBinding, thrownText } from './_internals/binding.js';
 import type { Exchange } from '../targets/types.js';
 import type { CheckContext, Finding } from './types.js';
@@ -120,11 +120,17 @@ function judgeClientError(exchange: Exchange, context: CheckContext): Finding[] 
   }
   const body = jsonValue(response);
   if (body === undefined) {
-    findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected the v4 error envelope`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON', severity: 'error' });
+    findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected ${openAiEndpoint(exchange) === 'messages' ? 'an Anthropic error body' : 'the v4 error envelope'}`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON', severity: 'error' });
     return findings;
   }
-  // models/schema documents message-only errors (ModelSchemaErrorEnvelope); everywhere else a code is required.
   const op = exchange.spec.operation;
+  // /ai/v1/messages refuses in Anthropic's form (spec/openapi.yaml MessagesBadRequest, MessagesNotFound), as seen.
+  if (op.kind === 'openai' && op.endpoint === 'messages') {
+    const schema = jsonSchemaFor(context.contract, exchange, status);
+    const problems = schemaProblems(context.contract.validate(schema.uri, body), `${schema.name} (status ${status})`);
+    return [...findings, ...toFindings(check, problems).map((f): Finding => ({ ...f, severity: 'error' }))];
+  }
+  // models/schema documents message-only errors (ModelSchemaErrorEnvelope); everywhere else a code is required.
   const requireCode = !(op.kind === 'catalog' && op.endpoint === 'models/schema');
   // The refusal's envelope is documented and observed whatever rule was broken (every pasted 5006 answer has it).
   const problems = errorEnvelopeProblems(body, requireCode);

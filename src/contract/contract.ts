@@ -70,6 +70,8 @@ export class Contract {
   private diskCache: ValidatorCache | undefined;
   private readonly givenDigest: (() => string) | undefined;
 
+  private messagesModelIds: readonly string[] | undefined;
+
   constructor(parts: ContractParts) {
     this.givenDigest = parts.documentsDigest;
     this.dir = parts.dir;
@@ -133,6 +135,16 @@ export class Contract {
   /** The model with this id, or undefined. */
   model(id: string): ModelEntry | undefined {
     return this.models.get(id);
+  }
+
+  /**
+   * The models `/ai/v1/messages` (Anthropic's Messages API) serves: openapi.yaml `createMessage`'s `x-wai-models`, the
+   * third-party Anthropic models of Cloudflare's model catalogue. They are not Workers AI catalogue models (no /ai/run
+   * schemas), so they are not in {@link models}.
+   */
+  messagesModels(): readonly string[] {
+    this.messagesModelIds ??= readMessagesModels(this.openapi);
+    return this.messagesModelIds;
   }
 
   /** The models of a task, in catalogue order. */
@@ -281,4 +293,13 @@ export class Contract {
     }
     return count;
   }
+}
+
+/** The path whose operation lists the Messages models. */
+export const MESSAGES_PATH = '/accounts/{account_id}/ai/v1/messages';
+
+function readMessagesModels(openapi: Record<string, unknown>): readonly string[] {
+  const paths = openapi.paths as Record<string, { post?: Record<string, unknown> }> | undefined;
+  const listed = paths?.[MESSAGES_PATH]?.post?.['x-wai-models'];
+  return Array.isArray(listed) ? listed.filter((id): id is string => typeof id === 'string') : [];
 }

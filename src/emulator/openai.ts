@@ -1,5 +1,6 @@
 /**
- * @module The OpenAI-compatible endpoints (`/ai/v1/chat/completions`, `completions`, `embeddings`, `responses`):
+ * @module The OpenAI-compatible endpoints (`/ai/v1/chat/completions`, `completions`, `embeddings`, `responses`; the
+ * Anthropic-compatible `messages` is src/emulator/messages.ts's):
  * validate against spec/openapi.yaml's request schemas, check the model serves the endpoint, and answer
  * OpenAI-shaped (not enveloped) JSON or SSE, reusing the text-generation and embeddings makers' logic.
  */
@@ -18,6 +19,7 @@ import {
   toResponse,
   type Generation,
 } from './outputs/text-generation.js';
+import { handleMessages } from './messages.js';
 import { perModel, subschemasAt } from './outputs/schema-shape.js';
 import { createRng, seedFrom, type Rng } from './rng.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext } from './types.js';
@@ -148,6 +150,7 @@ function batchViolation(contract: Contract, endpoint: string, body: Obj, model: 
  */
 export function handleOpenAi(request: EmulatorRequest, context: OpenAiHandlerContext): EmulatorResponse {
   const { contract, endpoint } = context;
+  if (endpoint === 'messages') return handleMessages(request, contract);
   const spec = ENDPOINTS[endpoint.replace(/^\/+|\/+$/g, '')];
   if (!spec) return errorResponse('noRoute', { path: `/accounts/${request.accountId}/ai/v1/${endpoint}` });
   if (request.body.length === 0) return errorResponse('incomplete', { what: 'body' });

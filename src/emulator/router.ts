@@ -35,6 +35,8 @@ const GATEWAY_PROVIDER = 'workers-ai/';
 const GATEWAY_RUN = 'run/';
 
 const OPENAI_ENDPOINTS: ReadonlySet<string> = new Set<OpenAiEndpoint>(['chat/completions', 'completions', 'embeddings', 'responses']);
+/** The REST layout's /ai/v1 endpoints: the OpenAI-compatible ones and Anthropic's `messages` (spec/openapi.yaml createMessage; no gateway form is documented). */
+const REST_V1_ENDPOINTS: ReadonlySet<string> = new Set<OpenAiEndpoint>([...(OPENAI_ENDPOINTS as Set<OpenAiEndpoint>), 'messages']);
 const CATALOG_ENDPOINTS: ReadonlySet<string> = new Set<CatalogEndpoint>(['models/search', 'models/schema', 'tasks/search', 'authors/search']);
 
 /** True for `@cf/<author>/<name>` and `@hf/<author>/<name>` with non-empty parts and no further `/`. */
@@ -94,7 +96,7 @@ export function route(url: string): Route {
     }
     if (sub.startsWith('v1/')) {
       const endpoint = sub.slice(3);
-      return OPENAI_ENDPOINTS.has(endpoint) ? { kind: 'openai', layout: 'rest', accountId, endpoint: endpoint as OpenAiEndpoint, method: 'POST', path, query } : none;
+      return REST_V1_ENDPOINTS.has(endpoint) ? { kind: 'openai', layout: 'rest', accountId, endpoint: endpoint as OpenAiEndpoint, method: 'POST', path, query } : none;
     }
     if (CATALOG_ENDPOINTS.has(sub)) return { kind: 'catalog', accountId, endpoint: sub as CatalogEndpoint, method: 'GET', path, query };
     if (sub.startsWith('models/') || sub.startsWith('tasks/') || sub.startsWith('authors/')) return { kind: 'catalog-unknown', path, query };

@@ -2,7 +2,7 @@
 import type { CheckId } from '../checks/types.js';
 
 /** The kinds of execution: each is a set of requests judged together. */
-export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'gateway' | 'catalog' | 'batch' | 'oracle';
+export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'messages' | 'messages-refused' | 'gateway' | 'catalog' | 'batch' | 'oracle';
 
 /** Checks each execution kind runs (the property fails, and shrinks, on any of them). */
 export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
@@ -13,7 +13,11 @@ export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
   'unknown-model': ['model.unknown'],
   // status.success and stream.framing judge /ai/v1 too: the openai.* checks judge only 2xx answers and leave
   // framing to stream.framing, so without them a 5xx or a stream without [DONE] on /ai/v1 went unseen.
-  openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.messages', 'openai.parity'],
+  openai: ['status.success', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.completions', 'openai.embeddings', 'openai.responses', 'openai.parity'],
+  // /ai/v1/messages (Anthropic's Messages API): a Messages model answered whole, streamed and with a tool; then the
+  // endpoint's refusals (a Workers AI model, an id the catalogue lacks), Anthropic-shaped as the real API sent them.
+  messages: ['status.success', 'stream.framing', 'openai.messages'],
+  'messages-refused': ['status.client-error', 'envelope.shape'],
   gateway: ['gateway.cache'],
   catalog: ['catalog.consistency'],
   batch: ['batch.lifecycle'],
@@ -31,6 +35,8 @@ export const ENDPOINT_OF: Readonly<Record<ExecutionKind, string>> = {
   auth: 'POST /ai/run/{model} (credentials)',
   'unknown-model': 'POST /ai/run/{model} (unknown model)',
   openai: 'POST /ai/v1/*',
+  messages: 'POST /ai/v1/messages',
+  'messages-refused': 'POST /ai/v1/messages (refused model)',
   gateway: 'POST /v1/{account}/{gateway}/workers-ai/{model}',
   catalog: 'GET /ai/models/search, /ai/models/schema',
   batch: 'POST /ai/run/{model}?queueRequest=true',

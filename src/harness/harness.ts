@@ -10,7 +10,7 @@ import type { Exchange, RequestSpec, Target } from '../targets/types.js';
 import type { RunOptions } from './options.js';
 import type { CoverageSample, ModelFacet } from './coverage-recorder.js';
 import { sampleExecution } from './coverage-exchange.js';
-import { BATCH_MAX_POLLS, EXECUTION_CHECKS, selectModels, validRuns, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
+import { BATCH_MAX_POLLS, EXECUTION_CHECKS, messagesModel, selectModels, validRuns, UNKNOWN_MESSAGES_MODEL_ID, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
 import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
 import { EXPECTATION_OF, judgeOne, judgeTogether, splitChecks } from './judging.js';
@@ -35,6 +35,8 @@ const COVERED_FACETS: Record<ExecutionKind, ModelFacet[]> = {
   auth: [],
   'unknown-model': [],
   openai: [],
+  messages: [],
+  'messages-refused': [],
   gateway: [],
   catalog: [],
   batch: [],
@@ -186,6 +188,10 @@ export class Harness {
         return this.sendJudged([{ operation: { kind: 'run', model: UNKNOWN_MODEL_ID }, method: 'POST', body: { json: { prompt: 'Hello' } } }], checks, 'unknown-model');
       case 'openai':
         return this.openAi(model!, seed, checks);
+      case 'messages':
+        return this.messages(seed, checks);
+      case 'messages-refused':
+        return this.messagesRefused(seed, checks);
       case 'gateway':
         return this.gateway(model!, seed, checks);
       case 'catalog':
@@ -290,6 +296,36 @@ export class Harness {
     const { single, together } = splitChecks('openai', checks);
     const judged = await this.sendJudged(specs, single, 'success', model);
     return this.judgeTogether(judged, together, model);
+  }
+
+  /** /ai/v1/messages for the run's Messages model: a whole answer, a stream, and a tool offered. */
+  private async messages(seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
+    const model = messagesModel(this.parts.contract, this.parts.options);
+    if (!model) return [];
+    const text = fc.sample(fc.constantFrom(...SAMPLE_TEXTS), { seed, numRuns: 1 })[0]!;
+    const post = (json: unknown): RequestSpec => ({ operation: { kind: 'openai', endpoint: 'messages' }, method: 'POST', body: { json } });
+    const messages = [{ role: 'user', content: text }];
+    const tool = { name: 'get_weather', description: 'The weather of a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
+    return this.sendJudged(
+      [
+        post({ model, max_tokens: 32, messages }),
+        post({ model, max_tokens: 32, messages, stream: true }),
+        post({ model, max_tokens: 64, messages: [{ role: 'user', content: 'What is the weather in Paris?' }], tools: [tool] }),
+      ],
+      checks,
+      'success',
+    );
+  }
+
+  /** /ai/v1/messages refusing what it does not serve: a Workers AI model of the run, and an id no catalogue has. */
+  private async messagesRefused(seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
+    const { contract, options } = this.parts;
+    const text = fc.sample(fc.constantFrom(...SAMPLE_TEXTS), { seed, numRuns: 1 })[0]!;
+    const body = (model: string) => ({ model, max_tokens: 16, messages: [{ role: 'user', content: text }] });
+    const post = (json: unknown): RequestSpec => ({ operation: { kind: 'openai', endpoint: 'messages' }, method: 'POST', body: { json } });
+    const workersAi = selectModels(contract, options).find((m) => m.facts.transport === 'http' && m.facts.openai?.chat);
+    const specs = [...(workersAi ? [post(body(workersAi.id))] : []), post(body(UNKNOWN_MESSAGES_MODEL_ID))];
+    return this.sendJudged(specs, checks, 'client-error');
   }
 
   private async gateway(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {

@@ -19,6 +19,8 @@ export const EXPECTATION_OF: Readonly<Record<ExecutionKind, Expectation>> = {
   auth: 'auth-error',
   'unknown-model': 'unknown-model',
   openai: 'success',
+  messages: 'success',
+  'messages-refused': 'client-error',
   gateway: 'success',
   catalog: 'success',
   batch: 'success',

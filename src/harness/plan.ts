@@ -31,6 +31,17 @@ const TASK_VIEW: CheckId[] = ['output.schema', 'output.semantics'];
 
 /** Model ids that name no model, for `model.unknown`. */
 export const UNKNOWN_MODEL_ID = '@cf/wai-conformance/no-such-model';
+/** An `author/model` id no catalogue has, for the /ai/v1/messages 404. */
+export const UNKNOWN_MESSAGES_MODEL_ID = 'wai-conformance/no-such-model';
+
+/**
+ * The Messages model a run sends /ai/v1/messages to: the first of openapi.yaml's `x-wai-models` that `--models`
+ * matches (without `--models`, the first listed, the smallest: a live run bills its tokens to the account).
+ */
+export function messagesModel(contract: Contract, options: Pick<RunOptions, 'models'>): string | undefined {
+  const matchers = options.models.map(globMatcher);
+  return contract.messagesModels().find((id) => matchers.length === 0 || matchers.some((match) => match(id)));
+}
 
 /** The models a run's `--models` and `--tasks` match, deprecated ones included, in catalogue order. */
 function matchingModels(contract: Contract, options: Pick<RunOptions, 'models' | 'tasks'>): ModelEntry[] {
@@ -118,6 +129,9 @@ export function planRun(contract: Contract, options: RunOptions, gateway: boolea
     for (const model of http.filter((m) => openAiRequests(m) > 0)) {
       add({ area: 'openai', kind: 'openai', model, checks: EXECUTION_CHECKS.openai, endpoint: ENDPOINT_OF.openai, requests: openAiRequests(model) });
     }
+    if (messagesModel(contract, options)) add({ area: 'openai', kind: 'messages', checks: EXECUTION_CHECKS.messages, endpoint: ENDPOINT_OF.messages, requests: 3 });
+    const refusable = http.some((m) => m.facts.openai?.chat);
+    if (options.models.length === 0 || refusable) add({ area: 'openai', kind: 'messages-refused', checks: EXECUTION_CHECKS['messages-refused'], endpoint: ENDPOINT_OF['messages-refused'], requests: refusable ? 2 : 1 });
   }
   if (areas.has('gateway') && gateway) {
     const firstOfTask = new Map<TaskId, ModelEntry>();
