@@ -62,7 +62,8 @@ export const FAULT_EXPECTATIONS: Record<string, FaultExpectation> = {
   // Concurrency 1: each logical request gets one 429, waits Retry-After (1 s) and succeeds on its retry.
   'rate-limit': { models: [CLASSIFIER], fails: [], survived: true, options: { concurrency: 1 } },
   // bge-small serves the Batch API: its queued batch gets the 500 too.
-  'server-error': { models: [TEXT, EMBEDDINGS], fails: ['status.success', 'status.client-error'], mayFail: ['batch.lifecycle'] },
+  // The /ai/v1/messages refusals (API-wide) get the 500 too.
+  'server-error': { models: [TEXT, EMBEDDINGS], fails: ['status.success', 'status.client-error'], mayFail: ['batch.lifecycle'], apiWide: ['status.client-error'] },
   'malformed-json': { models: [TEXT, EMBEDDINGS, SDXL_LIGHTNING], fails: ['envelope.shape'], mayFail: ['openai.chat', 'openai.embeddings'] },
   'wrong-content-type': { models: [TEXT, EMBEDDINGS, SDXL_LIGHTNING], fails: ['content-type'] },
   // Streams.
