@@ -78,7 +78,8 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`expected one FILE, got ${positionals.length}`);
   const contract = loadContract(values.spec);
   const model = values.model ? contract.model(values.model) : undefined;
-  if (values.model && !model) throw new UsageError(`unknown model "${values.model}" (run \`wai-conformance models\` for the catalogue)`);
+  // A Messages model (anthropic/...) is no catalogue model: with --endpoint messages the body is judged without one.
+  if (values.model && !model && !(endpoint === 'messages' && contract.messagesModels().includes(values.model))) throw new UsageError(`unknown model "${values.model}" (run \`wai-conformance models\` for the catalogue)`);
   const { bytes, name } = await readSource(positionals[0], io);
 
   const doc: CapturedDocument = {

@@ -95,6 +95,19 @@ describe('validate --part stream|error|binding and --endpoint', () => {
     expect(v1.stdout).toMatch(/openai\.embeddings: .*768/);
   });
 
+  it('judges /ai/v1/messages documents with --endpoint messages: Anthropic errors, messages, a Messages model named', async () => {
+    const notSupported = { type: 'error', error: { type: 'invalid_request_error', message: 'AiError: Anthropic Messages API is not supported for model "@cf/moonshotai/kimi-k2.6" (x)' } };
+    expect((await runCli(['validate', '--part', 'error', '--endpoint', 'messages'], JSON.stringify(notSupported))).code).toBe(0);
+    // Without the endpoint the same body is no v4 error envelope.
+    expect((await runCli(['validate', '--part', 'error'], JSON.stringify(notSupported))).code).toBe(1);
+    const message = { id: 'msg_01', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Hi' }], model: 'claude-opus-5-5', stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 3, output_tokens: 1 } };
+    const valid = await runCli(['validate', '--endpoint', 'messages', '--model', 'anthropic/claude-opus-5.5'], JSON.stringify(message));
+    expect(valid.stdout).toMatch(/^valid: standard input is a valid response of \/ai\/v1\/messages/);
+    const broken = await runCli(['validate', '--endpoint', 'messages'], JSON.stringify({ ...message, role: 'user' }));
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/^openai\.messages: \/role/m);
+  });
+
   it('refuses flags that do not go together', async () => {
     expect((await runCli(['validate', '--part', 'output', '--endpoint', 'embeddings', '--model', LLAMA], '{}')).stderr).toMatch(/--endpoint goes with --part response, stream or error/);
     expect((await runCli(['validate', '--endpoint', 'images'], '{}')).stderr).toMatch(/--endpoint must be one of chat\/completions/);
