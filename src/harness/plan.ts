@@ -129,9 +129,12 @@ export function planRun(contract: Contract, options: RunOptions, gateway: boolea
     for (const model of http.filter((m) => openAiRequests(m) > 0)) {
       add({ area: 'openai', kind: 'openai', model, checks: EXECUTION_CHECKS.openai, endpoint: ENDPOINT_OF.openai, requests: openAiRequests(model) });
     }
-    if (messagesModel(contract, options)) add({ area: 'openai', kind: 'messages', checks: EXECUTION_CHECKS.messages, endpoint: ENDPOINT_OF.messages, requests: 3 });
+    // /ai/v1/messages is text generation's: a run of other tasks leaves it out.
+    const taskIds = options.tasks.filter((t): t is TaskId => (TASK_IDS as readonly string[]).includes(t));
+    const textGeneration = taskIds.length === 0 || taskIds.includes('text-generation');
+    if (textGeneration && messagesModel(contract, options)) add({ area: 'openai', kind: 'messages', checks: EXECUTION_CHECKS.messages, endpoint: ENDPOINT_OF.messages, requests: 3 });
     const refusable = http.some((m) => m.facts.openai?.chat);
-    if (options.models.length === 0 || refusable) add({ area: 'openai', kind: 'messages-refused', checks: EXECUTION_CHECKS['messages-refused'], endpoint: ENDPOINT_OF['messages-refused'], requests: refusable ? 2 : 1 });
+    if (textGeneration && (options.models.length === 0 || refusable)) add({ area: 'openai', kind: 'messages-refused', checks: EXECUTION_CHECKS['messages-refused'], endpoint: ENDPOINT_OF['messages-refused'], requests: refusable ? 2 : 1 });
   }
   if (areas.has('gateway') && gateway) {
     const firstOfTask = new Map<TaskId, ModelEntry>();

@@ -65,6 +65,8 @@ export const OBSERVED_DEVIATIONS: Deviation[] = [
   // The /ai/v1 examples disagree with the request and with the /ai/run example.
   { model: TEXT, endpoint: V1, check: 'openai.parity', says: /\/ai\/run counted 16 prompt tokens, \/ai\/v1\/chat\/completions counted 28/, why: 'two unrelated examples' },
   { model: EMBEDDINGS, endpoint: V1, check: 'openai.embeddings', says: /expected a base64 string|expected 2 \(one per input\)|expected 384/, why: 'one 3-number float example whatever the input and encoding_format' },
+  // /ai/v1/messages answers its 200 example whatever the model: a Workers AI model and an unknown id are served.
+  { model: null, endpoint: 'POST /ai/v1/messages (refused model)', check: 'status.client-error', says: /\/ai\/v1\/messages: expected a 4xx answer to invalid input, got 200/, why: 'no model rules: the 200 example for any model' },
   // models/schema answers the same example (distilbert's schemas) for every model.
   { model: null, endpoint: 'GET /ai/models/search, /ai/models/schema', check: 'catalog.consistency', says: /models\/schema's (input|output) schema rejects/, why: 'one published schema for every model' },
 ];
