@@ -222,6 +222,16 @@ function errorCodesFor(contract: Contract, operation: Obj | undefined, status: n
   return codes.filter((c): c is number => typeof c === 'number');
 }
 
+/** The component name of the JSON schema an operation documents for an error status, if it names one. */
+function errorSchemaName(contract: Contract, operation: Obj | undefined, status: number): string | undefined {
+  const resolve = localResolver(contract.openapi as Obj);
+  const responses = isObject(operation?.responses) ? operation.responses : {};
+  const response = resolve(responses[String(status)]);
+  const media = isObject(response) && isObject(response.content) ? resolve(response.content['application/json']) : undefined;
+  const schema = isObject(media) ? media.schema : undefined;
+  return isObject(schema) && typeof schema.$ref === 'string' && schema.$ref.startsWith('#/components/schemas/') ? schema.$ref.slice('#/components/schemas/'.length) : undefined;
+}
+
 /** The `$ref` URI of an operation's JSON request body schema, if openapi.yaml gives one. */
 function requestSchemaUri(contract: Contract, operation: Obj | undefined): string | undefined {
   const resolve = localResolver(contract.openapi as Obj);
@@ -369,7 +379,11 @@ class InteractionChecker {
   private operationRequest(api: ApiPath, operation: Obj, request: Side): void {
     const uri = requestSchemaUri(this.contract, operation);
     if (request.body.kind === 'json' && uri) this.schemaErrors('request', this.contract.validate(uri, request.body.value));
-    if (api.kind === 'openai' && request.body.kind === 'json' && isObject(request.body.value) && typeof request.body.value.model === 'string') {
+    if (api.kind === 'openai' && api.endpoint === 'messages' && request.body.kind === 'json' && isObject(request.body.value) && typeof request.body.value.model === 'string') {
+      // /ai/v1/messages serves the Anthropic models openapi.yaml lists, not the Workers AI catalogue (which it refuses).
+      const id = request.body.value.model;
+      if (!this.contract.messagesModels().includes(id)) this.add('request', `${id} is not served by /ai/v1/messages (it serves ${this.contract.messagesModels().join(', ')})`, 'model', '/model');
+    } else if (api.kind === 'openai' && request.body.kind === 'json' && isObject(request.body.value) && typeof request.body.value.model === 'string') {
       const model = this.contract.model(request.body.value.model);
       const fact = OPENAI_FACT[api.endpoint];
       if (!model) this.add('request', `unknown model "${request.body.value.model}": not in the catalogue`, 'model', '/model');
@@ -430,6 +444,13 @@ class InteractionChecker {
   private errorResponse(operation: Obj, response: { status: number } & Side): void {
     if (response.body.kind !== 'json') return;
     const value = response.body.value;
+    // An operation whose errors are not the v4 envelope (/ai/v1/messages: Anthropic's) is judged by what it documents.
+    const own = errorSchemaName(this.contract, operation, response.status);
+    if (own && own !== 'ErrorEnvelope') {
+      this.responseErrors(this.component(own), value, '', () => this.contract.validate(this.contract.componentUri(own), value));
+      for (const pointer of undeclaredFields(this.component(own), value)) this.add('response', `the API's error answer has no field "${parsePointer(pointer).pop() ?? ''}" (it is ${own})`, 'undeclared', pointer);
+      return;
+    }
     this.responseErrors(this.component('ErrorEnvelope'), value, '', () => this.contract.validate(this.contract.componentUri('ErrorEnvelope'), value));
     if (!isObject(value)) return;
     for (const key of Object.keys(value)) if (!ENVELOPE_KEYS.has(key)) this.add('response', `the API's error answer has no field "${key}" (it is the v4 error envelope)`, 'undeclared', toPointer([key]));

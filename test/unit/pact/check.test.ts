@@ -91,6 +91,22 @@ describe('checkPact', () => {
     expect(findings.map((f) => `${f.interaction}: ${f.keyword}`)).toEqual(['unknown: model', 'image as JSON: content-type', 'image as JSON: content-type', 'made-up code: error-code']);
   });
 
+  it('judges /ai/v1/messages by its own models, answers and Anthropic errors', () => {
+    const path = '/client/v4/accounts/a/ai/v1/messages';
+    const ask = (model: string) => ({ model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const pactFile = {
+      interactions: [
+        { description: 'claude', request: { method: 'POST', path, body: ask('anthropic/claude-sonnet-4.5') }, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { type: 'message', role: 'assistant', content: [{ type: 'text', text: 'hello' }], stop_reason: 'end_turn' } } },
+        { description: 'refused', request: { method: 'POST', path, body: ask('@cf/moonshotai/kimi-k2.6') }, response: { status: 400, headers: { 'Content-Type': 'application/json' }, body: { type: 'error', error: { type: 'invalid_request_error', message: 'AiError: Anthropic Messages API is not supported for model' } } } },
+        { description: 'wrong role', request: { method: 'POST', path, body: ask('anthropic/claude-sonnet-4.5') }, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { type: 'message', role: 'user' } } },
+        { description: 'kimi answered', request: { method: 'POST', path, body: ask('@cf/moonshotai/kimi-k2.6') }, response: { status: 200, headers: { 'Content-Type': 'application/json' }, body: { type: 'message' } } },
+      ],
+    };
+    const findings = checkPact(pactFile, contract).findings;
+    // The refusal is the endpoint's own Anthropic error; a Workers AI model expected to be answered is the consumer's mistake.
+    expect(findings.map((f) => `${f.interaction}: ${f.part} ${f.keyword}`)).toEqual(['wrong role: response const', 'kimi answered: request model']);
+  });
+
   it('throws InvalidPactError for what is not a pact', () => {
     expect(() => checkPact({ nope: true }, contract)).toThrow(InvalidPactError);
     expect(() => checkPact({ interactions: [{ description: 'x' }] }, contract)).toThrow(InvalidPactError);
