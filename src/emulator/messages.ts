@@ -100,7 +100,8 @@ function usage(g: Generation, output: number): Obj {
 
 function message(answer: Answer): Obj {
   const { g } = answer;
-  return { id: answer.id, type: 'message', role: 'assistant', content: contentOf(answer), model: answer.model, stop_reason: STOP_REASON[g.finishReason], stop_sequence: null, usage: usage(g, g.completionTokens) };
+  // `gatewayMetadata` as the model pages show it for a third-party model billed through Unified Billing (spec/openapi.yaml AnthropicMessage).
+  return { id: answer.id, type: 'message', role: 'assistant', content: contentOf(answer), model: answer.model, stop_reason: STOP_REASON[g.finishReason], stop_sequence: null, usage: usage(g, g.completionTokens), gatewayMetadata: { keySource: 'Unified' } };
 }
 
 const event = (data: Obj): string => `event: ${String(data.type)}\ndata: ${JSON.stringify(data)}\n\n`;

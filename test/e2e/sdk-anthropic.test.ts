@@ -40,6 +40,8 @@ describe('messages.create', () => {
     expect(message.id).toMatch(/^msg_/);
     // The model pages answer anthropic/claude-opus-5.5 with "model": "claude-opus-5-5".
     expect(message.model).toBe('claude-opus-5-5');
+    // Cloudflare's member beside Anthropic's, as the model pages show it; the SDK keeps it.
+    expect((message as unknown as { gatewayMetadata?: unknown }).gatewayMetadata).toEqual({ keySource: 'Unified' });
     const [block] = message.content;
     expect(block?.type).toBe('text');
     expect((block as Anthropic.TextBlock).text.length).toBeGreaterThan(0);
