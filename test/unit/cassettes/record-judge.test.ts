@@ -106,6 +106,29 @@ describe('reading HAR files', () => {
   });
 });
 
+describe('judge: /ai/v1/messages traffic in a foreign HAR', () => {
+  it('groups a Messages model\'s answer and a refused Workers AI model apart, each judged by its checks', () => {
+    const post = (body: unknown, status: number, answer: unknown) => ({
+      startedDateTime: '2026-01-01T00:00:00.000Z',
+      time: 1,
+      request: { method: 'POST', url: 'https://api.cloudflare.com/client/v4/accounts/a/ai/v1/messages', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'content-type', value: 'application/json' }], queryString: [], postData: { mimeType: 'application/json', text: JSON.stringify(body) }, headersSize: -1, bodySize: -1 },
+      response: { status, statusText: '', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'content-type', value: 'application/json' }], content: { size: -1, mimeType: 'application/json', text: JSON.stringify(answer) }, redirectURL: '', headersSize: -1, bodySize: -1 },
+      cache: {},
+      timings: { send: 0, wait: 1, receive: 0 },
+    });
+    const ask = (model: string) => ({ model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    const message = { id: 'msg_01', type: 'message', role: 'assistant', content: [{ type: 'text', text: 'Hello' }], model: 'claude-sonnet-4-5', stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } };
+    const refusal = { type: 'error', error: { type: 'invalid_request_error', message: 'AiError: Anthropic Messages API is not supported for model "@cf/moonshotai/kimi-k2.6" (x)' } };
+    const har = { log: { version: '1.2', creator: { name: 'x', version: '1' }, entries: [post(ask('anthropic/claude-sonnet-4.5'), 200, message), post(ask('@cf/moonshotai/kimi-k2.6'), 400, refusal)] } };
+    expect(harErrors(har)).toEqual([]);
+    const { report, counts } = judgeHars({ files: [{ name: 'm.har', har: parseHar(JSON.stringify(har), 'm.har') }], contract });
+    expect(counts).toEqual({ recognised: 2, ignored: 0, executions: 2 });
+    const seen = report.results.map((r) => `${r.endpoint} ${r.check} ${r.status}`).sort();
+    expect(seen).toEqual(expect.arrayContaining(['POST /ai/v1/messages openai.messages passed', 'POST /ai/v1/messages status.success passed', 'POST /ai/v1/messages (refused model) status.client-error passed', 'POST /ai/v1/messages (refused model) envelope.shape passed']));
+    expect(report.results.filter((r) => r.status === 'failed')).toEqual([]);
+  });
+});
+
 describe('record: the cassette file', () => {
   it('is written where asked, as JSON', () => {
     const text = readFileSync(join(dir, 'faulty.har'), 'utf8');
