@@ -34,12 +34,17 @@ const TupleArbitrary = fc.tuple(fc.constant(0)).constructor;
 const NoBiasArbitrary = fc.noBias(fc.constant(0)).constructor;
 const BigIntArbitrary = fc.bigInt().constructor;
 const FilterArbitrary = fc.constant(0).filter(() => true).constructor;
+/** fc.string's mapper: joins the drawn characters. */
+const JOIN_CHARACTERS = (fc.string() as unknown as Internal).mapper as (parts: unknown[]) => string;
 
 /** Draws one raw value of `arbitrary`, consuming `random` exactly as `arbitrary.generate(random, biasFactor)` does. */
 export function draw(arbitrary: AnyArbitrary, random: fc.Random, biasFactor: number | undefined): unknown {
   const arb = arbitrary as unknown as Internal;
   const kind = arb.constructor;
-  if (kind === MapArbitrary) return arb.mapper(draw(arb.arb, random, biasFactor));
+  if (kind === MapArbitrary) {
+    const inner = draw(arb.arb, random, biasFactor);
+    return arb.mapper === JOIN_CHARACTERS ? joinCharacters(inner as unknown[]) : arb.mapper(inner);
+  }
   if (kind === IntegerArbitrary) return drawInteger(arb, random, biasFactor);
   if (kind === FrequencyArbitrary) return drawFrequency(arb, random, biasFactor);
   if (kind === ConstantArbitrary) {
@@ -67,6 +72,17 @@ export function draw(arbitrary: AnyArbitrary, random: fc.Random, biasFactor: num
   }
   if (typeof arb.drawRaw === 'function') return (arb as unknown as RawDrawable).drawRaw(random, biasFactor);
   return arbitrary.generate(random, biasFactor).value;
+}
+
+/** `parts.join('')` for the characters of a string (what fc.string's mapper does), without its guarded call. */
+function joinCharacters(parts: unknown[]): string {
+  let text = '';
+  for (let i = 0; i !== parts.length; i++) {
+    const part = parts[i];
+    if (typeof part !== 'string') return JOIN_CHARACTERS(parts);
+    text += part;
+  }
+  return text;
 }
 
 /** IntegerArbitrary.generate. */
