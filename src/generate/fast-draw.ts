@@ -37,8 +37,18 @@ const FilterArbitrary = fc.constant(0).filter(() => true).constructor;
 /** fc.string's mapper: joins the drawn characters. */
 const JOIN_CHARACTERS = (fc.string() as unknown as Internal).mapper as (parts: unknown[]) => string;
 
+/**
+ * The fast-check versions whose internals the equivalence test has held `draw` against. The dependency range lets a
+ * user install a newer 4.x whose classes may name their fields differently: with any other version, `draw` is
+ * fast-check's own `generate` (the same values, without the saving) instead of a guess at unverified internals.
+ */
+export const VERIFIED_FAST_CHECK_VERSIONS: readonly string[] = ['4.10.2'];
+/** Whether `draw` reads fast-check's internals (the installed version is verified) or calls `generate`. */
+export const drawsWithoutShrinkTrees = VERIFIED_FAST_CHECK_VERSIONS.includes(fc.__version);
+
 /** Draws one raw value of `arbitrary`, consuming `random` exactly as `arbitrary.generate(random, biasFactor)` does. */
 export function draw(arbitrary: AnyArbitrary, random: fc.Random, biasFactor: number | undefined): unknown {
+  if (!drawsWithoutShrinkTrees) return arbitrary.generate(random, biasFactor).value;
   const arb = arbitrary as unknown as Internal;
   const kind = arb.constructor;
   if (kind === MapArbitrary) {
@@ -249,5 +259,6 @@ class FastDrawing<T> extends fc.Arbitrary<T> {
  * source, same shrinks (fast-check's own, from a regeneration). Wrap the root of what a property draws.
  */
 export function fastDrawing<T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  if (!drawsWithoutShrinkTrees) return arbitrary;
   return arbitrary instanceof FastDrawing ? arbitrary : new FastDrawing(arbitrary);
 }

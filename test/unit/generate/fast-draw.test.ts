@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { loadContract } from '../../../src/contract/load.js';
 import { arbitraryFromSchema, smallJson } from '../../../src/generate/arbitrary-from-schema.js';
-import { draw, fastDrawing } from '../../../src/generate/fast-draw.js';
+import { draw, drawsWithoutShrinkTrees, fastDrawing, VERIFIED_FAST_CHECK_VERSIONS } from '../../../src/generate/fast-draw.js';
 import { invalidRequests, validRequests } from '../../../src/generate/requests.js';
 
 const contract = loadContract();
@@ -54,6 +54,11 @@ function expectSameDraws(arbitrary: fc.Arbitrary<unknown>, seed: number, count: 
 }
 
 describe('draw: the values and random state of fast-check generate', () => {
+  it('reads fast-check internals only for a verified version (this test is the verification: add a new version here after it passes)', () => {
+    expect(VERIFIED_FAST_CHECK_VERSIONS, `fast-check ${fc.__version} is installed; the tests below hold draw against it`).toContain(fc.__version);
+    expect(drawsWithoutShrinkTrees).toBe(true);
+  });
+
   it('fast-check builders the generators use: strings, arrays, records, dictionaries, options, doubles, bigints, unique arrays', () => {
     const builders: fc.Arbitrary<unknown>[] = [
       fc.string({ maxLength: 40 }),
