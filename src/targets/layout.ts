@@ -39,9 +39,13 @@ export function gatewayRoot(base: string, accountId: string, gatewayId: string):
   return `${trimRoot(base)}/${encodeSegment(accountId)}/${encodeSegment(gatewayId)}/workers-ai`;
 }
 
-/** Whether a layout serves an operation (the catalogue is not reachable through the gateway). */
+/**
+ * Whether a layout serves an operation: the catalogue is not reachable through the gateway, nor is /ai/v1/messages
+ * (spec/openapi.yaml documents it on the REST API only).
+ */
 export function supportsOperation(layout: Layout, operation: Operation): boolean {
-  return !(layout.kind === 'gateway' && operation.kind === 'catalog');
+  if (layout.kind !== 'gateway') return true;
+  return operation.kind !== 'catalog' && !(operation.kind === 'openai' && operation.endpoint === 'messages');
 }
 
 /**

@@ -66,4 +66,10 @@ describe('buildUrl: gateway layout', () => {
     expect(supportsOperation(rest, operation)).toBe(true);
     expect(() => buildUrl(gateway, operation, 'raw')).toThrow(/not available through the AI Gateway/);
   });
+  it('/ai/v1/messages is served on the REST layout only (no gateway path is documented)', () => {
+    const operation = { kind: 'openai', endpoint: 'messages' } as const;
+    expect(supportsOperation(rest, operation)).toBe(true);
+    expect(supportsOperation(gateway, operation)).toBe(false);
+    expect(buildUrl(rest, operation, 'raw')).toMatch(/\/accounts\/[^/]+\/ai\/v1\/messages$/);
+  });
 });
