@@ -42,6 +42,13 @@ export interface ThreadSummary {
   cpuMs: Map<string, number>;
   /** First and last sample of each stage, µs on the monotonic clock. */
   spans: Map<string, { firstUs: number; lastUs: number }>;
+  /** Every sample's time per stage, µs on the monotonic clock, ascending. */
+  times: Map<string, number[]>;
+}
+
+/** The first sample of `stage` at or after `afterUs`, or undefined. */
+export function firstAfter(thread: ThreadSummary, stage: string, afterUs: number): number | undefined {
+  return thread.times.get(stage)?.find((t) => t >= afterUs);
 }
 
 /** Summarises one profile. */
@@ -68,6 +75,7 @@ export function summariseProfile(file: string): ThreadSummary {
   };
   const cpuMs = new Map<string, number>();
   const spans = new Map<string, { firstUs: number; lastUs: number }>();
+  const times = new Map<string, number[]>();
   let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i] ?? 0;
@@ -75,11 +83,14 @@ export function summariseProfile(file: string): ThreadSummary {
     // A sample stands for the time until the next one.
     cpuMs.set(stage, (cpuMs.get(stage) ?? 0) + (profile.timeDeltas[i + 1] ?? 0) / 1000);
     if (stage === 'idle') continue;
+    const stageTimes = times.get(stage);
+    if (stageTimes) stageTimes.push(at);
+    else times.set(stage, [at]);
     const span = spans.get(stage);
     if (span) span.lastUs = at;
     else spans.set(stage, { firstUs: at, lastUs: at });
   }
-  return { file, startUs: profile.startTime, endUs: profile.endTime, cpuMs, spans };
+  return { file, startUs: profile.startTime, endUs: profile.endTime, cpuMs, spans, times };
 }
 
 /** Every profile a `--cpu-prof-dir` holds, main thread first (node numbers them in start order). */

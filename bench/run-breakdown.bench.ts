@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { summariseProfiles, type ThreadSummary } from './cpu-profile.js';
+import { firstAfter, summariseProfiles, type ThreadSummary } from './cpu-profile.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'wai-conformance.js');
@@ -137,12 +137,12 @@ function printBreakdown(run: Finished, threads: ThreadSummary[]): void {
   }
   const first = (t: ThreadSummary, stage: string) => t.spans.get(stage)?.firstUs;
   const last = (t: ThreadSummary, stage: string) => t.spans.get(stage)?.lastUs;
-  // In one thread the CLI runs the harness's and the checks' code before vitest starts: the exchanges start with the
-  // first request there.
-  const workerStages = threads.length === 1 ? ['transport', 'checks', 'generate'] : ['transport', 'checks', 'generate', 'harness'];
-  const exchangesStart = Math.min(...(threads.length === 1 ? ['transport'] : workerStages).map((s) => first(worker, s) ?? Infinity));
-  const exchangesEnd = Math.max(...workerStages.map((s) => last(worker, s) ?? -Infinity));
   const vitestStart = first(main, 'vitest') ?? main.startUs;
+  // In one thread the CLI loads and runs code of the harness, the checks and the transport before vitest starts: there
+  // the exchanges start with the first request after vitest's.
+  const workerStages = threads.length === 1 ? ['transport', 'checks', 'generate'] : ['transport', 'checks', 'generate', 'harness'];
+  const exchangesStart = threads.length === 1 ? (firstAfter(worker, 'transport', vitestStart) ?? vitestStart) : Math.min(...workerStages.map((s) => first(worker, s) ?? Infinity));
+  const exchangesEnd = Math.max(...workerStages.map((s) => last(worker, s) ?? -Infinity));
   const marks: [string, number, number][] = [
     ['process start (node bootstrap, until the profiler starts)', run.spawnUs, main.startUs],
     ['CLI: flags, contract load, plan', main.startUs, vitestStart],

@@ -46,6 +46,16 @@ export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8
     raw.set(rgb.subarray(src, src + 3), dst + 1);
     for (let i = 3; i < stride; i++) raw[dst + 1 + i] = (rgb[src + i]! - rgb[src + i - 3]!) & 0xff;
   }
+  return encodeSubFilteredPng(raw, width, height);
+}
+
+/**
+ * Encodes rows already filtered as encodePng filters them (each row: the Sub filter type byte, then every byte minus
+ * the byte 3 before it in the row, mod 256): for a painter that writes filtered rows directly, without the RGB copy.
+ */
+export function encodeSubFilteredPng(raw: Uint8Array, width: number, height: number): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`bad PNG size ${width}x${height}`);
+  if (raw.length !== (width * 3 + 1) * height) throw new RangeError(`expected ${(width * 3 + 1) * height} filtered bytes, got ${raw.length}`);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);

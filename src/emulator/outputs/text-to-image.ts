@@ -1,6 +1,6 @@
 /** @module Text-to-image: real PNG or JPEG images of the requested size, raw or base64 as the model answers. */
 import { encodeJpeg } from '../../media/jpeg.js';
-import { encodePng } from '../../media/png.js';
+import { encodeSubFilteredPng } from '../../media/png.js';
 import { createRng } from '../rng.js';
 import type { OutputContext, OutputMaker } from '../types.js';
 import { multipartFields, numberInput } from './inputs.js';
@@ -46,25 +46,41 @@ function painter(width: number, height: number, variant: number): (out: Uint8Arr
   };
 }
 
-/** The same picture as {@link painter}, every pixel, written straight into RGB rows (no per-pixel allocation). */
-function paintRows(width: number, height: number, variant: number): Uint8Array {
+/**
+ * The same picture as {@link painter}, every pixel, written straight into PNG rows filtered as encodePng filters them
+ * (Sub: each byte minus the one 3 before it): one array and one pass instead of an RGB array and a filtered copy, the
+ * same bytes (a 2048² answer was 0.3–0.6 s of paint, copy and filter on the thread that also runs the suites).
+ */
+export function paintFilteredRows(width: number, height: number, variant: number): Uint8Array {
   const { from, to, disc } = colours(variant);
   const cx = width * (0.3 + (variant % 4) * 0.13);
   const cy = height * (0.3 + ((variant >> 2) % 4) * 0.13);
   const radius = Math.min(width, height) * 0.22;
-  const rgb = new Uint8Array(width * height * 3);
+  const raw = new Uint8Array((width * 3 + 1) * height);
   let o = 0;
   for (let y = 0; y < height; y++) {
     const dy = y - cy;
+    raw[o++] = 1; // filter: Sub
+    let r0 = 0;
+    let g0 = 0;
+    let b0 = 0;
     for (let x = 0; x < width; x++) {
       const t = (x / width + y / height) / 2;
       const dx = x - cx;
       const d = Math.sqrt(dx * dx + dy * dy) / radius;
       const k = d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
-      for (let c = 0; c < 3; c++) rgb[o++] = Math.round((from[c]! * (1 - t) + to[c]! * t) * (1 - k) + disc[c]! * k);
+      const r = Math.round((from[0] * (1 - t) + to[0] * t) * (1 - k) + disc[0] * k);
+      const g = Math.round((from[1] * (1 - t) + to[1] * t) * (1 - k) + disc[1] * k);
+      const b = Math.round((from[2] * (1 - t) + to[2] * t) * (1 - k) + disc[2] * k);
+      raw[o++] = (r - r0) & 0xff;
+      raw[o++] = (g - g0) & 0xff;
+      raw[o++] = (b - b0) & 0xff;
+      r0 = r;
+      g0 = g;
+      b0 = b;
     }
   }
-  return rgb;
+  return raw;
 }
 
 function render(format: Format, width: number, height: number, variant: number): Uint8Array {
@@ -76,7 +92,7 @@ function render(format: Format, width: number, height: number, variant: number):
     for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) paint(blocks, (by * bw + bx) * 3, bx * 8 + 4, by * 8 + 4);
     return encodeJpeg(width, height, blocks);
   }
-  return encodePng(paintRows(width, height, variant), width, height);
+  return encodeSubFilteredPng(paintFilteredRows(width, height, variant), width, height);
 }
 
 /** Encoded image bytes, cached per (format, size, variant): big images are costly to paint and compress. */
