@@ -15,10 +15,17 @@ export const UNKNOWN_MODEL_CODES: ReadonlyMap<number, string> = new Map([
   [3042, 'Invalid model ID'],
 ]);
 
+/**
+ * Observed, not documented: the live /ai/run answered an unknown model 400 with the v4 routing code 7000 "No route
+ * for that URI" (spec/openapi.yaml BadRequest, `x-wai-observed-error-codes`, with its evidence). A real answer, so a
+ * warning, never an error; at another status it is judged like any other code.
+ */
+export const OBSERVED_UNKNOWN_MODEL_CODES: ReadonlyMap<number, { name: string; status: number }> = new Map([[7000, { name: 'No route for that URI', status: 400 }]]);
+
 /** model.unknown: unknown model → the status the contract documents for code 5007 (400) or 3042 (404), with that code. */
 export const modelUnknown = defineCheck({
   id: 'model.unknown',
-  description: 'an unknown model id is refused with the documented error (400 code 5007 or 404 code 3042), never 2xx or 5xx',
+  description: 'an unknown model id is refused with the documented error (400 code 5007 or 404 code 3042; 400 code 7000, seen live, is a warning), never 2xx or 5xx',
   area: 'model',
   applies: (exchange, context) => context.expectation === 'unknown-model' && judgeable(exchange),
   judge(exchange, context): Finding[] {
@@ -51,7 +58,11 @@ export const modelUnknown = defineCheck({
     const codes = errorCodes(body);
     const known = codes.filter((code) => UNKNOWN_MODEL_CODES.has(code));
     const wanted = [...UNKNOWN_MODEL_CODES].map(([code, name]) => `${code} (${name})`).join(' or ');
-    if (codes.length > 0 && known.length === 0) {
+    const observed = codes.find((code) => OBSERVED_UNKNOWN_MODEL_CODES.get(code)?.status === status);
+    if (known.length === 0 && observed !== undefined) {
+      const { name } = OBSERVED_UNKNOWN_MODEL_CODES.get(observed)!;
+      findings.push({ check, message: `errors carry code ${observed} (${name}), as the live API was seen to answer an unknown model at ${status}; the documented answer is ${wanted}`, instancePath: '/errors/0/code', expected: [...UNKNOWN_MODEL_CODES.keys()].join(' | '), actual: String(observed), severity: 'warning' });
+    } else if (codes.length > 0 && known.length === 0) {
       findings.push({ check, message: `errors carry code ${codes.join(', ')}, expected ${wanted}`, instancePath: '/errors/0/code', expected: [...UNKNOWN_MODEL_CODES.keys()].join(' | '), actual: codes.join(', ') });
     }
     for (const code of known) {

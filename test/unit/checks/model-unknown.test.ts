@@ -23,6 +23,14 @@ describe('model.unknown', () => {
     expect(judge(400, errorEnvelope(5006, 'Bad input'))).toMatchObject([{ instancePath: '/errors/0/code', message: 'errors carry code 5006, expected 5007 (No such model) or 3042 (Invalid model ID)' }]);
   });
 
+  it('warns (never errs) on 400 with code 7000 "No route for that URI", as the live /ai/run was seen to answer', () => {
+    const findings = judge(400, errorEnvelope(7000, 'No route for that URI'));
+    expect(findings).toMatchObject([{ severity: 'warning', instancePath: '/errors/0/code', actual: '7000' }]);
+    expect(findings[0]!.message).toBe('errors carry code 7000 (No route for that URI), as the live API was seen to answer an unknown model at 400; the documented answer is 5007 (No such model) or 3042 (Invalid model ID)');
+    // At another status 7000 is judged like any other code.
+    expect(messages(judge(404, errorEnvelope(7000, 'No route for that URI')))).toContain('errors carry code 7000, expected 5007 (No such model) or 3042 (Invalid model ID)');
+  });
+
   it('fails a code that came with a status other than the one documented for it', () => {
     const findings = judge(404, errorEnvelope(5007, 'No such model'));
     expect(findings).toHaveLength(1);
