@@ -32,6 +32,13 @@ describe('bounded work per request', () => {
     expect(ok.status).toBe(200);
   });
 
+  it.each(['@cf/deepgram/aura-1', '@cf/deepgram/aura-2-en', '@cf/deepgram/aura-2-es'])('an empty text is refused with 400, as the live API refuses it (%s)', async (model) => {
+    // spec/tasks/text-to-speech.yaml: Aura `text` minLength 1 (live: 400 code 8007; the emulator answers its bad-input 5006).
+    const answer = await send(emu.url, runPath(model), { json: { text: '' } });
+    expect(answer.status).toBe(400);
+    expect(answer.json()).toMatchObject({ success: false, errors: [{ code: 5006 }] });
+  });
+
   it('melotts counts its prompt against the same limit', async () => {
     const answer = await send(emu.url, runPath('@cf/myshell-ai/melotts'), { json: { prompt: 'x'.repeat(2_001) } });
     expect(answer.status).toBe(400);
