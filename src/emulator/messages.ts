@@ -11,22 +11,19 @@ import { contentText, countWords, hexId, promptTokens } from './outputs/fake-tex
 import { generate, type Generation, type GenerationRequest, type ToolSpec } from './outputs/text-generation.js';
 import { createRng, seedFrom, type Rng } from './rng.js';
 import type { EmulatorRequest, EmulatorResponse } from './types.js';
+import { jsonAnswer, sseAnswer } from './v1-answers.js';
 import type { JsonSchema } from '../contract/types.js';
 
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } as const;
-/** Pause between streamed events, as for the other streams. */
-const CHUNK_DELAY_MS = 2;
 /** Most output tokens one answer has, whatever `max_tokens` asks (the model pages state 128K for the largest). */
 const ANSWER_TOKEN_LIMIT = 128_000;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 /** An Anthropic-shaped error answer (spec/openapi.yaml `AnthropicErrorBody`). */
 export function anthropicError(status: number, type: string, message: string): EmulatorResponse {
-  return { status, headers: { ...JSON_HEADERS }, body: JSON.stringify({ type: 'error', error: { type, message } }) };
+  return jsonAnswer({ type: 'error', error: { type, message } }, status);
 }
 
 /** `n` base62 characters from `rng`: Anthropic's ids (`msg_011CfJq2fgVPNWUne9rV4Tiv`, `toolu_...`) are of this alphabet. */
@@ -164,6 +161,6 @@ export function handleMessages(request: EmulatorRequest, contract: Contract): Em
   const g = generate(generationRequest(body), rng);
   const thinking = thinkingBlock(body, rng);
   const answer: Answer = { id: `msg_01${base62(rng, 22)}`, model: upstreamModelName(id as string), g, toolIds: g.toolCalls.map(() => `toolu_01${base62(rng, 22)}`), ...(thinking ? { thinking } : {}) };
-  if (body.stream === true) return { status: 200, headers: { ...SSE_HEADERS }, body: { chunks: events(answer), chunkDelayMs: CHUNK_DELAY_MS } };
-  return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(message(answer)) };
+  if (body.stream === true) return sseAnswer(events(answer));
+  return jsonAnswer(message(answer));
 }

@@ -20,6 +20,7 @@ import {
   type Generation,
 } from './outputs/text-generation.js';
 import { handleMessages } from './messages.js';
+import { jsonAnswer as json, sseAnswer as sse } from './v1-answers.js';
 import { perModel, subschemasAt } from './outputs/schema-shape.js';
 import { createRng, seedFrom, type Rng } from './rng.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext } from './types.js';
@@ -27,10 +28,6 @@ import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext } from './
 type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Pause between streamed chunks, as for /ai/run streams. */
-const CHUNK_DELAY_MS = 2;
-const JSON_HEADERS = { 'content-type': 'application/json' } as const;
-const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } as const;
 const DONE = 'data: [DONE]\n\n';
 
 interface Endpoint {
@@ -50,14 +47,6 @@ const ENDPOINTS: Record<string, Endpoint> = {
   embeddings: { schema: 'EmbeddingsRequest', serves: (m) => m.facts.openai?.embeddings === true, answer: embeddings },
   responses: { schema: 'ResponsesRequest', serves: (m) => m.facts.openai?.responses === true, answer: responses },
 };
-
-function json(value: unknown): EmulatorResponse {
-  return { status: 200, headers: { ...JSON_HEADERS }, body: JSON.stringify(value) };
-}
-
-function sse(chunks: string[]): EmulatorResponse {
-  return { status: 200, headers: { ...SSE_HEADERS }, body: { chunks, chunkDelayMs: CHUNK_DELAY_MS } };
-}
 
 const dataChunk = (payload: unknown): string => `data: ${JSON.stringify(payload)}\n\n`;
 
