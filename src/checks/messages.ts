@@ -9,7 +9,7 @@ import type { Exchange, ReceivedEvent } from '../targets/types.js';
 import { bareMediaType } from '../media/sniff.js';
 import { defineCheck } from './_internals/define.js';
 import { jsonSchemaFor } from './_internals/documented.js';
-import { header, inputOf, isObject, isSuccessStatus, jsonBody, openAiEndpoint, operationLabel, streamRequested } from './_internals/exchange.js';
+import { header, isObject, knownInput, isSuccessStatus, jsonBody, openAiEndpoint, operationLabel, streamRequested } from './_internals/exchange.js';
 import { at, capProblems, docsOnly, num, problem, schemaProblems, shortJson, toFindings, type Problem } from './_internals/problem.js';
 import { streamEvents } from './stream.js';
 import type { CheckContext, Finding } from './types.js';
@@ -216,7 +216,7 @@ function answered(exchange: Exchange): boolean {
 function judgeMessages(exchange: Exchange, context: CheckContext): Finding[] {
   const check = 'openai.messages';
   const response = exchange.response!;
-  const input = context.requestUnknown ? undefined : inputOf(exchange, context);
+  const input = knownInput(exchange, context);
   if (streamRequested(exchange, context)) {
     // Framing and the event order are stream.framing's; this judges what the stream says.
     if (bareMediaType(header(response.headers, 'content-type')) !== 'text/event-stream') return [];

@@ -6,7 +6,7 @@ import type { Exchange, OpenAiEndpoint } from '../targets/types.js';
 import { bareMediaType } from '../media/sniff.js';
 import { defineCheck } from './_internals/define.js';
 import { jsonSchemaFor } from './_internals/documented.js';
-import { header, inputOf, isObject, isSuccessStatus, jsonBody, modelOf, openAiEndpoint, operationLabel, streamRequested } from './_internals/exchange.js';
+import { header, inputOf, isObject, isSuccessStatus, knownInput, jsonBody, modelOf, openAiEndpoint, operationLabel, streamRequested } from './_internals/exchange.js';
 import { decodeBase64 } from './_internals/media.js';
 import { at, capProblems, num, problem, schemaProblems, shortJson, toFindings, type Problem } from './_internals/problem.js';
 import { textCount } from './semantics/answer.js';
@@ -32,11 +32,6 @@ function answered(exchange: Exchange, context: CheckContext, endpoint: OpenAiEnd
   return !!response && openAiEndpoint(exchange) === endpoint && isSuccessStatus(response.status) && streamRequested(exchange, context) === streamed;
 }
 
-/** The request's input to compare an answer with, or undefined when the request is not known (a captured answer). */
-function requestInput(exchange: Exchange, context: CheckContext): Obj | undefined {
-  return context.requestUnknown ? undefined : inputOf(exchange, context);
-}
-
 /**
  * The shared first steps: the body parses, and matches the documented component schema. `rules` then judges
  * what the schema cannot say; it runs even when the schema fails, since its rules read only what is there.
@@ -57,7 +52,7 @@ export const openAiChat = defineCheck({
   description: '/ai/v1/chat/completions answers a chat.completion: schema, choices in order, usage sums, max_tokens, JSON mode, tool calls',
   area: 'openai',
   applies: (exchange, context) => answered(exchange, context, 'chat/completions', false),
-  judge: (exchange, context) => judgeBody('openai.chat', exchange, context, (body) => chatCompletionProblems(body, '', requestInput(exchange, context), modelOf(exchange, context), false)),
+  judge: (exchange, context) => judgeBody('openai.chat', exchange, context, (body) => chatCompletionProblems(body, '', knownInput(exchange, context), modelOf(exchange, context), false)),
 });
 
 /** A tool call assembled from `delta.tool_calls` fragments. */
@@ -262,5 +257,5 @@ export const openAiResponses = defineCheck({
   description: '/ai/v1/responses answers a response object: schema, usage sums, max_output_tokens, output_text, function calls, JSON mode',
   area: 'openai',
   applies: (exchange, context) => answered(exchange, context, 'responses', false),
-  judge: (exchange, context) => judgeBody('openai.responses', exchange, context, (body) => responsesProblems(body, '', requestInput(exchange, context), modelOf(exchange, context))),
+  judge: (exchange, context) => judgeBody('openai.responses', exchange, context, (body) => responsesProblems(body, '', knownInput(exchange, context), modelOf(exchange, context))),
 });

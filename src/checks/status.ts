@@ -120,7 +120,8 @@ function judgeClientError(exchange: Exchange, context: CheckContext): Finding[] 
   }
   const body = jsonValue(response);
   if (body === undefined) {
-    findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected ${openAiEndpoint(exchange) === 'messages' ? 'an Anthropic error body' : 'the v4 error envelope'}`, instancePath: '', expected: 'the v4 error envelope', actual: 'a body that is not JSON', severity: 'error' });
+    const expected = openAiEndpoint(exchange) === 'messages' ? 'an Anthropic error body' : 'the v4 error envelope';
+    findings.push({ check, message: `${label}: the ${status} answer is not JSON, expected ${expected}`, instancePath: '', expected, actual: 'a body that is not JSON', severity: 'error' });
     return findings;
   }
   const op = exchange.spec.operation;

@@ -85,6 +85,11 @@ export function inputOf(exchange: Exchange, context: CheckContext): Obj | undefi
   return isObject(input) ? input : undefined;
 }
 
+/** The request's input to compare an answer with, or undefined when the request is not known (a captured answer). */
+export function knownInput(exchange: Exchange, context: CheckContext): Obj | undefined {
+  return context.requestUnknown ? undefined : inputOf(exchange, context);
+}
+
 /** True when the request asked for a server-sent event stream (`"stream": true`). */
 export function streamRequested(exchange: Exchange, context: CheckContext): boolean {
   return inputOf(exchange, context)?.stream === true;
