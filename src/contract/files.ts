@@ -16,15 +16,18 @@ export function displayPath(file: string): string {
   return rel && !rel.startsWith('..') && rel.length < file.length ? rel : file;
 }
 
-/** Reads and parses one YAML or JSON file of the contract. */
-export function readDocument(file: string): unknown {
-  let text: string;
+/** The bytes of one file of the contract; ContractError (naming the file) when it cannot be read. */
+export function readContractFile(file: string): Buffer {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file);
   } catch (cause) {
     throw new ContractError(displayPath(file), '', `cannot read file (${(cause as Error).message})`, { cause });
   }
-  return parseDocument(file, text);
+}
+
+/** Reads and parses one YAML or JSON file of the contract. */
+export function readDocument(file: string): unknown {
+  return parseDocument(file, readContractFile(file).toString('utf8'));
 }
 
 /** Parses the text of one YAML or JSON file of the contract (`file` decides which, and names it in errors). */

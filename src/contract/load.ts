@@ -7,7 +7,7 @@ import { cacheDir } from './cache-dir.js';
 import { Contract } from './contract.js';
 import { ContractError } from './errors.js';
 import { applyPatch, applyPropertyPatch, applySuffixPatch, applyTaskConstraints } from './effective-schema.js';
-import { defaultSpecDir, displayPath, parseDocument } from './files.js';
+import { defaultSpecDir, displayPath, parseDocument, readContractFile } from './files.js';
 import { escapeToken } from './json-pointer.js';
 import { readLifecycle } from './lifecycle.js';
 import { SPEC_BASE_URI } from './ajv.js';
@@ -283,6 +283,11 @@ function resolveFiles(dir: string, readDocument: Reader): Resolved {
   };
 }
 
+/** A resolution as the cache keeps it: models without their schemas (those are the documents' `$defs` entries, stored once). */
+function serializeResolved(resolved: Resolved): string {
+  return JSON.stringify({ ...resolved, models: resolved.models.map((m) => ({ ...m, input: null, output: null })) });
+}
+
 /**
  * The resolved contract in `dir`, from the per-user cache when these very files were resolved before by this very
  * resolver (`$TMPDIR/wai-conformance-UID/contracts`, or `WAI_CONFORMANCE_CACHE_DIR`; `off` disables it): resolving
@@ -296,14 +301,7 @@ function resolveCached(dir: string): { resolved: Resolved; digest: string } {
   const files = new Map<string, Buffer>();
   const read = (file: string): Buffer => {
     let bytes = files.get(file);
-    if (bytes === undefined) {
-      try {
-        bytes = readFileSync(file);
-      } catch (cause) {
-        throw new ContractError(displayPath(file), '', `cannot read file (${(cause as Error).message})`, { cause });
-      }
-      files.set(file, bytes);
-    }
+    if (bytes === undefined) files.set(file, (bytes = readContractFile(file)));
     return bytes;
   };
   const readDocument: Reader = (file) => parseDocument(file, read(file).toString('utf8'));
@@ -323,8 +321,7 @@ function resolveCached(dir: string): { resolved: Resolved; digest: string } {
     }
   } catch {
     // An unreadable file: resolution reports it (or, a file it does not need, resolves without it; nothing cached).
-    const resolved = resolveFiles(dir, readDocument);
-    return { resolved: JSON.parse(JSON.stringify({ ...resolved, models: resolved.models.map((m) => ({ ...m, input: null, output: null })) })) as Resolved, digest: '' };
+    return { resolved: JSON.parse(serializeResolved(resolveFiles(dir, readDocument))) as Resolved, digest: '' };
   }
   const digest = hash.digest('hex');
   const folder = cacheDir('contracts');
@@ -336,10 +333,8 @@ function resolveCached(dir: string): { resolved: Resolved; digest: string } {
       // not cached yet (or unreadable): resolve below
     }
   }
-  const resolved = resolveFiles(dir, readDocument);
-  // Models without their schemas (those are the documents' `$defs` entries, stored once). A fresh resolution is read
-  // back from this text too, so it gives exactly what a cached one gives.
-  const serialized = JSON.stringify({ ...resolved, models: resolved.models.map((m) => ({ ...m, input: null, output: null })) });
+  // A fresh resolution is read back from this text too, so it gives exactly what a cached one gives.
+  const serialized = serializeResolved(resolveFiles(dir, readDocument));
   if (cached) {
     try {
       const temporary = `${cached}.${process.pid}.tmp`;
@@ -372,13 +367,7 @@ export function loadContract(specDir: string = defaultSpecDir()): Contract {
   if (extraFiles.length) throw new ContractError(displayPath(join(dir, 'tasks', extraFiles[0]!)), '', `not a known task id (known: ${TASK_IDS.join(', ')})`);
   const openapiFile = join(dir, 'openapi.yaml');
   let openapiText: string | undefined;
-  const readOpenapiText = (): string => {
-    try {
-      return (openapiText ??= readFileSync(openapiFile, 'utf8'));
-    } catch (cause) {
-      throw new ContractError(displayPath(openapiFile), '', `cannot read file (${(cause as Error).message})`, { cause });
-    }
-  };
+  const readOpenapiText = (): string => (openapiText ??= readContractFile(openapiFile).toString('utf8'));
   let openapi: Obj | undefined;
   const readOpenapi = (): Obj => (openapi ??= expectObject(parseDocument(openapiFile, readOpenapiText()), openapiFile, '', 'an OpenAPI document'));
   const overlayFile = join(dir, 'models', 'overlay.yaml');
