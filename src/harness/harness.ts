@@ -6,7 +6,7 @@ import type { ModelEntry } from '../contract/types.js';
 import { invalidCoveringRequests, invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
 import { coveringRequests } from '../generate/covering.js';
 import { fastDrawing } from '../generate/fast-draw.js';
-import type { Exchange, RequestSpec, Target } from '../targets/types.js';
+import type { Exchange, OpenAiEndpoint, RequestSpec, Target } from '../targets/types.js';
 import type { RunOptions } from './options.js';
 import type { CoverageSample, ModelFacet } from './coverage-recorder.js';
 import { sampleExecution } from './coverage-exchange.js';
@@ -80,6 +80,16 @@ export interface HarnessParts {
 }
 
 const SAMPLE_TEXTS = ['Where is New York?', 'Tell me a story about an orange cloud.', 'What is the capital of France?', 'Summarise the plot of Hamlet.'];
+
+/** `count` prompts of SAMPLE_TEXTS drawn from `seed`. */
+function sampleTexts(seed: number, count: number): string[] {
+  return fc.sample(fc.constantFrom(...SAMPLE_TEXTS), { seed, numRuns: count });
+}
+
+/** A JSON POST to one /ai/v1 endpoint. */
+function v1Post(endpoint: OpenAiEndpoint, json: unknown): RequestSpec {
+  return { operation: { kind: 'openai', endpoint }, method: 'POST', body: { json } };
+}
 
 /**
  * Runs executions on demand, each once (suites of different areas view the same execution
@@ -274,25 +284,24 @@ export class Harness {
   }
 
   private async openAi(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
-    const texts = fc.sample(fc.constantFrom(...SAMPLE_TEXTS), { seed, numRuns: 2 });
+    const texts = sampleTexts(seed, 2);
     const text = texts[0]!;
     const openai = model.facts.openai ?? {};
     const specs: RequestSpec[] = [];
-    const post = (endpoint: 'chat/completions' | 'completions' | 'embeddings' | 'responses', json: unknown): RequestSpec => ({ operation: { kind: 'openai', endpoint }, method: 'POST', body: { json } });
     const run = (json: unknown): RequestSpec => ({ operation: { kind: 'run', model: model.id }, method: 'POST', body: { json } });
     const messages = [{ role: 'user', content: text }];
     if (openai.chat) {
       specs.push(run({ messages, max_tokens: 32 }));
-      specs.push(post('chat/completions', { model: model.id, messages, max_tokens: 32 }));
-      specs.push(post('chat/completions', { model: model.id, messages, max_tokens: 32, stream: true, stream_options: { include_usage: true } }));
+      specs.push(v1Post('chat/completions', { model: model.id, messages, max_tokens: 32 }));
+      specs.push(v1Post('chat/completions', { model: model.id, messages, max_tokens: 32, stream: true, stream_options: { include_usage: true } }));
     }
-    if (openai.completions) specs.push(post('completions', { model: model.id, prompt: text, max_tokens: 32 }));
+    if (openai.completions) specs.push(v1Post('completions', { model: model.id, prompt: text, max_tokens: 32 }));
     if (openai.embeddings) {
       specs.push(run({ text: texts }));
-      specs.push(post('embeddings', { model: model.id, input: texts, encoding_format: 'float' }));
-      specs.push(post('embeddings', { model: model.id, input: text, encoding_format: 'base64' }));
+      specs.push(v1Post('embeddings', { model: model.id, input: texts, encoding_format: 'float' }));
+      specs.push(v1Post('embeddings', { model: model.id, input: text, encoding_format: 'base64' }));
     }
-    if (openai.responses) specs.push(post('responses', { model: model.id, input: text, max_output_tokens: 64 }));
+    if (openai.responses) specs.push(v1Post('responses', { model: model.id, input: text, max_output_tokens: 64 }));
     const { single, together } = splitChecks('openai', checks);
     const judged = await this.sendJudged(specs, single, 'success', model);
     return this.judgeTogether(judged, together, model);
@@ -303,8 +312,8 @@ export class Harness {
     const model = messagesModel(this.parts.contract, this.parts.options);
     // No gateway path is documented for /ai/v1/messages (spec/openapi.yaml createMessage): judged skipped there.
     if (!model || this.parts.target.kind === 'gateway') return [];
-    const text = fc.sample(fc.constantFrom(...SAMPLE_TEXTS), { seed, numRuns: 1 })[0]!;
-    const post = (json: unknown): RequestSpec => ({ operation: { kind: 'openai', endpoint: 'messages' }, method: 'POST', body: { json } });
+    const text = sampleTexts(seed, 1)[0]!;
+    const post = (json: unknown): RequestSpec => v1Post('messages', json);
     const messages = [{ role: 'user', content: text }];
     const tool = { name: 'get_weather', description: 'The weather of a city', input_schema: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] } };
     return this.sendJudged(
@@ -322,9 +331,9 @@ export class Harness {
   private async messagesRefused(seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
     const { contract, options } = this.parts;
     if (this.parts.target.kind === 'gateway') return [];
-    const text = fc.sample(fc.constantFrom(...SAMPLE_TEXTS), { seed, numRuns: 1 })[0]!;
+    const text = sampleTexts(seed, 1)[0]!;
     const body = (model: string) => ({ model, max_tokens: 16, messages: [{ role: 'user', content: text }] });
-    const post = (json: unknown): RequestSpec => ({ operation: { kind: 'openai', endpoint: 'messages' }, method: 'POST', body: { json } });
+    const post = (json: unknown): RequestSpec => v1Post('messages', json);
     const workersAi = selectModels(contract, options).find((m) => m.facts.transport === 'http' && m.facts.openai?.chat);
     const specs = [...(workersAi ? [post(body(workersAi.id))] : []), post(body(UNKNOWN_MESSAGES_MODEL_ID))];
     return this.sendJudged(specs, checks, 'client-error');
