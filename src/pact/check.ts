@@ -379,16 +379,17 @@ class InteractionChecker {
   private operationRequest(api: ApiPath, operation: Obj, request: Side): void {
     const uri = requestSchemaUri(this.contract, operation);
     if (request.body.kind === 'json' && uri) this.schemaErrors('request', this.contract.validate(uri, request.body.value));
-    if (api.kind === 'openai' && api.endpoint === 'messages' && request.body.kind === 'json' && isObject(request.body.value) && typeof request.body.value.model === 'string') {
+    if (api.kind !== 'openai' || request.body.kind !== 'json' || !isObject(request.body.value) || typeof request.body.value.model !== 'string') return;
+    const id = request.body.value.model;
+    if (api.endpoint === 'messages') {
       // /ai/v1/messages serves the Anthropic models openapi.yaml lists, not the Workers AI catalogue (which it refuses).
-      const id = request.body.value.model;
       if (!this.contract.messagesModels().includes(id)) this.add('request', `${id} is not served by /ai/v1/messages (it serves ${this.contract.messagesModels().join(', ')})`, 'model', '/model');
-    } else if (api.kind === 'openai' && request.body.kind === 'json' && isObject(request.body.value) && typeof request.body.value.model === 'string') {
-      const model = this.contract.model(request.body.value.model);
-      const fact = OPENAI_FACT[api.endpoint];
-      if (!model) this.add('request', `unknown model "${request.body.value.model}": not in the catalogue`, 'model', '/model');
-      else if (fact && !model.facts.openai?.[fact]) this.add('request', `${model.id} is not served by /ai/v1/${api.endpoint}`, 'model', '/model');
+      return;
     }
+    const model = this.contract.model(id);
+    const fact = OPENAI_FACT[api.endpoint];
+    if (!model) this.add('request', `unknown model "${id}": not in the catalogue`, 'model', '/model');
+    else if (fact && !model.facts.openai?.[fact]) this.add('request', `${model.id} is not served by /ai/v1/${api.endpoint}`, 'model', '/model');
   }
 
   private responseStatus(api: ApiPath, method: string, status: number): void {

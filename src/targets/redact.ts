@@ -54,14 +54,13 @@ export class Redactor {
    * Then `value` would return that value unchanged, and need not walk it.
    */
   absentFromJson(json: string): boolean {
-    return this.#jsonCleanNeedles && this.#needles.every((needle) => !json.includes(needle));
+    return this.#jsonCleanNeedles && this.absentFrom(json);
   }
 
   /** True when no secret occurs in `text` (then `text` and `bytes` of its UTF-8 return their input unchanged). */
   absentFrom(text: string): boolean {
     return this.#needles.every((needle) => !text.includes(needle));
   }
-
 
   /** `text` with every secret replaced by `[REDACTED]`. */
   text(text: string): string {
