@@ -71,6 +71,7 @@ export class Contract {
   private readonly givenDigest: (() => string) | undefined;
 
   private messagesModelIds: readonly string[] | undefined;
+  private partnerModelMap: ReadonlyMap<string, PartnerModel> | undefined;
 
   constructor(parts: ContractParts) {
     this.givenDigest = parts.documentsDigest;
@@ -145,6 +146,20 @@ export class Contract {
   messagesModels(): readonly string[] {
     this.messagesModelIds ??= readMessagesModels(this.openapi);
     return this.messagesModelIds;
+  }
+
+  /**
+   * The partner models of the unified catalogue that `POST /ai/run` (model in the body) serves: openapi.yaml
+   * `runPartnerModel`'s `x-wai-models`. They are not Workers AI catalogue models, so they are not in {@link models}.
+   */
+  partnerModels(): ReadonlyMap<string, PartnerModel> {
+    this.partnerModelMap ??= readPartnerModels(this.openapi);
+    return this.partnerModelMap;
+  }
+
+  /** The partner model with this id, or undefined. */
+  partnerModel(id: string): PartnerModel | undefined {
+    return this.partnerModels().get(id);
   }
 
   /** The models of a task, in catalogue order. */
@@ -302,4 +317,33 @@ function readMessagesModels(openapi: Record<string, unknown>): readonly string[]
   const paths = openapi.paths as Record<string, { post?: Record<string, unknown> }> | undefined;
   const listed = paths?.[MESSAGES_PATH]?.post?.['x-wai-models'];
   return Array.isArray(listed) ? listed.filter((id): id is string => typeof id === 'string') : [];
+}
+
+/** The path of the unified catalogue's `/ai/run` (model in the body), whose operation lists the partner models. */
+export const PARTNER_RUN_PATH = '/accounts/{account_id}/ai/run';
+
+/** A partner (third-party) model of the unified catalogue, served by `POST /ai/run` with `{model, input}`. */
+export interface PartnerModel {
+  id: string;
+  /** The Workers AI task id where the catalogue's task is one (null for tasks Workers AI lacks, such as Text-to-Video). */
+  task: TaskId | null;
+  /** The task as the unified catalogue names it. */
+  catalogueTask: string;
+  /** openapi.yaml component schemas of its `input` and of its `result`. */
+  input: string;
+  output: string;
+  /** The catalogue entry its schemas were copied from. */
+  source: string;
+}
+
+function readPartnerModels(openapi: Record<string, unknown>): ReadonlyMap<string, PartnerModel> {
+  const paths = openapi.paths as Record<string, { post?: Record<string, unknown> }> | undefined;
+  const listed = paths?.[PARTNER_RUN_PATH]?.post?.['x-wai-models'];
+  const models = new Map<string, PartnerModel>();
+  if (typeof listed !== 'object' || listed === null) return models;
+  for (const [id, raw] of Object.entries(listed as Record<string, Record<string, unknown>>)) {
+    if (typeof raw?.input !== 'string' || typeof raw.output !== 'string') throw new ContractError('openapi.yaml', `/paths/${PARTNER_RUN_PATH.replace(/\//g, '~1')}/post/x-wai-models/${id}`, 'a partner model needs its input and output component names');
+    models.set(id, { id, task: (raw.task ?? null) as TaskId | null, catalogueTask: String(raw.catalogueTask ?? raw.task ?? ''), input: raw.input, output: raw.output, source: String(raw.source ?? '') });
+  }
+  return models;
 }

@@ -77,6 +77,7 @@ function judgeError(contract: Contract, doc: CapturedDocument, value: unknown): 
  * CapturedDocumentError when the document cannot be read as what it claims to be.
  */
 export function judgeCaptured(contract: Contract, doc: CapturedDocument): Verdict {
+  if (doc.partner && doc.part !== 'stream') return judgeBySchemas(contract, doc);
   if (doc.part === 'stream') return judgeStream(contract, doc);
   if (doc.endpoint && doc.part === 'response') {
     const value = documentValue(doc.bytes, doc.format ?? 'json');

@@ -174,13 +174,16 @@ export function readDisagreements(dir: string): Disagreement[] {
 /** Judges one manifest entry; an unreadable document or an unknown model is a rejection with its reason. */
 export function judgeEntry(contract: Contract, dir: string, entry: ManifestEntry): string[] {
   const model = entry.model === null ? undefined : contract.model(entry.model);
-  if (entry.model !== null && !model && !entry.endpoint) return [`model: ${entry.model} is not in the contract's catalogue`];
+  // A partner model of the unified catalogue (POST /ai/run with {model, input}) is judged by its own forms.
+  const partner = entry.model !== null && !model && !entry.endpoint ? contract.partnerModel(entry.model) : undefined;
+  if (entry.model !== null && !model && !partner && !entry.endpoint) return [`model: ${entry.model} is not in the contract's catalogue`];
   try {
     return judgeCaptured(contract, {
       part: MANIFEST_PARTS[entry.part],
       bytes: readFileSync(join(dir, entry.file)),
       format: entry.format,
       ...(model ? { model } : {}),
+      ...(partner ? { partner } : {}),
       ...(entry.endpoint ? { endpoint: entry.endpoint } : {}),
       ...(entry.content_type ? { contentType: entry.content_type } : {}),
       ...(entry.status !== undefined ? { status: entry.status } : {}),

@@ -4,7 +4,7 @@
  * error bodies) are in captured.ts, which delegates these parts here; `validate` loads the checks only for those
  * parts, so judging a plain answer starts without them.
  */
-import type { Contract } from '../contract/contract.js';
+import type { Contract, PartnerModel } from '../contract/contract.js';
 import { formatSchemaError } from '../contract/schema-errors.js';
 import type { ModelEntry, SchemaError } from '../contract/types.js';
 import { bareMediaType, mediaTypeMatches, sniffMediaType } from '../media/sniff.js';
@@ -28,6 +28,8 @@ export interface CapturedDocument {
   bytes: Uint8Array;
   /** Required for the /ai/run parts; for /ai/v1 bodies it is read from the body when absent. */
   model?: ModelEntry;
+  /** A partner model of the unified catalogue (`POST /ai/run` with `{model, input}`), in place of `model`. */
+  partner?: PartnerModel;
   /** Set for /ai/v1 bodies, streams and errors. */
   endpoint?: OpenAiEndpoint;
   /** Default: JSON, or raw bytes where the model answers bytes, or SSE for `stream`. */
@@ -50,7 +52,8 @@ export class CapturedDocumentError extends Error {
 export type Verdict = string[];
 
 /** True for a document judged by the schemas alone (no check): an /ai/run input, output, answer or binding result. */
-export function isSchemaPart(doc: Pick<CapturedDocument, 'part' | 'endpoint'>): boolean {
+export function isSchemaPart(doc: Pick<CapturedDocument, 'part' | 'endpoint' | 'partner'>): boolean {
+  if (doc.partner) return doc.part !== 'stream';
   return !doc.endpoint && (doc.part === 'input' || doc.part === 'output' || doc.part === 'response' || doc.part === 'binding');
 }
 
@@ -112,10 +115,32 @@ export const schemaLines = (errors: readonly SchemaError[]): Verdict => errors.m
  * magic number when it is the model's raw bytes. Throws CapturedDocumentError as judgeCaptured does.
  */
 export function judgeBySchemas(contract: Contract, doc: CapturedDocument): Verdict {
+  if (doc.partner) return judgePartner(contract, doc.partner, doc);
   const model = needModel(doc);
   if (doc.part !== 'input' && isBinary(doc, model)) return schemaLines(validateBinary(model, doc.bytes, doc.contentType));
   const value = documentValue(doc.bytes, doc.format === 'binary' ? 'json' : (doc.format ?? 'json'));
   if (doc.part === 'response') return schemaLines(contract.validateEnvelope(model, value));
   // What env.AI.run returns is the model's output itself, as the envelope's `result` holds it.
   return schemaLines(contract.validateModel(model, doc.part === 'input' ? 'input' : 'output', value));
+}
+
+const isFailed = (value: unknown): boolean => typeof value === 'object' && value !== null && 'state' in value && (value as { state: unknown }).state === 'Failed';
+
+/**
+ * A partner model's document (spec/openapi.yaml `runPartnerModel`): its input or output by the model's schemas; a
+ * whole answer (or what env.AI.run returned, the same object) as `PartnerRunAnswer` with `result` by the model's
+ * output schema, or as `PartnerRunFailure` when its state is Failed; an error body as `PartnerRunFailure`, or the v4
+ * error envelope (the same refusal relayed as code 7003).
+ */
+export function judgePartner(contract: Contract, partner: PartnerModel, doc: CapturedDocument): Verdict {
+  const value = documentValue(doc.bytes, doc.format === 'binary' ? 'json' : (doc.format ?? 'json'));
+  if (doc.part === 'input' || doc.part === 'output') return schemaLines(contract.validate(contract.componentUri(doc.part === 'input' ? partner.input : partner.output), value));
+  if (doc.part === 'error') {
+    if (isFailed(value) || !(typeof value === 'object' && value !== null && 'errors' in value)) return schemaLines(contract.validate(contract.componentUri('PartnerRunFailure'), value));
+    return schemaLines(contract.validate(contract.componentUri('ErrorEnvelope'), value));
+  }
+  if (isFailed(value)) return schemaLines(contract.validate(contract.componentUri('PartnerRunFailure'), value));
+  const errors = contract.validate(contract.componentUri('PartnerRunAnswer'), value);
+  if (typeof value === 'object' && value !== null && 'result' in value) errors.push(...contract.validate(contract.componentUri(partner.output), (value as { result: unknown }).result, '/result'));
+  return schemaLines(errors);
 }

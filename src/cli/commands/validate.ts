@@ -16,6 +16,9 @@ wai-conformance validate --corpus DIR
   --part stream     an SSE transcript of /ai/run (or of /ai/v1 with --endpoint), judged as stream.framing judges it
   --part binding    what env.AI.run returned: the bare output, or the bytes of a binary answer
   --part error      an error body (the v4 error envelope; with --endpoint messages, Anthropic's error body)
+  A partner model of the unified catalogue (\`models\` lists them, e.g. inworld/tts-1.5-mini) is judged by its
+  POST /ai/run forms: response and binding {state: "Completed", result, gatewayMetadata} (result by the model's
+  output schema) or {state: "Failed", error}; error {state: "Failed", error} or the v4 envelope.
   --endpoint        chat/completions, completions, embeddings, responses or messages: the document is from /ai/v1
                     (--model is then optional: the body's "model" is used)
   --content-type    the answer's Content-Type, for binary answers (image/png, audio/mpeg, ...)
@@ -78,14 +81,18 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`expected one FILE, got ${positionals.length}`);
   const contract = loadContract(values.spec);
   const model = values.model ? contract.model(values.model) : undefined;
+  // A partner model of the unified catalogue (POST /ai/run with {model, input}) is judged by its own answer forms.
+  const partner = values.model && !model && !endpoint ? contract.partnerModel(values.model) : undefined;
+  if (partner && part === 'stream') throw new UsageError(`--part stream is not described for the partner model ${partner.id} (its /ai/run answers are JSON)`);
   // A Messages model (anthropic/...) is no catalogue model: with --endpoint messages the body is judged without one.
-  if (values.model && !model && !(endpoint === 'messages' && contract.messagesModels().includes(values.model))) throw new UsageError(`unknown model "${values.model}" (run \`wai-conformance models\` for the catalogue)`);
+  if (values.model && !model && !partner && !(endpoint === 'messages' && contract.messagesModels().includes(values.model))) throw new UsageError(`unknown model "${values.model}" (run \`wai-conformance models\` for the catalogue)`);
   const { bytes, name } = await readSource(positionals[0], io);
 
   const doc: CapturedDocument = {
     part,
     bytes,
     ...(model ? { model } : {}),
+    ...(partner ? { partner } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(values['content-type'] ? { contentType: values['content-type'] } : {}),
   };
@@ -99,7 +106,7 @@ export async function validateCommand(argv: string[], io: Io): Promise<number> {
     if (cause instanceof CapturedDocumentError) throw new UsageError(`${name} is ${cause.message.startsWith('not ') ? '' : 'unreadable: '}${cause.message}`);
     throw cause;
   }
-  const what = `${part}${endpoint ? ` of /ai/v1/${endpoint}` : ''}${model ? ` of ${model.id}` : ''}`;
+  const what = `${part}${endpoint ? ` of /ai/v1/${endpoint}` : ''}${model ? ` of ${model.id}` : partner ? ` of the partner model ${partner.id} (POST /ai/run)` : ''}`;
   if (errors.length === 0) {
     io.out(`valid: ${name} is a valid ${what}\n`);
     return EXIT.ok;

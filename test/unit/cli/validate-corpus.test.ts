@@ -108,6 +108,18 @@ describe('validate --part stream|error|binding and --endpoint', () => {
     expect(broken.stdout).toMatch(/^openai\.messages: \/role/m);
   });
 
+  it('judges a partner model\'s answers by their POST /ai/run forms (Completed, Failed)', async () => {
+    const completed = { gatewayMetadata: { keySource: 'Unified' }, result: { audio: 'https://example.com/a.mp3' }, state: 'Completed' };
+    const valid = await runCli(['validate', '--model', 'inworld/tts-1.5-mini'], JSON.stringify(completed));
+    expect(valid.code).toBe(0);
+    expect(valid.stdout).toMatch(/^valid: standard input is a valid response of the partner model inworld\/tts-1\.5-mini \(POST \/ai\/run\)/);
+    const wrongResult = await runCli(['validate', '--model', 'inworld/tts-1.5-mini', '--part', 'binding'], JSON.stringify({ ...completed, result: {} }));
+    expect(wrongResult.code).toBe(1);
+    expect(wrongResult.stdout).toMatch(/^\/result: .*audio/m);
+    expect((await runCli(['validate', '--model', 'openai/gpt-5.4-mini', '--part', 'error'], JSON.stringify({ state: 'Failed', error: 'Model execution failed (User Input Error): x' }))).code).toBe(0);
+    expect((await runCli(['validate', '--model', 'inworld/tts-1.5-mini', '--part', 'stream'], 'data: {}\n\n')).stderr).toMatch(/--part stream is not described for the partner model/);
+  });
+
   it('refuses flags that do not go together', async () => {
     expect((await runCli(['validate', '--part', 'output', '--endpoint', 'embeddings', '--model', LLAMA], '{}')).stderr).toMatch(/--endpoint goes with --part response, stream or error/);
     expect((await runCli(['validate', '--endpoint', 'images'], '{}')).stderr).toMatch(/--endpoint must be one of chat\/completions/);

@@ -116,6 +116,8 @@ describe('wai-conformance models', () => {
     expect(result.stdout).toMatch(/^@cf\/openai\/whisper-tiny-en\s+automatic-speech-recognition\s+beta\s+workers-types$/m);
     expect(result.stdout).toMatch(/^\d+ models in 12 tasks: 99 from @cloudflare\/workers-types@/m);
     expect(result.stdout).toMatch(/^status: \d+ active, 6 beta, \d+ deprecated/m);
+    expect(result.stdout).toMatch(/^\d+ partner models of the unified catalogue \(POST \/ai\/run with \{model, input\}/m);
+    expect(result.stdout).toMatch(/^inworld\/tts-1\.5-mini\s+text-to-speech\s+active\s+partner \(cloudflare-docs /m);
   });
 
   it('--json prints {id, task, source, status} objects, with deprecationDate where documented', async () => {
@@ -126,6 +128,7 @@ describe('wai-conformance models', () => {
     expect(models.find((m) => m.id === '@cf/facebook/detr-resnet-50')).toEqual({ id: '@cf/facebook/detr-resnet-50', task: 'object-detection', source: 'overlay', status: 'beta' });
     expect(models.find((m) => m.id === '@cf/meta/llama-3.1-70b-instruct')).toEqual({ id: '@cf/meta/llama-3.1-70b-instruct', task: 'text-generation', source: 'overlay', status: 'deprecated', deprecationDate: '2026-05-30' });
     expect(models.find((m) => m.id === '@cf/deepseek-ai/deepseek-math-7b-base')?.status).toBe('deprecated');
+    expect(models.find((m) => m.id === 'google/veo-3.1-fast')).toEqual({ id: 'google/veo-3.1-fast', task: 'text-to-video', source: 'partner', status: 'active' });
   });
 });
 
