@@ -302,6 +302,7 @@ describe('spec/openapi.yaml', () => {
     expect(ops.map(([p, m]) => `${m.toUpperCase()} ${p}`).sort()).toEqual(
       [
         'POST /accounts/{account_id}/ai/run/{model}',
+        'POST /accounts/{account_id}/ai/run',
         'POST /accounts/{account_id}/ai/v1/chat/completions',
         'POST /accounts/{account_id}/ai/v1/completions',
         'POST /accounts/{account_id}/ai/v1/embeddings',
