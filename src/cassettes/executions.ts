@@ -44,8 +44,10 @@ export interface ReadHar {
 }
 
 /** The task (or API-wide area) results of an execution are filed under. */
-function taskOf(kind: ExecutionKind, model: ModelEntry | undefined): string {
+function taskOf(kind: ExecutionKind, model: ModelEntry | undefined, partnerTask?: string | null): string {
   if (model) return model.task;
+  // A partner model's executions are filed under its task, as the plan files them.
+  if ((kind === 'partner' || kind === 'partner-refused') && partnerTask) return partnerTask;
   if (kind === 'catalog') return 'catalog';
   if (kind === 'openai' || kind === 'messages' || kind === 'messages-refused') return 'openai';
   return 'errors';
@@ -67,6 +69,11 @@ function recordedViews(execution: WaiExecution): ExecutionView[] {
 function inferKind(read: ReadEntry, contract: Contract): { kind: ExecutionKind; modelId?: string } {
   const op = read.exchange.spec.operation;
   if (op.kind === 'catalog') return { kind: 'catalog' };
+  if (op.kind === 'partner') {
+    const partner = contract.partnerModel(op.model);
+    const input = (read.input as { input?: unknown } | undefined)?.input;
+    return { kind: partner && contract.validate(contract.componentUri(partner.input), input).length > 0 ? 'partner-refused' : 'partner', modelId: op.model };
+  }
   if (op.kind === 'openai' && op.endpoint === 'messages') {
     const model = (read.input as { model?: unknown } | undefined)?.model;
     return { kind: typeof model === 'string' && contract.messagesModels().includes(model) ? 'messages' : 'messages-refused' };
@@ -124,7 +131,7 @@ export function readExecutions(har: Har, contract: Contract): ReadHar {
       group = groups.get(id);
       if (!group) {
         const model = modelId !== undefined ? contract.model(modelId) : undefined;
-        group = { id, kind, ...(modelId !== undefined ? { modelId } : {}), ...(model ? { model } : {}), seed: 0, checks: EXECUTION_CHECKS[kind], borrows: [], views: [{ task: taskOf(kind, model), endpoint: ENDPOINT_OF[kind], checks: EXECUTION_CHECKS[kind] }], items: [] };
+        group = { id, kind, ...(modelId !== undefined ? { modelId } : {}), ...(model ? { model } : {}), seed: 0, checks: EXECUTION_CHECKS[kind], borrows: [], views: [{ task: taskOf(kind, model, modelId !== undefined ? contract.partnerModel(modelId)?.task : undefined), endpoint: ENDPOINT_OF[kind], checks: EXECUTION_CHECKS[kind] }], items: [] };
         groups.set(id, group);
       }
     }

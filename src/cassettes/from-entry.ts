@@ -92,8 +92,10 @@ export function fromEntry(entry: HarEntry): ReadEntry | undefined {
   const headers = headerRecord(entry.request.headers);
   const { body, bytes } = requestBody(entry, headers);
   const extra = specHeaders(headers);
+  const json = body && 'json' in body ? (body.json as { model?: unknown } | null) : undefined;
+  const operation = located.operation.kind === 'partner' ? { kind: 'partner' as const, model: typeof json?.model === 'string' ? json.model : '' } : located.operation;
   const spec: RequestSpec = {
-    operation: located.operation,
+    operation,
     method: entry.request.method.toUpperCase() === 'GET' ? 'GET' : 'POST',
     ...(Object.keys(located.query).length ? { query: located.query } : {}),
     ...(extra ? { headers: extra } : {}),

@@ -43,7 +43,14 @@ export function locate(url: string): Located | undefined {
   const r = route(emulatorPath(url));
   if (r.kind === 'none' || r.kind === 'catalog-unknown') return undefined;
   const operation: Operation =
-    r.kind === 'run' ? { kind: 'run', model: r.model } : r.kind === 'openai' ? { kind: 'openai', endpoint: r.endpoint } : { kind: 'catalog', endpoint: r.endpoint };
+    r.kind === 'run'
+      ? { kind: 'run', model: r.model }
+      : r.kind === 'openai'
+        ? { kind: 'openai', endpoint: r.endpoint }
+        : // A partner model is named in the body, which a URL does not carry: the reader fills it in (from-entry.ts).
+          r.kind === 'partner'
+          ? { kind: 'partner', model: '' }
+          : { kind: 'catalog', endpoint: r.endpoint };
   const query: Record<string, string> = {};
   for (const [name, value] of new URLSearchParams(r.query)) query[name] = value;
   return { operation, layout: r.kind === 'catalog' ? 'rest' : r.layout, query, route: r };

@@ -78,6 +78,7 @@ export function canonicalJson(value: unknown): string {
 
 /** The operation as a path below the API root, model ids decoded (`run/@cf/meta/...`). */
 export function operationPath(operation: Operation): string {
+  if (operation.kind === 'partner') return 'run';
   return operation.kind === 'run' ? `run/${operation.model}` : operation.kind === 'openai' ? `v1/${operation.endpoint}` : operation.endpoint;
 }
 

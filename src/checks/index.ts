@@ -13,6 +13,7 @@ import { openAiMessages } from './messages.js';
 import { openAiParity } from './openai-parity.js';
 import { oracleParity } from './oracle-parity.js';
 import { outputSchema } from './output-schema.js';
+import { partnerAnswer } from './partner.js';
 import { outputSemantics } from './semantics/index.js';
 import { statusClientError, statusSuccess } from './status.js';
 import { streamFraming } from './stream.js';
@@ -45,6 +46,7 @@ export const CHECKS: Readonly<Record<CheckId, AnyCheckDefinition>> = {
   'catalog.consistency': catalogConsistency,
   'oracle.parity': oracleParity,
   'batch.lifecycle': batchLifecycle,
+  'partner.answer': partnerAnswer,
 };
 
 /** All check ids, in catalogue order. */

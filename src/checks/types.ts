@@ -26,7 +26,8 @@ export type CheckId =
   | 'gateway.cache'
   | 'catalog.consistency'
   | 'oracle.parity'
-  | 'batch.lifecycle';
+  | 'batch.lifecycle'
+  | 'partner.answer';
 
 /** One way an exchange breaks the contract. */
 export interface Finding {

@@ -24,6 +24,8 @@ export type Route =
       query: string;
     }
   | { kind: 'openai'; layout: Layout; accountId: string; gatewayId?: string; endpoint: OpenAiEndpoint; method: 'POST'; path: string; query: string }
+  /** `POST /ai/run` with the model in the body (spec/openapi.yaml runPartnerModel; REST layout only). */
+  | { kind: 'partner'; layout: 'rest'; accountId: string; gatewayId?: undefined; method: 'POST'; path: string; query: string }
   | { kind: 'catalog'; accountId: string; endpoint: CatalogEndpoint; method: 'GET'; path: string; query: string }
   /** Under a catalogue prefix (`/ai/models/`, `/ai/tasks/`, `/ai/authors/`) but nothing there. */
   | { kind: 'catalog-unknown'; path: string; query: string }
@@ -90,6 +92,7 @@ export function route(url: string): Route {
     const [accountId, rest] = split;
     if (!rest.startsWith('ai/')) return none;
     const sub = rest.slice(3);
+    if (sub === 'run') return { kind: 'partner', layout: 'rest', accountId, method: 'POST', path, query };
     if (sub.startsWith('run/')) {
       const raw = sub.slice(4);
       return raw === '' ? none : modelRoute('rest', accountId, undefined, raw, path, query);

@@ -21,6 +21,7 @@ import { answerParserError, edgeHeaders, edgePage, edgeRefusal, MAX_HEADER_BYTES
 import { catalogNotFound, errorResponse, withOpenAiError } from './errors.js';
 import { ActiveFaults, type ServedResponse } from './faults.js';
 import { GatewayCache, GatewayLogs, LogIds, throughGateway } from './gateway.js';
+import { handlePartner } from './partner.js';
 import { route, type Route } from './router.js';
 import { DEFAULT_STREAM_DELAY_MS, runModel, type RunDeps } from './run-model.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext, OutputMaker } from './types.js';
@@ -187,6 +188,16 @@ async function writeStream(res: ServerResponse, response: ServedResponse, body: 
 
 const EMPTY_QUERY = '';
 
+/** The `model` a partner request's body names ('' when it names none): replayed answers are matched by it. */
+function partnerModelOf(body: Uint8Array): string {
+  try {
+    const value = JSON.parse(Buffer.from(body).toString('utf8')) as { model?: unknown };
+    return typeof value?.model === 'string' ? value.model : '';
+  } catch {
+    return '';
+  }
+}
+
 function toEmulatorRequest(req: IncomingMessage, r: Route & { accountId: string }, body: Uint8Array): EmulatorRequest {
   const request: EmulatorRequest = {
     method: req.method ?? 'GET',
@@ -243,7 +254,8 @@ async function handleReplay(app: EmulatorApp, req: IncomingMessage, res: ServerR
   const read = await readBody(req, app.maxBodyBytes);
   if (!read.ok) return refuseUnread(res, openAiPath, read, delay);
   const layout = r.kind === 'catalog' ? 'rest' : r.layout;
-  const operation: Operation = r.kind === 'run' ? { kind: 'run', model: r.model } : r.kind === 'openai' ? { kind: 'openai', endpoint: r.endpoint } : { kind: 'catalog', endpoint: r.endpoint };
+  const operation: Operation =
+    r.kind === 'run' ? { kind: 'run', model: r.model } : r.kind === 'openai' ? { kind: 'openai', endpoint: r.endpoint } : r.kind === 'partner' ? { kind: 'partner', model: partnerModelOf(read.body) } : { kind: 'catalog', endpoint: r.endpoint };
   const denied = checkCredentials(req.headers, app.auth);
   const credential = denied === undefined ? 'default' : denied === 'authMissing' ? 'none' : 'invalid';
   const query = r.query === '' ? new URLSearchParams() : new URLSearchParams(r.query);
@@ -325,7 +337,7 @@ function answer(
     const intercepted = faults.intercept();
     if (intercepted) return intercepted;
     if (r.kind === 'run') return runModel(app.deps, request, r.model, r.wellFormed);
-    const answered = app.openAi(request, { contract: app.contract, endpoint: r.endpoint });
+    const answered = r.kind === 'partner' ? handlePartner(request, app.contract) : app.openAi(request, { contract: app.contract, endpoint: r.endpoint });
     if (faults.none) return answered;
     return Promise.resolve(answered).then((a) => faults.rewriteResponse(a));
   };

@@ -2,7 +2,21 @@
 import type { CheckId } from '../checks/types.js';
 
 /** The kinds of execution: each is a set of requests judged together. */
-export type ExecutionKind = 'run-valid' | 'run-invalid' | 'run-stream' | 'auth' | 'unknown-model' | 'openai' | 'messages' | 'messages-refused' | 'gateway' | 'catalog' | 'batch' | 'oracle';
+export type ExecutionKind =
+  | 'run-valid'
+  | 'run-invalid'
+  | 'run-stream'
+  | 'auth'
+  | 'unknown-model'
+  | 'openai'
+  | 'messages'
+  | 'messages-refused'
+  | 'partner'
+  | 'partner-refused'
+  | 'gateway'
+  | 'catalog'
+  | 'batch'
+  | 'oracle';
 
 /** Checks each execution kind runs (the property fails, and shrinks, on any of them). */
 export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
@@ -18,6 +32,10 @@ export const EXECUTION_CHECKS: Record<ExecutionKind, CheckId[]> = {
   // endpoint's refusals (a Workers AI model, an id the catalogue lacks), Anthropic-shaped as the real API sent them.
   messages: ['status.success', 'stream.framing', 'openai.messages'],
   'messages-refused': ['status.client-error', 'envelope.shape'],
+  // POST /ai/run with {model, input} for a partner model of the unified catalogue: one valid input (Completed), one its
+  // published schema refuses (Failed); one request each, so the default run grows by two.
+  partner: ['partner.answer'],
+  'partner-refused': ['partner.answer'],
   gateway: ['gateway.cache'],
   catalog: ['catalog.consistency'],
   batch: ['batch.lifecycle'],
@@ -37,6 +55,8 @@ export const ENDPOINT_OF: Readonly<Record<ExecutionKind, string>> = {
   openai: 'POST /ai/v1/*',
   messages: 'POST /ai/v1/messages',
   'messages-refused': 'POST /ai/v1/messages (refused model)',
+  partner: 'POST /ai/run (partner model)',
+  'partner-refused': 'POST /ai/run (partner model, invalid input)',
   gateway: 'POST /v1/{account}/{gateway}/workers-ai/{model}',
   catalog: 'GET /ai/models/search, /ai/models/schema',
   batch: 'POST /ai/run/{model}?queueRequest=true',

@@ -1,7 +1,10 @@
 /** @module The harness: runs planned executions against a target once each, and judges them into results. */
 import fc from 'fast-check';
 import type { CheckId, Expectation } from '../checks/types.js';
-import type { Contract } from '../contract/contract.js';
+import type { Contract, PartnerModel } from '../contract/contract.js';
+import type { JsonSchema } from '../contract/types.js';
+import { createRng } from '../emulator/rng.js';
+import { exampleFromSchema } from '../generate/example-from-schema.js';
 import type { ModelEntry } from '../contract/types.js';
 import { invalidCoveringRequests, invalidRequests, validRequests, type GeneratedRequest } from '../generate/requests.js';
 import { coveringRequests } from '../generate/covering.js';
@@ -10,7 +13,7 @@ import type { Exchange, OpenAiEndpoint, RequestSpec, Target } from '../targets/t
 import type { RunOptions } from './options.js';
 import type { CoverageSample, ModelFacet } from './coverage-recorder.js';
 import { sampleExecution } from './coverage-exchange.js';
-import { BATCH_MAX_POLLS, EXECUTION_CHECKS, messagesModel, selectModels, validRuns, UNKNOWN_MESSAGES_MODEL_ID, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
+import { BATCH_MAX_POLLS, EXECUTION_CHECKS, messagesModel, partnerModel, selectModels, validRuns, UNKNOWN_MESSAGES_MODEL_ID, UNKNOWN_MODEL_ID, type ExecutionKind, type PlannedCase } from './plan.js';
 import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
 import { EXPECTATION_OF, judgeOne, judgeTogether, splitChecks } from './judging.js';
@@ -37,6 +40,8 @@ const COVERED_FACETS: Record<ExecutionKind, ModelFacet[]> = {
   openai: [],
   messages: [],
   'messages-refused': [],
+  partner: [],
+  'partner-refused': [],
   gateway: [],
   catalog: [],
   batch: [],
@@ -51,6 +56,17 @@ function resultMember(exchange: Exchange | undefined, name: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A valid input of a partner model: a short chat for a chat model (a live run bills its tokens), else the required
+ * members of its published input schema, drawn with the execution's seed.
+ */
+function partnerInput(contract: Contract, partner: PartnerModel, seed: number): unknown {
+  const schema = (contract.openapi.components as { schemas: Record<string, JsonSchema> }).schemas[partner.input]!;
+  const properties = (schema as { properties?: Record<string, unknown> }).properties ?? {};
+  if ('messages' in properties) return { messages: [{ role: 'user', content: sampleTexts(seed, 1)[0]! }], max_tokens: 32 };
+  return exampleFromSchema(schema, createRng(seed), { optional: false });
 }
 
 /** FNV-1a: a stable 32-bit hash, so each execution's seed depends only on the run seed, kind and model. */
@@ -105,7 +121,7 @@ export class Harness {
   async run(planned: PlannedCase): Promise<ResultRecord[]> {
     const execution = await this.execution(planned);
     const { options, target } = this.parts;
-    const model = planned.model?.id ?? null;
+    const model = planned.model?.id ?? planned.modelId ?? null;
     const base = `wai-conformance run --target ${options.target}${options.target === 'url' ? ` --base-url ${target.baseUrl}` : ''}`;
     return toResults(execution.judged, planned.checks, {
       model,
@@ -202,6 +218,9 @@ export class Harness {
         return this.messages(seed, checks);
       case 'messages-refused':
         return this.messagesRefused(seed, checks);
+      case 'partner':
+      case 'partner-refused':
+        return this.partner(kind, seed, checks);
       case 'gateway':
         return this.gateway(model!, seed, checks);
       case 'catalog':
@@ -337,6 +356,19 @@ export class Harness {
     const workersAi = selectModels(contract, options).find((m) => m.facts.transport === 'http' && m.facts.openai?.chat);
     const specs = [...(workersAi ? [post(body(workersAi.id))] : []), post(body(UNKNOWN_MESSAGES_MODEL_ID))];
     return this.sendJudged(specs, checks, 'client-error');
+  }
+
+  /**
+   * `POST /ai/run` with `{model, input}` for the run's partner model: an input drawn from its published input schema
+   * (`partner`), or `{}`, which every listed partner model's schema refuses (it requires members: `partner-refused`).
+   */
+  private async partner(kind: 'partner' | 'partner-refused', seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {
+    const { contract, options } = this.parts;
+    const partner = partnerModel(contract, options);
+    // The form is documented on the REST API only (spec/openapi.yaml runPartnerModel): judged skipped elsewhere.
+    if (!partner || this.parts.target.kind === 'gateway') return [];
+    const input = kind === 'partner' ? partnerInput(contract, partner, seed) : {};
+    return this.sendJudged([{ operation: { kind: 'partner', model: partner.id }, method: 'POST', body: { json: { model: partner.id, input } } }], checks, kind === 'partner' ? 'success' : 'client-error');
   }
 
   private async gateway(model: ModelEntry, seed: number, checks: CheckId[]): Promise<JudgedExchange[]> {

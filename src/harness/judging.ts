@@ -21,6 +21,8 @@ export const EXPECTATION_OF: Readonly<Record<ExecutionKind, Expectation>> = {
   openai: 'success',
   messages: 'success',
   'messages-refused': 'client-error',
+  partner: 'success',
+  'partner-refused': 'client-error',
   gateway: 'success',
   catalog: 'success',
   batch: 'success',

@@ -1,6 +1,6 @@
 /** @module The plan of a run: which executions run for which models, and which checks judge them, per suite area. */
 import type { CheckId } from '../checks/types.js';
-import type { Contract } from '../contract/contract.js';
+import type { Contract, PartnerModel } from '../contract/contract.js';
 import { modelStatus, TASK_IDS, type ModelEntry, type TaskId } from '../contract/types.js';
 import { AREAS, globMatcher, type Area, type RunOptions } from './options.js';
 import { coveringCount } from '../generate/covering-count.js';
@@ -17,6 +17,8 @@ export interface PlannedCase {
   area: SuiteArea;
   kind: ExecutionKind;
   model?: ModelEntry;
+  /** The model of a case outside the Workers AI catalogue (a partner model), which reports name. */
+  modelId?: string;
   checks: CheckId[];
   /** How reports name the operation. */
   endpoint: string;
@@ -41,6 +43,16 @@ export const UNKNOWN_MESSAGES_MODEL_ID = 'wai-conformance/no-such-model';
 export function messagesModel(contract: Contract, options: Pick<RunOptions, 'models'>): string | undefined {
   const matchers = options.models.map(globMatcher);
   return contract.messagesModels().find((id) => matchers.length === 0 || matchers.some((match) => match(id)));
+}
+
+/**
+ * The partner model a run sends `POST /ai/run` (model in the body) to: the first of openapi.yaml runPartnerModel's
+ * `x-wai-models` with a Workers AI task the run selects, that `--models` matches (without `--models`, the first listed).
+ */
+export function partnerModel(contract: Contract, options: Pick<RunOptions, 'models' | 'tasks'>): PartnerModel | undefined {
+  const matchers = options.models.map(globMatcher);
+  const tasks = options.tasks.filter((t): t is TaskId => (TASK_IDS as readonly string[]).includes(t));
+  return [...contract.partnerModels().values()].find((p) => p.task !== null && (tasks.length === 0 || tasks.includes(p.task)) && (matchers.length === 0 || matchers.some((match) => match(p.id))));
 }
 
 /** The models a run's `--models` and `--tasks` match, deprecated ones included, in catalogue order. */
@@ -113,6 +125,12 @@ export function planRun(contract: Contract, options: RunOptions, gateway: boolea
     if (!taskSuites) continue;
     add({ area: model.task, kind: 'run-valid', model, checks: TASK_VIEW, endpoint: ENDPOINT_OF['run-valid'], requests: valid });
     add({ area: model.task, kind: 'run-invalid', model, checks: EXECUTION_CHECKS['run-invalid'], endpoint: ENDPOINT_OF['run-invalid'], requests: runs });
+  }
+  // The unified catalogue's partner models (POST /ai/run, model in the body), filed under their task.
+  const partner = taskSuites ? partnerModel(contract, options) : undefined;
+  if (partner) {
+    add({ area: partner.task!, kind: 'partner', modelId: partner.id, checks: EXECUTION_CHECKS.partner, endpoint: ENDPOINT_OF.partner, requests: 1 });
+    add({ area: partner.task!, kind: 'partner-refused', modelId: partner.id, checks: EXECUTION_CHECKS['partner-refused'], endpoint: ENDPOINT_OF['partner-refused'], requests: 1 });
   }
   if (areas.has('streaming')) {
     for (const model of http.filter((m) => m.facts.streams)) {

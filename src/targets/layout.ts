@@ -40,12 +40,12 @@ export function gatewayRoot(base: string, accountId: string, gatewayId: string):
 }
 
 /**
- * Whether a layout serves an operation: the catalogue is not reachable through the gateway, nor is /ai/v1/messages
- * (spec/openapi.yaml documents it on the REST API only).
+ * Whether a layout serves an operation: the catalogue is not reachable through the gateway, nor are /ai/v1/messages
+ * and the partner models' `/ai/run` (spec/openapi.yaml documents them on the REST API only).
  */
 export function supportsOperation(layout: Layout, operation: Operation): boolean {
   if (layout.kind !== 'gateway') return true;
-  return operation.kind !== 'catalog' && !(operation.kind === 'openai' && operation.endpoint === 'messages');
+  return operation.kind !== 'catalog' && operation.kind !== 'partner' && !(operation.kind === 'openai' && operation.endpoint === 'messages');
 }
 
 /**
@@ -58,6 +58,7 @@ export function buildUrl(layout: Layout, operation: Operation, style: PathStyle,
   if (layout.kind === 'rest') {
     const ai = `${root}/accounts/${encodeSegment(layout.accountId)}/ai`;
     if (operation.kind === 'run') url = `${ai}/run/${modelPath(operation.model, style)}`;
+    else if (operation.kind === 'partner') url = `${ai}/run`;
     else if (operation.kind === 'openai') url = `${ai}/v1/${operation.endpoint}`;
     else url = `${ai}/${operation.endpoint}`;
   } else {
@@ -67,6 +68,7 @@ export function buildUrl(layout: Layout, operation: Operation, style: PathStyle,
           `check supports(operation) when planning`,
       );
     }
+    if (operation.kind === 'partner') throw new Error('buildUrl: the partner models\' /ai/run is not available through the AI Gateway layout; check supports(operation) when planning');
     url = operation.kind === 'run' ? `${root}/${modelPath(operation.model, style)}` : `${root}/v1/${operation.endpoint}`;
   }
   const search = query && Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';

@@ -9,6 +9,8 @@ export type CatalogEndpoint = 'models/search' | 'models/schema' | 'tasks/search'
 export type Operation =
   | { kind: 'run'; model: string }
   | { kind: 'openai'; endpoint: OpenAiEndpoint }
+  /** `POST /ai/run` with `{model, input}` in the body: a partner model of the unified catalogue (REST layout only). */
+  | { kind: 'partner'; model: string }
   | { kind: 'catalog'; endpoint: CatalogEndpoint };
 
 /** A request body: JSON data, or raw bytes with their media type. */

@@ -26,6 +26,7 @@ function bodyRecord(bytes: Uint8Array, contentType: string): BodyRecord {
 function path(operation: Operation): string {
   if (operation.kind === 'run') return `/ai/run/${operation.model}`;
   if (operation.kind === 'openai') return `/ai/v1/${operation.endpoint}`;
+  if (operation.kind === 'partner') return '/ai/run';
   return `/ai/${operation.endpoint}`;
 }
 

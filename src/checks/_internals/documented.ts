@@ -41,6 +41,7 @@ export function operationPath(exchange: Exchange): string {
   const op = exchange.spec.operation;
   if (op.kind === 'run') return '/accounts/{account_id}/ai/run/{model}';
   if (op.kind === 'openai') return `/accounts/{account_id}/ai/v1/${op.endpoint}`;
+  if (op.kind === 'partner') return '/accounts/{account_id}/ai/run';
   return `/accounts/{account_id}/ai/${op.endpoint}`;
 }
 

@@ -114,7 +114,7 @@ export function openAiEndpoint(exchange: Exchange): OpenAiEndpoint | undefined {
 /** The model id a request is for: the /ai/run path, or the `model` of an /ai/v1 body, or `?model=` of models/schema. */
 export function modelIdOf(exchange: Exchange): string | undefined {
   const op = exchange.spec.operation;
-  if (op.kind === 'run') return op.model;
+  if (op.kind === 'run' || op.kind === 'partner') return op.model;
   if (op.kind === 'openai') {
     const body = requestJson(exchange);
     return isObject(body) && typeof body.model === 'string' ? body.model : undefined;
@@ -132,7 +132,7 @@ export function modelOf(exchange: Exchange, context: CheckContext): ModelEntry |
 /** How a request is named in messages: `POST /ai/run/@cf/...`, `POST /ai/v1/embeddings`. */
 export function operationLabel(exchange: Exchange): string {
   const op = exchange.spec.operation;
-  const path = op.kind === 'run' ? `/ai/run/${op.model}` : op.kind === 'openai' ? `/ai/v1/${op.endpoint}` : `/ai/${op.endpoint}`;
+  const path = op.kind === 'run' ? `/ai/run/${op.model}` : op.kind === 'openai' ? `/ai/v1/${op.endpoint}` : op.kind === 'partner' ? `/ai/run (${op.model})` : `/ai/${op.endpoint}`;
   return `${exchange.spec.method} ${path}`;
 }
 

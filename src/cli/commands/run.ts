@@ -236,7 +236,7 @@ function printPlan(cases: PlannedCase[], io: Io): void {
   for (const c of cases) byArea.set(c.area, [...(byArea.get(c.area) ?? []), c]);
   for (const [area, areaCases] of byArea) {
     io.out(`${area} (${areaCases.length} cases)\n`);
-    for (const c of areaCases) io.out(`  ${(c.model?.id ?? '-').padEnd(48)} ${c.kind.padEnd(13)} ${c.checks.join(', ')}  ≤${c.requests} requests\n`);
+    for (const c of areaCases) io.out(`  ${(c.model?.id ?? c.modelId ?? '-').padEnd(48)} ${c.kind.padEnd(13)} ${c.checks.join(', ')}  ≤${c.requests} requests\n`);
   }
   const models = new Set(cases.map((c) => c.model?.id).filter(Boolean)).size;
   io.out(`\n${cases.length} cases over ${models} models; at most ${plannedRequests(cases)} requests before shrinking and retries\n`);

@@ -10,6 +10,7 @@ const PUBLIC_IDS: CheckId[] = [
   'envelope.shape', 'envelope.consistency', 'status.success', 'status.client-error', 'content-type', 'output.schema', 'output.semantics',
   'auth.required', 'model.unknown', 'stream.framing', 'openai.chat', 'openai.chat-stream', 'openai.embeddings', 'openai.completions',
   'openai.responses', 'openai.messages', 'openai.parity', 'gateway.cache', 'catalog.consistency', 'oracle.parity', 'batch.lifecycle',
+  'partner.answer',
 ];
 
 describe('the check catalogue', () => {
