@@ -64,7 +64,7 @@ function judgePartner(exchange: Exchange, context: CheckContext): Finding[] {
 /** partner.answer: the unified catalogue's answer forms of a partner model on `POST /ai/run`. */
 export const partnerAnswer = defineCheck({
   id: CHECK,
-  description: 'POST /ai/run with {model, input} answers a partner model {state: "Completed", result, gatewayMetadata} (result of the model\'s output schema), or refuses an invalid input with {state: "Failed", error} or the v4 error envelope',
+  description: 'POST /ai/run with {model, input} answers a partner model {state: Completed, result, gatewayMetadata} of its output schema, or refuses bad input with state Failed',
   area: 'output',
   applies: (exchange) => exchange.spec.operation.kind === 'partner' && exchange.response !== undefined,
   judge: judgePartner,

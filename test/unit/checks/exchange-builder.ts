@@ -94,6 +94,11 @@ export function runExchange(model: string, input: unknown, init?: ResponseInit |
   return exchange({ operation: { kind: 'run', model }, method: 'POST', body, ...extra }, init);
 }
 
+/** A POST /ai/run exchange with `{model, input}` in the body (a partner model of the unified catalogue). */
+export function partnerExchange(model: string, input: unknown, init?: ResponseInit | TransportError): Exchange {
+  return exchange({ operation: { kind: 'partner', model }, method: 'POST', body: { json: { model, input } } }, init);
+}
+
 /** A POST /ai/v1/{endpoint} exchange. */
 export function openAiExchange(endpoint: OpenAiEndpoint, body: unknown, init?: ResponseInit | TransportError, extra: Partial<RequestSpec> = {}): Exchange {
   return exchange({ operation: { kind: 'openai', endpoint }, method: 'POST', body: { json: body }, ...extra }, init);

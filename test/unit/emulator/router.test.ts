@@ -55,6 +55,11 @@ describe('route', () => {
     expect(route(`/v1/${ACCOUNT}/my-gw/workers-ai/run/`).kind).toBe('none');
   });
 
+  it('routes POST /ai/run without a model in the path to the partner models (model in the body), REST layout only', () => {
+    expect(route(`/client/v4/accounts/${ACCOUNT}/ai/run?x=1`)).toMatchObject({ kind: 'partner', layout: 'rest', accountId: ACCOUNT, method: 'POST', query: 'x=1' });
+    expect(route(`/v1/${ACCOUNT}/my-gw/workers-ai/run`).kind).toBe('run');
+  });
+
   it('answers none for everything else', () => {
     for (const url of ['/', '', '/client/v4', '/client/v4/accounts/', `/client/v4/accounts/${ACCOUNT}`, `/client/v4/accounts/${ACCOUNT}/ai/run/`, `/client/v4/accounts//ai/run/${MODEL}`, `/v1/${ACCOUNT}`, `/v1/${ACCOUNT}/gw/openai/x`, `/v1/${ACCOUNT}/gw/workers-ai/`, '/v2/x/y/workers-ai/z', '?x']) {
       expect(route(url).kind, url).toBe('none');

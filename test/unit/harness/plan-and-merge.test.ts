@@ -24,6 +24,20 @@ describe('planRun', () => {
     expect(all.size).toBe(http.length);
   });
 
+  it('plans one valid and one invalid partner-model request under its task: the first listed the run\'s tasks and models select', () => {
+    const partnerCases = (over: Partial<RunOptions> = {}) => planRun(contract, options(over), true).filter((c) => c.kind === 'partner' || c.kind === 'partner-refused');
+    expect(partnerCases().map((c) => [c.kind, c.modelId, c.area, c.checks.join(), c.requests])).toEqual([
+      ['partner', 'inworld/tts-1.5-mini', 'text-to-speech', 'partner.answer', 1],
+      ['partner-refused', 'inworld/tts-1.5-mini', 'text-to-speech', 'partner.answer', 1],
+    ]);
+    expect(partnerCases({ tasks: ['text-generation'] }).map((c) => c.modelId)).toEqual(['openai/gpt-5.4-mini', 'openai/gpt-5.4-mini']);
+    expect(partnerCases({ models: ['bytedance/*'] }).map((c) => c.modelId)).toEqual(['bytedance/seedream-4.0', 'bytedance/seedream-4.0']);
+    // A Workers AI selection, a task no partner model has, or API-wide areas alone plan none.
+    expect(partnerCases({ models: ['@cf/meta/*'] })).toEqual([]);
+    expect(partnerCases({ tasks: ['translation'] })).toEqual([]);
+    expect(partnerCases({ tasks: ['openai'] })).toEqual([]);
+  });
+
   it('runs a deprecated model named by its exact id, but not one a glob matches', () => {
     const llama = '@cf/meta/llama-3.1-8b-instruct';
     expect(contract.model(llama)?.lifecycle).toEqual({ status: 'deprecated', deprecationDate: '2026-05-30', source: expect.any(String) });
