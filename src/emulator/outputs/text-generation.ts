@@ -242,6 +242,17 @@ interface ClassicShape {
   responseObject: boolean;
   /** `response` may be null: answered beside tool calls, as live llama-3.3 / llama-3.1-8b-fp8 answers carry it. */
   responseNull: boolean;
+  /**
+   * `response` is left out beside tool calls: the output schema has a branch requiring only `tool_calls`, as
+   * llama-4-scout's does because its live tool-call answers carry no `response` (spec/models/overlay.yaml).
+   */
+  responseAbsent: boolean;
+}
+
+/** Whether the output schema's top-level alternatives let an answer carry `tool_calls` without `response`. */
+function toolCallsAlone(output: unknown): boolean {
+  const branches = isObject(output) && Array.isArray(output.anyOf) ? output.anyOf : [];
+  return branches.some((b) => isObject(b) && Array.isArray(b.required) && b.required.includes('tool_calls') && !b.required.includes('response'));
 }
 
 function argumentForm(types: Set<string>, fallback: 'string' | 'object'): 'string' | 'object' {
@@ -259,6 +270,7 @@ const classicShape = perModel((contract: Contract, model: ModelEntry): ClassicSh
     type: declares(contract, model, [...item, 'type']),
     responseObject: typesAt(contract, model, ['response']).has('object'),
     responseNull: typesAt(contract, model, ['response']).has('null'),
+    responseAbsent: toolCallsAlone(model.output),
   };
   if (hasFn) shape.fn = argumentForm(typesAt(contract, model, [...item, 'function', 'arguments']), 'string');
   // Workers AI's own classic form is `{name, arguments: object}`; it is also the default when the schema is silent.
@@ -338,6 +350,7 @@ export function toClassic(g: Generation, shape: ClassicShape): Obj {
   const out: Obj = { response: g.json !== undefined && shape.responseObject && isObject(g.json) ? g.json : g.text };
   // Beside tool calls the live API answers `response: null` (spec/models/overlay.yaml): clients learn to expect it.
   if (g.toolCalls.length > 0 && shape.responseNull && g.text === '') out.response = null;
+  if (g.toolCalls.length > 0 && shape.responseAbsent && g.text === '') delete out.response;
   if (g.toolCalls.length > 0) out.tool_calls = g.toolCalls.map((c) => classicToolCall(c, shape));
   out.usage = usage(g);
   return out;

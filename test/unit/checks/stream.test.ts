@@ -37,9 +37,22 @@ describe('stream.framing: /ai/run', () => {
 
   it('fails an event that is not JSON, or does not match the stream-event schema', () => {
     const findings = judge([{ response: 'a' }, 'oops', { response: 7 }, usageEvent, '[DONE]']);
-    expect(findings.map((f) => f.instancePath)).toEqual(['/events/1/data', '/events/2/data/response']);
+    // `response` is a string, or a boolean (a JSON token that arrived parsed): one finding per alternative, then anyOf's.
+    expect([...new Set(findings.map((f) => f.instancePath))]).toEqual(['/events/1/data', '/events/2/data/response']);
     expect(findings[0]!.message).toBe('events[1].data is not JSON: "oops"');
     expect(findings[1]!.message).toBe('/events/2/data/response: expected type string, found integer 7 (type) against text-generation stream-event');
+    expect(findings.at(-1)!.message).toBe('/events/2/data/response: expected a matching alternative, found 7 (anyOf) against text-generation stream-event');
+  });
+
+  it('passes a JSON-mode token that arrived parsed as a boolean (llama-4-scout streams "response": true live)', () => {
+    expect(judge([{ response: '{"is_fruit": ', tool_calls: [] }, { response: true, tool_calls: [], p: 'ab' }, { response: '}' }, usageEvent, '[DONE]'])).toEqual([]);
+  });
+
+  it('passes a tool call streamed as OpenAI deltas (llama-4-scout live), and fails a delta without its index', () => {
+    const first = { tool_calls: [{ id: 'chatcmpl-tool-1', type: 'function', index: 0, function: { name: 'square_root' } }] };
+    const piece = { tool_calls: [{ index: 0, function: { arguments: '{"number": 132413}' } }] };
+    expect(judge([{ response: '', tool_calls: [] }, first, piece, { tool_calls: [] }, usageEvent, '[DONE]'])).toEqual([]);
+    expect(judge([first, { tool_calls: [{ function: { arguments: '{}' } }] }, usageEvent, '[DONE]']).map((f) => f.instancePath)).toContain('/events/1/data/tool_calls/0');
   });
 
   it('fails a stream cut mid-event, recorded or parsed from bytes', () => {

@@ -93,3 +93,24 @@ describe('moondream3.1 empty answer', () => {
     expect(output(MOONDREAM, { answer: 'a cat' }).length).toBeGreaterThan(0);
   });
 });
+
+describe('llama-4-scout tool calls as its live answers carry them (maruel/genai go-vcr recordings)', () => {
+  const SCOUT = '@cf/meta/llama-4-scout-17b-16e-instruct';
+  const usage = { prompt_tokens: 325, completion_tokens: 18, total_tokens: 343 };
+  const call = { id: 'chatcmpl-tool-4d71', type: 'function', function: { name: 'square_root', arguments: '{"number": "132413"}' } };
+
+  it('accepts OpenAI-form calls with string arguments and no response member', () => {
+    expect(output(SCOUT, { tool_calls: [call], usage })).toEqual([]);
+    expect(output(SCOUT, { tool_calls: [call, { ...call, id: 'b' }], usage })).toEqual([]);
+  });
+
+  it('still accepts arguments as an object (the types\' form) and a text answer with response', () => {
+    expect(output(SCOUT, { response: '', tool_calls: [{ ...call, function: { name: 'square_root', arguments: { number: 1 } } }], usage })).toEqual([]);
+    expect(output(SCOUT, { response: 'Hello!', tool_calls: [], usage })).toEqual([]);
+  });
+
+  it('still requires response when there is no tool call, and refuses arguments of another type', () => {
+    expect(lines(SCOUT, { usage })).toContain(' anyOf');
+    expect(output(SCOUT, { tool_calls: [{ ...call, function: { name: 'x', arguments: 3 } }], usage }).length).toBeGreaterThan(0);
+  });
+});

@@ -335,6 +335,16 @@ describe('text generation', () => {
     }
   });
 
+  it('answers llama-4-scout tool calls as its live answers carry them: OpenAI form, arguments a string, no response', () => {
+    const model = contract.model('@cf/meta/llama-4-scout-17b-16e-instruct')!;
+    const result = json(make(model, { input: { messages: [{ role: 'user', content: 'Weather in Oslo?' }], tools: [tool] } }));
+    expect(result).not.toHaveProperty('response');
+    expect(result.tool_calls).toHaveLength(1);
+    expect(result.tool_calls[0]).toMatchObject({ type: 'function', function: { name: 'get_weather' } });
+    expect(result.tool_calls[0].function.arguments).toBeTypeOf('string');
+    expect(contract.validateModel(model, 'output', result)).toEqual([]);
+  });
+
   it('answers in text after a tool result, and not at all with tool_choice none', () => {
     const model = contract.model('@cf/meta/llama-3.3-70b-instruct-fp8-fast')!;
     const afterTool = json(make(model, { input: { messages: [{ role: 'user', content: 'Weather?' }, { role: 'tool', content: '{"temp": 21}' }], tools: [tool] } }));
