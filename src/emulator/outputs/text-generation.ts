@@ -240,6 +240,8 @@ interface ClassicShape {
   type: boolean;
   /** JSON-mode answers may be an object in `response`. */
   responseObject: boolean;
+  /** JSON-mode answers to an array schema may be the array in `response`, as live ones are (spec/models/overlay.yaml). */
+  responseArray: boolean;
   /** `response` may be null: answered beside tool calls, as live llama-3.3 / llama-3.1-8b-fp8 answers carry it. */
   responseNull: boolean;
   /**
@@ -269,6 +271,7 @@ const classicShape = perModel((contract: Contract, model: ModelEntry): ClassicSh
     id: declares(contract, model, [...item, 'id']),
     type: declares(contract, model, [...item, 'type']),
     responseObject: typesAt(contract, model, ['response']).has('object'),
+    responseArray: typesAt(contract, model, ['response']).has('array'),
     responseNull: typesAt(contract, model, ['response']).has('null'),
     responseAbsent: toolCallsAlone(model.output),
   };
@@ -347,7 +350,8 @@ function classicToolCall(call: GeneratedToolCall, shape: ClassicShape): Obj {
 
 /** `{response, tool_calls?, usage}`: the classic /ai/run answer. */
 export function toClassic(g: Generation, shape: ClassicShape): Obj {
-  const out: Obj = { response: g.json !== undefined && shape.responseObject && isObject(g.json) ? g.json : g.text };
+  const parsed = (isObject(g.json) && shape.responseObject) || (Array.isArray(g.json) && shape.responseArray);
+  const out: Obj = { response: parsed ? g.json : g.text };
   // Beside tool calls the live API answers `response: null` (spec/models/overlay.yaml): clients learn to expect it.
   if (g.toolCalls.length > 0 && shape.responseNull && g.text === '') out.response = null;
   if (g.toolCalls.length > 0 && shape.responseAbsent && g.text === '') delete out.response;

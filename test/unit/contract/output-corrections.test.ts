@@ -114,3 +114,17 @@ describe('llama-4-scout tool calls as its live answers carry them (maruel/genai 
     expect(output(SCOUT, { tool_calls: [{ ...call, function: { name: 'x', arguments: 3 } }], usage }).length).toBeGreaterThan(0);
   });
 });
+
+describe('JSON-mode response as a parsed array (maruel/genai go-vcr recordings, 2026-09-18)', () => {
+  const array = [{ color: 'red', name: 'apple' }, { color: 'yellow', name: 'banana' }];
+
+  it('accepts an array response for classic models (four models answered so live)', () => {
+    for (const id of ['@cf/meta/llama-3.2-3b-instruct', '@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/meta/llama-4-scout-17b-16e-instruct', '@cf/deepseek-ai/deepseek-r1-distill-qwen-32b']) {
+      expect(output(id, { response: array }), id).toEqual([]);
+    }
+  });
+
+  it('still refuses a JSON scalar', () => {
+    expect(output('@cf/meta/llama-3.2-3b-instruct', { response: true }).length).toBeGreaterThan(0);
+  });
+});

@@ -287,6 +287,14 @@ describe('text generation', () => {
     expect(plain.response).toBeTypeOf('string');
   });
 
+  it('json_schema mode with an array schema answers the parsed array in `response`, as live answers do', () => {
+    const model = contract.model('@cf/meta/llama-3.3-70b-instruct-fp8-fast')!;
+    const schema = { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, color: { type: 'string' } }, required: ['name', 'color'] } };
+    const result = json(make(model, { input: { prompt, response_format: { type: 'json_schema', json_schema: schema } } }));
+    expect(Array.isArray(result.response), JSON.stringify(result.response)).toBe(true);
+    expect(contract.validateModel(model, 'output', result)).toEqual([]);
+  });
+
   const tool = {
     type: 'function',
     function: {
