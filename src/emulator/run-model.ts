@@ -137,6 +137,24 @@ export function parseInput(model: ModelEntry, contentType: string | undefined, b
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' } as const;
 
+let reqCounter = 0;
+
+/**
+ * The headers a live /ai/run answer carries besides its content type (spec/openapi.yaml RunSuccess, evidence at
+ * components/headers/AiNeurons): `cf-ai-req-id`, a UUID, and `cf-ai-neurons`, the cost with two decimals, "0" on a
+ * stream. The emulator bills nothing: its figure is a deterministic stand-in from the answer's token usage
+ * (prompt + 3 x completion tokens, in hundredths), "0.00" for answers without usage, as a free answer reads.
+ */
+function aiHeaders(result: unknown, stream: boolean): Record<string, string> {
+  const hex = (reqCounter++ >>> 0).toString(16).padStart(12, '0');
+  const headers = { 'cf-ai-req-id': `00000000-0000-4000-8000-${hex}`, 'cf-ai-neurons': '0' };
+  if (stream) return headers;
+  const usage = isObject(result) && isObject(result.usage) ? result.usage : undefined;
+  const tokens = (key: string): number => (usage && typeof usage[key] === 'number' && Number.isFinite(usage[key]) ? Math.max(0, usage[key] as number) : 0);
+  headers['cf-ai-neurons'] = ((tokens('prompt_tokens') + 3 * tokens('completion_tokens')) / 100).toFixed(2);
+  return headers;
+}
+
 /** One server-sent event (`data: <json>` and a blank line; `data: [DONE]` for the terminator). */
 export function sseChunk(event: StreamEvent): string {
   return 'done' in event ? 'data: [DONE]\n\n' : `data: ${JSON.stringify(event.data)}\n\n`;
@@ -234,7 +252,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
     if (!faults.none) events = faults.rewriteEvents(events, info);
     const response: ServedResponse = {
       status: 200,
-      headers: { ...SSE_HEADERS },
+      headers: { ...SSE_HEADERS, ...aiHeaders(undefined, true) },
       body: { chunks: events.map(sseChunk), chunkDelayMs: deps.streamDelayMs },
     };
     return faults.none ? response : faults.rewriteResponse(response, model);
@@ -252,7 +270,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
   let response: ServedResponse;
   if (output.kind === 'binary') {
     const bytes = faults.none ? output.bytes : faults.rewriteBinary(output.bytes, info);
-    response = { status: 200, headers: { 'content-type': output.contentType }, body: bytes };
+    response = { status: 200, headers: { 'content-type': output.contentType, ...aiHeaders(undefined, false) }, body: bytes };
   } else {
     const result = faults.none ? output.result : faults.rewriteResult(output.result, info);
     let body: string;
@@ -262,7 +280,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
       const json = result === output.result && output.json !== undefined ? output.json : JSON.stringify(result);
       body = `{"result":${json ?? 'null'},"success":true,"errors":[],"messages":[]}`;
     }
-    response = { status: 200, headers: { 'content-type': 'application/json' }, body };
+    response = { status: 200, headers: { 'content-type': 'application/json', ...aiHeaders(output.result, false) }, body };
   }
   return faults.none ? response : faults.rewriteResponse(response, model);
 }

@@ -32,6 +32,20 @@ describe('/ai/run', () => {
     expect(contract().validateEnvelope(model, body)).toEqual([]);
   });
 
+  it('sends cf-ai-neurons and cf-ai-req-id as live /ai/run answers do: the cost with two decimals, "0" on a stream', async () => {
+    const model = textModel();
+    const whole = await send(emu.url, runPath(model.id), { json: { prompt: 'What costs?' } });
+    const usage = whole.json().result.usage as { prompt_tokens: number; completion_tokens: number };
+    expect(whole.headers['cf-ai-neurons']).toBe(((usage.prompt_tokens + 3 * usage.completion_tokens) / 100).toFixed(2));
+    expect(whole.headers['cf-ai-req-id']).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);
+    const streamed = await send(emu.url, runPath(model.id), { json: { prompt: 'What costs?', stream: true } });
+    expect(streamed.headers['cf-ai-neurons']).toBe('0');
+    expect(streamed.headers['cf-ai-req-id']).not.toBe(whole.headers['cf-ai-req-id']);
+    const refused = await send(emu.url, runPath(model.id), { json: { prompt: 7 } });
+    expect(refused.status).toBe(400);
+    expect(refused.headers['cf-ai-neurons']).toBeUndefined();
+  });
+
   it('is deterministic: the same request gets the same answer', async () => {
     const model = textModel();
     const a = await send(emu.url, runPath(model.id), { json: { prompt: 'one', max_tokens: 20 } });
