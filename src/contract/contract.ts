@@ -54,14 +54,15 @@ export class Contract {
   readonly tasks: ReadonlyMap<TaskId, TaskEntry>;
   readonly models: ReadonlyMap<string, ModelEntry>;
   /**
-   * Two ajv instances, made on first compile: one answers "valid?" and stops at the first error
-   * (the hot path: most documents are valid), the other collects every error, used only for
-   * documents that failed (what users read).
+   * Two ajv instances, made on first compile. One collects every error (what users read): a schema's one validator,
+   * which answers "valid?" as well (a valid document takes the same path either way). The other stops at the first
+   * error, used only for documents too large to explain in full (see {@link validate}). One validator a schema, not
+   * two: the compiled code of the largest schemas is most of the run's memory.
    */
   private readonly ajvs = new Map<boolean, Ajv2020>();
   private readonly fileOf = new Map<string, string>();
   private readonly validators = new Map<string, Validator>();
-  private readonly allErrorsValidators = new Map<string, Validator>();
+  private readonly firstErrorValidators = new Map<string, Validator>();
   private readonly lazyDocuments: Map<string, () => SchemaDocument>;
   private readonly documents = new Map<string, Record<string, unknown>>();
   private readonly inlinedSchemas = new Map<string, JsonSchema>();
@@ -168,11 +169,11 @@ export class Contract {
   }
 
   /**
-   * The compiled validator for a schema URI (`<document uri>#<pointer>`), compiled once.
-   * Throws ContractError naming the file and pointer when the schema does not compile.
+   * The compiled validator for a schema URI (`<document uri>#<pointer>`), compiled once: it collects every error of
+   * a document (in `errors`). Throws ContractError naming the file and pointer when the schema does not compile.
    */
   validator(uri: string): Validator {
-    return this.compiled(uri, false, this.validators);
+    return this.compiled(uri, true, this.validators);
   }
 
   private compiled(uri: string, allErrors: boolean, cache: Map<string, Validator>): Validator {
@@ -257,15 +258,11 @@ export class Contract {
 
   /** Validates `data` against a schema URI; returns the errors (empty when valid). */
   validate(uri: string, data: unknown, pointerPrefix = ''): SchemaError[] {
-    const fast = this.validator(uri);
     try {
-      if (fast(data)) return [];
       // Collecting every error is superlinear in ajv on large documents, and their number unbounded:
-      // a huge (or hostile) document is explained by the errors the fail-fast validator stopped at.
-      if (isLargerThan(data, MAX_NODES_FOR_ALL_ERRORS)) return toSchemaErrors(fast.errors, data, pointerPrefix);
-      const validate = this.compiled(uri, true, this.allErrorsValidators);
-      validate(data);
-      return toSchemaErrors(validate.errors, data, pointerPrefix);
+      // a huge (or hostile) document is explained by the errors the fail-fast validator stops at.
+      const validate = isLargerThan(data, MAX_NODES_FOR_ALL_ERRORS) ? this.compiled(uri, false, this.firstErrorValidators) : this.validator(uri);
+      return validate(data) ? [] : toSchemaErrors(validate.errors, data, pointerPrefix);
     } catch (error) {
       if (!(error instanceof RangeError)) throw error;
       return [tooDeep(pointerPrefix)];
