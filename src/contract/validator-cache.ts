@@ -12,7 +12,7 @@ import { cacheDir } from './cache-dir.js';
 export type Validator = ((data: unknown) => boolean) & { errors?: AnyValidateFunction['errors'] };
 
 /** Bumped when the way entries are written changes, so old entries are never read. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 /** The standalone code requires ajv's runtime helpers and ajv-formats' formats, resolved from here. */
 const require = createRequire(import.meta.url);
@@ -46,6 +46,59 @@ export function contractDigest(contract: string): string {
  * any more can be collected.
  */
 const loadedEntries = new Map<string, WeakRef<Validator>>();
+
+/**
+ * The same validators by the digest of their code ({@link contentDigest}): many schemas are the same schema (models
+ * sharing a task's input, a contract's schema compiled again as a coverage branch), and each would otherwise keep its
+ * own copy of the same code, the largest part of a run's memory.
+ */
+const loadedContents = new Map<string, WeakRef<Validator>>();
+
+/** The first line of an entry: the digest of its code, so a process loads each code once whichever entries hold it. */
+const CONTENT_MARK = '/*wai-content:';
+const DIGEST_LENGTH = 64;
+
+/**
+ * Names ajv gives the module-scope values of standalone code (its ValueScope prefixes: the schemas, the validators, patterns,
+ * formats, runtime helpers). ajv numbers them per instance (`validate69`, `schema65`), so one schema compiled after
+ * others in the same instance gets other numbers for the same code.
+ */
+const SCOPE_NAME = /^(?:schema|validate|pattern|formats|func|wrapper|root|keyword|Error|parse|serialize)\d+$/;
+
+const isIdentifierStart = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 36;
+const isIdentifierPart = (c: number): boolean => isIdentifierStart(c) || (c >= 48 && c <= 57);
+
+/**
+ * The digest of ajv standalone code with its module-scope names numbered in order of first appearance: two codes
+ * have one digest only when they are the same code up to those names, i.e. the same validator. Names are read as
+ * identifiers outside string literals (ajv writes strings as JSON) and not after a `.` (a property of the data).
+ */
+export function contentDigest(code: string): string {
+  const names = new Map<string, string>();
+  const hash = createHash('sha256');
+  let last = 0;
+  let i = 0;
+  while (i < code.length) {
+    const c = code.charCodeAt(i);
+    if (c === 34 || c === 39 || c === 96) {
+      // a string literal: skipped to its closing quote, escapes included
+      i++;
+      while (i < code.length && code.charCodeAt(i) !== c) i += code.charCodeAt(i) === 92 ? 2 : 1;
+      i++;
+    } else if (isIdentifierStart(c)) {
+      const start = i++;
+      while (i < code.length && isIdentifierPart(code.charCodeAt(i))) i++;
+      const word = code.slice(start, i);
+      if (code.charCodeAt(start - 1) !== 46 && SCOPE_NAME.test(word)) {
+        let name = names.get(word);
+        if (name === undefined) names.set(word, (name = `${word.replace(/\d+$/, '')}#${names.size}`));
+        hash.update(code.slice(last, start)).update(name);
+        last = i;
+      }
+    } else i++;
+  }
+  return hash.update(code.slice(last)).digest('hex');
+}
 
 /**
  * A disk cache of standalone validator code for one contract digest. Every failure (no cache
@@ -84,6 +137,16 @@ export class ValidatorCache {
     } catch {
       return undefined;
     }
+    if (!code.startsWith(CONTENT_MARK)) return undefined;
+    const digest = code.slice(CONTENT_MARK.length, CONTENT_MARK.length + DIGEST_LENGTH);
+    const same = loadedContents.get(digest)?.deref();
+    if (same) return same;
+    const validate = this.evaluate(code);
+    if (validate) loadedContents.set(digest, new WeakRef(validate));
+    return validate;
+  }
+
+  private evaluate(code: string): Validator | undefined {
     try {
       const module = { exports: {} as { default?: Validator } };
       new Function('require', 'module', 'exports', code)(require, module, module.exports);
@@ -99,8 +162,9 @@ export class ValidatorCache {
     if (!file) return;
     try {
       const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
+      const code = standaloneCode(ajv, validate);
       const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, standaloneCode(ajv, validate));
+      writeFileSync(temporary, `${CONTENT_MARK}${contentDigest(code)}*/\n${code}`);
       renameSync(temporary, file); // atomic: concurrent processes never read half an entry
     } catch {
       // a schema ajv cannot write as standalone code, or an unwritable folder: compiled each time

@@ -6,7 +6,7 @@ import { createAjv } from '../../../src/contract/ajv.js';
 import { CACHE_DIR_VARIABLE } from '../../../src/contract/cache-dir.js';
 import { defaultSpecDir } from '../../../src/contract/files.js';
 import { loadContract } from '../../../src/contract/load.js';
-import { selfContainedValidator } from '../../../src/contract/validator-cache.js';
+import { contentDigest, selfContainedValidator } from '../../../src/contract/validator-cache.js';
 
 const dirs: string[] = [];
 const temporary = (prefix: string) => {
@@ -92,6 +92,32 @@ describe('validators cached as standalone code', () => {
       throw new Error('compiled again instead of loaded');
     }, LENIENT_FLAVOUR);
     expect([loaded({ n: 1, when: 'whenever' }), loaded({ n: 0 })]).toEqual([true, false]);
+  });
+
+  it('loads one function for the same code, whichever entries hold it (ajv numbers its names per instance)', () => {
+    const schema = { type: 'object', properties: { n: { type: 'integer', minimum: 2 }, s: { type: 'string', pattern: '^a' } }, required: ['n'] };
+    // One ajv compiling other schemas first: the same schema's code comes out with other numbers.
+    const shared = createAjv({ allErrors: true, source: true });
+    shared.compile({ type: 'string', pattern: '^b', minLength: 2 });
+    const first = selfContainedValidator(schema, true, () => createAjv({ allErrors: true, source: true }));
+    const second = selfContainedValidator(schema, true, () => shared, 'another flavour, the same code');
+    expect(first).not.toBe(second); // both compiled here
+    const again = (flavour: string) => selfContainedValidator(structuredClone(schema), true, () => {
+      throw new Error('compiled again instead of loaded');
+    }, flavour);
+    expect(again('another flavour, the same code')).toBe(again('')); // two entries, one loaded function
+    expect([again('')({ n: 2, s: 'ab' }), again('')({ n: 2, s: 'b' })]).toEqual([true, false]);
+  });
+
+  it("digests code up to ajv's numbering, never data: strings and properties keep their names", () => {
+    const code = (a: number, b: number, property: string, text: string) =>
+      `"use strict";module.exports = validate${a};const schema${b} = {"x":"${text}"};function validate${a}(data){if(data.${property} !== undefined && data.${property} !== schema${b}.x){validate${a}.errors = [{message:"${text}"}];return false;}return true;}`;
+    expect(contentDigest(code(7, 3, 'p', 'schema1'))).toBe(contentDigest(code(70, 31, 'p', 'schema1')));
+    expect(contentDigest(code(7, 3, 'p', 'schema1'))).not.toBe(contentDigest(code(7, 3, 'p', 'schema2'))); // inside a string
+    expect(contentDigest(code(7, 3, 'schema1', 'x'))).not.toBe(contentDigest(code(7, 3, 'schema2', 'x'))); // a property of the data
+    // Renamed one to one: two values never become one.
+    expect(contentDigest('const schema1 = 1;const schema2 = 2;f(schema1, schema2);')).toBe(contentDigest('const schema8 = 1;const schema3 = 2;f(schema8, schema3);'));
+    expect(contentDigest('const schema1 = 1;const schema2 = 2;f(schema1, schema2);')).not.toBe(contentDigest('const schema1 = 1;const schema2 = 2;f(schema1, schema1);'));
   });
 
   it('misses when the contract changes: an edited schema is enforced as edited', () => {
