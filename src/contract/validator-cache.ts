@@ -131,17 +131,18 @@ export class ValidatorCache {
   }
 
   private read(file: string): Validator | undefined {
-    let code: string;
+    let bytes: Buffer;
     try {
-      code = readFileSync(file, 'utf8');
+      bytes = readFileSync(file);
     } catch {
       return undefined;
     }
-    if (!code.startsWith(CONTENT_MARK)) return undefined;
-    const digest = code.slice(CONTENT_MARK.length, CONTENT_MARK.length + DIGEST_LENGTH);
+    if (bytes.toString('latin1', 0, CONTENT_MARK.length) !== CONTENT_MARK) return undefined;
+    // Decoded on its own (a slice of the code would keep the whole code alive as the map's key).
+    const digest = bytes.toString('latin1', CONTENT_MARK.length, CONTENT_MARK.length + DIGEST_LENGTH);
     const same = loadedContents.get(digest)?.deref();
     if (same) return same;
-    const validate = this.evaluate(code);
+    const validate = this.evaluate(bytes.toString('utf8'));
     if (validate) loadedContents.set(digest, new WeakRef(validate));
     return validate;
   }
