@@ -351,6 +351,12 @@ describe('spec/openapi.yaml', () => {
     }
   });
 
+  it('lists the JSON Schema refusals live /ai/run answers gave at 403 (5023, 5025: maruel/genai recordings) as observed', () => {
+    const run = ((doc.paths as Obj)['/accounts/{account_id}/ai/run/{model}'] as Obj).post as Obj;
+    const forbidden = deref(doc, (run.responses as Obj)['403']).value as Obj;
+    expect(forbidden['x-wai-observed-error-codes']).toEqual(expect.arrayContaining([5023, 5025]));
+  });
+
   it('links every catalogue task to its input and output schema in spec/tasks', () => {
     const links = (doc['x-wai'] as Obj)['task-schemas'] as Obj;
     const tasks = Object.keys(links).filter((k) => k !== 'description');
