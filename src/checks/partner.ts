@@ -34,16 +34,23 @@ function refusalProblems(contract: Contract, body: unknown): Problem[] {
 
 function judgePartner(exchange: Exchange, context: CheckContext): Finding[] {
   const { contract, expectation } = context;
-  const response = exchange.response!;
   const label = operationLabel(exchange);
   const partner = partnerOf(exchange, contract);
+  const thrown = exchange.binding?.thrown;
+  if (thrown) {
+    // env.AI.run threw: a refusal. For an input the published schema accepts, a provider may still refuse (#559).
+    if (expectation === 'client-error') return [];
+    return toFindings(CHECK, docsOnly([problem('', `threw ${thrown.name}: ${thrown.message} for an input ${partner ? `${partner.id}'s` : 'the model\'s'} published schema accepts, expected {state: "Completed", ...}`, 'state Completed', thrown.name)])).map((f) => ({ ...f, message: `${label}: ${f.message}` }));
+  }
+  const response = exchange.response!;
   const body = jsonBody(response);
   if (!body.ok) return [{ check: CHECK, message: `${label} answered ${response.status} with ${body.reason}, expected JSON (PartnerRunAnswer or PartnerRunFailure)`, instancePath: '', expected: 'JSON', actual: body.reason }];
   const ok = isSuccessStatus(response.status);
   const problems: Problem[] = [];
   if (ok && isFailed(body.value)) {
     // #559 gives the Failed body without its status; the contract's 400 is a choice, so another status is a warning.
-    problems.push(...docsOnly([problem('/state', `is "Failed" in a ${response.status} answer; the contract documents the Failed form at 400 (its real status is not recorded)`, 'HTTP 400', `HTTP ${response.status}`)]));
+    // What env.AI.run returned has no status: #559's reporter got the Failed object back from the binding.
+    if (!exchange.binding) problems.push(...docsOnly([problem('/state', `is "Failed" in a ${response.status} answer; the contract documents the Failed form at 400 (its real status is not recorded)`, 'HTTP 400', `HTTP ${response.status}`)]));
     problems.push(...refusalProblems(contract, body.value));
   } else if (ok) {
     problems.push(...completedProblems(contract, partner, body.value));
@@ -66,6 +73,6 @@ export const partnerAnswer = defineCheck({
   id: CHECK,
   description: 'POST /ai/run with {model, input} answers a partner model {state: Completed, result, gatewayMetadata} of its output schema, or refuses bad input with state Failed',
   area: 'output',
-  applies: (exchange) => exchange.spec.operation.kind === 'partner' && exchange.response !== undefined,
+  applies: (exchange) => exchange.spec.operation.kind === 'partner' && (exchange.response !== undefined || exchange.binding?.thrown !== undefined),
   judge: judgePartner,
 });

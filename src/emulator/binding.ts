@@ -14,6 +14,7 @@ import { errorResponse } from './errors.js';
 import type { ServedResponse } from './faults.js';
 import { throughGateway } from './gateway.js';
 import { isWellFormedModelId } from './router.js';
+import { handlePartner, isFailedAnswer } from './partner.js';
 import { runModel } from './run-model.js';
 import type { EmulatorApp } from './server.js';
 import type { EmulatorRequest } from './types.js';
@@ -135,6 +136,21 @@ function replayRun(app: EmulatorApp, call: BindingCall, model: string, request: 
   return { ...found.answer, body: json ? Buffer.from(body).toString('utf8') : body };
 }
 
+/**
+ * `env.AI.run("author/model", input)` for a partner model of the unified catalogue: answered as POST /ai/run with
+ * `{model, input}` answers it, and handed to the binding whole: the catalogue prints `console.log(response)` beside the
+ * raw_response `{state, result, gatewayMetadata}`, and cloudflare/ai#559's reporter got `{state: "Failed", error}`
+ * back from env.AI.run, so a refusal is answered 200 (the binding resolves to it) instead of REST's 400. The v4
+ * errors (a body that is not JSON) are reshaped as for any model.
+ */
+function partnerRun(app: EmulatorApp, modelId: string, request: EmulatorRequest): ServedResponse {
+  if (request.headers['content-type'] !== JSON_TYPE) return toBindingAnswer(errorResponse('incomplete', { what: `a JSON input for ${modelId}` }));
+  const body = Buffer.from(`{"model":${JSON.stringify(modelId)},"input":${Buffer.from(request.body).toString('utf8')}}`);
+  const answer = app.deps.faults.intercept() ?? handlePartner({ ...request, body }, app.contract);
+  if (typeof answer.body === 'string' && answer.status === 400 && isFailedAnswer(answer.body)) return { ...answer, status: 200 };
+  return answer.status < 300 ? answer : toBindingAnswer(answer);
+}
+
 /** `POST /run?version=3` and `POST /ai-gateway/run?version=3`. */
 async function run(app: EmulatorApp, call: BindingCall, body: Uint8Array): Promise<ServedResponse> {
   if (call.headers.upgrade?.toLowerCase() === 'websocket' || call.method === 'GET') {
@@ -146,6 +162,7 @@ async function run(app: EmulatorApp, call: BindingCall, body: Uint8Array): Promi
   const parsed = runRequest(call, body);
   if (!parsed.ok) return toBindingAnswer(parsed.response);
   const { request, options } = parsed;
+  if (app.contract.partnerModel(modelId)) return partnerRun(app, modelId, request);
   // The asynchronous Batch API: the binding's `queueRequest` option is the REST `?queueRequest=true` (src/emulator/batch.ts).
   if (options.queueRequest === true || options.queueRequest === 'true') request.query = new URLSearchParams({ queueRequest: 'true' });
   const replayed = replayRun(app, call, modelId, request);

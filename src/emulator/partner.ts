@@ -41,6 +41,16 @@ function result(contract: Contract, partner: PartnerModel, input: Obj, rng: Rng)
   return out;
 }
 
+/** True for the text of a failed partner run, `{"state": "Failed", ...}` (in any member order). */
+export function isFailedAnswer(text: string): boolean {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return isObject(value) && value.state === 'Failed';
+  } catch {
+    return false;
+  }
+}
+
 /** Answers one `POST /ai/run` (model in the body); equal requests get equal answers. */
 export function handlePartner(request: EmulatorRequest, contract: Contract): EmulatorResponse {
   let body: unknown;

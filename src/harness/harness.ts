@@ -20,7 +20,7 @@ import { EXPECTATION_OF, judgeOne, judgeTogether, splitChecks } from './judging.
 import { oracleGroup } from '../cassettes/oracle.js';
 
 /** The executions a binding-shaped target (`env.AI.run`) can take part in. */
-const BINDING_EXECUTIONS: ReadonlySet<ExecutionKind> = new Set<ExecutionKind>(['run-valid', 'run-invalid', 'run-stream', 'unknown-model']);
+const BINDING_EXECUTIONS: ReadonlySet<ExecutionKind> = new Set<ExecutionKind>(['run-valid', 'run-invalid', 'run-stream', 'unknown-model', 'partner', 'partner-refused']);
 
 /** The exchanges of one execution, judged, and the seed they were drawn with. */
 interface Execution {

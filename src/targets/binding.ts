@@ -50,6 +50,12 @@ function inputsOf(spec: RequestSpec, contract: Contract, model: string): Obj {
   return { [key]: wrapped ? { body: new Blob([bytes]).stream(), contentType: body.contentType } : Array.from(bytes) };
 }
 
+/** The `input` of a partner request's body `{model, input}`. */
+function partnerInputs(spec: RequestSpec): Obj {
+  const json = spec.body && 'json' in spec.body ? spec.body.json : undefined;
+  return isObject(json) && isObject(json.input) ? json.input : {};
+}
+
 /** Every byte of a stream, with server-sent events recorded as they arrive when asked. */
 async function drain(stream: ReadableStream<Uint8Array>, started: number, recorder?: EventStreamRecorder): Promise<{ bytes: Uint8Array; firstByteMs: number }> {
   const chunks: Uint8Array[] = [];
@@ -85,8 +91,9 @@ function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
 }
 
 /** A JSON answer as the checks read /ai/run answers: the value as the envelope's `result`. */
-function valueResponse(value: unknown, started: number): RecordedResponse {
-  const text = `{"result":${JSON.stringify(value) ?? 'null'},"success":true,"errors":[],"messages":[]}`;
+function valueResponse(value: unknown, started: number, bare = false): RecordedResponse {
+  // A partner model's value is its whole answer ({state, result, gatewayMetadata}), judged as it is (partner.answer).
+  const text = bare ? (JSON.stringify(value) ?? 'null') : `{"result":${JSON.stringify(value) ?? 'null'},"success":true,"errors":[],"messages":[]}`;
   const bytes = new TextEncoder().encode(text);
   const ms = performance.now() - started;
   return { status: 200, headers: { 'content-type': 'application/json' }, bytes, body: recordBody(bytes, 'application/json'), timing: { firstByteMs: ms, totalMs: ms } };
@@ -123,12 +130,12 @@ export class BindingTarget implements Target {
 
   async send(spec: RequestSpec): Promise<Exchange> {
     const op = spec.operation;
-    const model = op.kind === 'run' ? op.model : '';
+    const model = op.kind === 'run' || op.kind === 'partner' ? op.model : '';
     const requestBytes = spec.body && 'json' in spec.body ? new TextEncoder().encode(JSON.stringify(spec.body.json)) : (spec.body?.raw ?? new Uint8Array());
     const contentType = spec.body && 'raw' in spec.body ? spec.body.contentType : 'application/json';
     const request = { method: 'POST', url: `env.AI.run(${JSON.stringify(model)})`, headers: { 'content-type': contentType }, body: recordBody(requestBytes, contentType) };
     const exchange: Exchange = { spec, request, attempts: 0 };
-    if (op.kind !== 'run') {
+    if (op.kind !== 'run' && op.kind !== 'partner') {
       exchange.error = { kind: 'aborted', message: `a binding-shaped target only runs models; ${op.kind} requests are HTTP-only` };
       return exchange;
     }
@@ -138,7 +145,8 @@ export class BindingTarget implements Target {
     }
     this.#sent++;
     exchange.attempts = 1;
-    const inputs = inputsOf(spec, this.#contract, model);
+    // A partner model is run with its `input` (env.AI.run("author/model", input)), not the REST body {model, input}.
+    const inputs = op.kind === 'partner' ? partnerInputs(spec) : inputsOf(spec, this.#contract, model);
     const streamed = inputs.stream === true;
     const started = performance.now();
     const outcome: BindingOutcome = {};
@@ -175,7 +183,7 @@ export class BindingTarget implements Target {
         exchange.response = valueResponse(`a Response object (status ${value.returned.status})`, started);
       } else {
         outcome.returned = 'value';
-        exchange.response = valueResponse(value.returned, started);
+        exchange.response = valueResponse(value.returned, started, op.kind === 'partner');
       }
     } catch (error) {
       if (error instanceof TimeoutError) {

@@ -5,6 +5,7 @@
  * and `models()` go over REST and come back reshaped as the binding returns them.
  */
 import { gatewayHeaders, toBindingAnswer } from '../emulator/binding.js';
+import { isFailedAnswer } from '../emulator/partner.js';
 import type { EmulatorOptions, RunningEmulator } from '../emulator/index.js';
 import { BindingClient, type BindingFetcher } from './binding-client.js';
 import type { RequestSpec, Target } from './types.js';
@@ -54,7 +55,11 @@ export function targetFetcher(target: Target): BindingFetcher {
       const contentType = init.headers['content-type'] ?? 'application/json';
       if (contentType === 'application/json') {
         const { inputs, options } = JSON.parse(Buffer.from(bytes).toString('utf8')) as { inputs: unknown; options?: unknown };
-        spec = { operation: { kind: 'run', model }, method: 'POST', body: { json: inputs }, headers: gatewayOf(options) };
+        // A third-party `author/model` id (Workers AI ids are `@cf/...`, `@hf/...`) is a partner model of the unified
+        // catalogue: REST runs it as POST /ai/run with {model, input} (spec/openapi.yaml runPartnerModel).
+        spec = model.startsWith('@')
+          ? { operation: { kind: 'run', model }, method: 'POST', body: { json: inputs }, headers: gatewayOf(options) }
+          : { operation: { kind: 'partner', model }, method: 'POST', body: { json: { model, input: inputs } } };
       } else {
         // REST takes the raw body alone: the other inputs (`userInputs`) have no place there.
         spec = { operation: { kind: 'run', model }, method: 'POST', body: { raw: bytes, contentType } };
@@ -69,6 +74,14 @@ export function targetFetcher(target: Target): BindingFetcher {
     const { status, bytes } = exchange.response;
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(exchange.response.headers)) headers[name.toLowerCase()] = value;
+    if (spec.operation.kind === 'partner' && headers['content-type']?.startsWith('application/json')) {
+      // The binding resolves to a partner model's whole answer, a refusal {state: "Failed", error} included (the
+      // emulator's binding face answers it so: src/emulator/binding.ts partnerRun); v4 errors are thrown as usual.
+      const text = Buffer.from(bytes).toString('utf8');
+      const failed = status >= 400 && isFailedAnswer(text);
+      const answer = status < 300 || failed ? { status: 200, headers, body: text } : toBindingAnswer({ status, headers, body: text });
+      return new Response(answer.body as string, { status: answer.status, headers: answer.headers });
+    }
     if (spec.operation.kind === 'run' && headers['content-type']?.startsWith('application/json')) {
       const answer = toBindingAnswer({ status, headers, body: Buffer.from(bytes).toString('utf8') });
       return new Response(answer.body as string, { status: answer.status, headers: answer.headers });

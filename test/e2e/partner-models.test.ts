@@ -7,7 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../src/harness/options.js';
+import { runConformance } from '../../src/harness/session.js';
 import { spawnCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'wai-partner-'));
@@ -48,6 +51,15 @@ describe('partner models (POST /ai/run, model in the body)', () => {
     expect(partnerResults(reportDir).map((r) => [r.model, r.task, r.endpoint, r.status])).toEqual([
       ['inworld/tts-1.5-mini', 'text-to-speech', 'POST /ai/run (partner model)', 'passed'],
       ['inworld/tts-1.5-mini', 'text-to-speech', 'POST /ai/run (partner model, invalid input)', 'passed'],
+    ]);
+  });
+
+  it('env.AI.run of a partner model (createAi over the emulator\'s binding face) resolves to the same forms', async () => {
+    const module = fileURLToPath(new URL('../fixtures/binding/defective-ai.js', import.meta.url));
+    const report = await runConformance({ ...DEFAULT_OPTIONS, target: 'binding', bindingModule: `${module}#faithful`, models: ['bytedance/seedream-4.0'], seed: 7, reportDir: '/nonexistent' });
+    expect(report.results.filter((r) => r.check === 'partner.answer').map((r) => [r.model, r.endpoint, r.status])).toEqual([
+      ['bytedance/seedream-4.0', 'POST /ai/run (partner model)', 'passed'],
+      ['bytedance/seedream-4.0', 'POST /ai/run (partner model, invalid input)', 'passed'],
     ]);
   });
 

@@ -51,4 +51,16 @@ describe('partner.answer', () => {
     const served = judge({ json: completed }, 'client-error');
     expect(served.map((f) => f.severity)).toEqual(['warning']);
   });
+
+  it('judges what env.AI.run returned or threw: a Failed object needs no status, a throw refuses', () => {
+    const returned = partnerExchange(TTS, {}, { json: failed });
+    returned.binding = { returned: 'value' };
+    expect(partnerAnswer.run(returned, contextFor(returned, 'client-error'))).toEqual([]);
+    const thrown = partnerExchange(TTS, {}, { kind: 'aborted', message: 'unused' });
+    delete thrown.error;
+    thrown.binding = { thrown: { name: 'InferenceUpstreamError', message: 'x' } };
+    expect(partnerAnswer.applies(thrown, contextFor(thrown, 'client-error'))).toBe(true);
+    expect(partnerAnswer.run(thrown, contextFor(thrown, 'client-error'))).toEqual([]);
+    expect(partnerAnswer.run(thrown, contextFor(thrown, 'success')).map((f) => f.severity)).toEqual(['warning']);
+  });
 });

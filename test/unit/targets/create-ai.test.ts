@@ -46,6 +46,12 @@ describe('createAi() over the embedded emulator', () => {
     await expect(ai.run(LLAMA, { prompt: 'hi', max_tokens: 0 })).rejects.toThrow(/^5006: /);
   });
 
+  test('a partner model resolves to its whole answer, Completed or Failed, as env.AI.run returns it', async () => {
+    const input = { text: 'Hello!', voice_id: 'Dennis', output_format: 'mp3', temperature: 1, timestamp_type: 'none' };
+    expect(await ai.run('inworld/tts-1.5-mini' as never, input as never)).toMatchObject({ state: 'Completed', result: { audio: expect.stringMatching(/^https:\/\/.*\.mp3$/) }, gatewayMetadata: { keySource: 'Unified' } });
+    expect(await ai.run('inworld/tts-1.5-mini' as never, { ...input, voice_id: 'Nobody' } as never)).toMatchObject({ state: 'Failed', error: expect.stringMatching(/^Model execution failed \(User Input Error\): /) });
+  });
+
   test('models(), toMarkdown(), gateway logs', async () => {
     expect((await ai.models({ task: 'Text Embeddings' })).length).toBeGreaterThan(3);
     const md = await ai.toMarkdown({ name: 'a.html', blob: new Blob(['<h2>Hi</h2>'], { type: 'text/html' }) });
@@ -77,6 +83,10 @@ describe('createAi() over a running emulator and over a REST target', () => {
       expect(answer).toMatchObject({ shape: [1, 384] });
       expect(answer).not.toHaveProperty('success');
       await expect(ai.run('@cf/nobody/none', { prompt: 'x' })).rejects.toThrow('5007: No such model @cf/nobody/none or task');
+      // A partner model goes as POST /ai/run with {model, input}; its whole answer comes back, a refusal too.
+      expect(await ai.run('bytedance/seedream-4.0' as never, { prompt: 'a lake' } as never)).toMatchObject({ state: 'Completed', result: { image: expect.any(String) } });
+      expect(await ai.run('bytedance/seedream-4.0' as never, {} as never)).toMatchObject({ state: 'Failed' });
+      await expect(ai.run('nobody/none' as never, {} as never)).rejects.toThrow('5007: No such model nobody/none or task');
       expect((await ai.models({ per_page: 2 })).length).toBe(2);
       await expect(ai.toMarkdown().supported()).rejects.toThrow();
     } finally {
