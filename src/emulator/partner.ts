@@ -9,7 +9,7 @@
 import type { Contract, PartnerModel } from '../contract/contract.js';
 import { formatSchemaError } from '../contract/schema-errors.js';
 import { errorResponse } from './errors.js';
-import { hexId, promptTokens } from './outputs/fake-text.js';
+import { hexId, promptTokens, proseTokens, round } from './outputs/fake-text.js';
 import { generate, toChatCompletion } from './outputs/text-generation.js';
 import { createRng, seedFrom, type Rng } from './rng.js';
 import type { EmulatorRequest, EmulatorResponse } from './types.js';
@@ -26,6 +26,23 @@ const ANSWER_TOKEN_LIMIT = 16_384;
 /** The media file a URL answer names, by the model's output member. */
 const MEDIA_EXTENSION: Readonly<Record<string, string>> = { audio: 'mp3', image: 'jpeg', video: 'mp4' };
 
+/**
+ * A transcript as AssemblyAI's answer in the catalogue has it: the text, word timings in milliseconds with a
+ * confidence, `speaker` null without diarization, `utterances` null, the language.
+ */
+function transcript(input: Obj, rng: Rng): Obj {
+  const tokens = proseTokens(rng, 8 + Math.floor(rng.next() * 12));
+  const words: Obj[] = [];
+  let at = 32;
+  for (const token of tokens) {
+    const end = at + 80 + Math.floor(rng.next() * 400);
+    words.push({ text: token.trim(), start: at, end, confidence: round(0.9 + rng.next() * 0.0999, 7), speaker: null });
+    at = end + Math.floor(rng.next() * 60);
+  }
+  const language = typeof input.language_code === 'string' ? input.language_code : 'en';
+  return { text: tokens.join(''), words, utterances: null, confidence: round(0.95 + rng.next() * 0.0499, 8), language_code: language, language_confidence: round(0.99 + rng.next() * 0.0099, 4) };
+}
+
 /** The model's `result`: a URL for each URL member of its output schema, or a chat completion. */
 function result(contract: Contract, partner: PartnerModel, input: Obj, rng: Rng): Obj {
   const output = (contract.openapi.components as { schemas: Record<string, Obj> }).schemas[partner.output]!;
@@ -35,6 +52,7 @@ function result(contract: Contract, partner: PartnerModel, input: Obj, rng: Rng)
     const g = generate({ promptTokens: promptTokens(input), maxTokens: Math.min(Math.ceil(asked), ANSWER_TOKEN_LIMIT), tools: [] }, rng);
     return toChatCompletion(g, partner.id.slice(partner.id.indexOf('/') + 1), { nullableContent: true });
   }
+  if ('words' in properties && 'text' in properties) return transcript(input, rng);
   const out: Obj = {};
   const slug = partner.id.replace('/', '__');
   for (const name of Object.keys(properties)) out[name] = `${MEDIA_ROOT}/${slug}/${hexId(rng, 16)}.${MEDIA_EXTENSION[name] ?? 'bin'}`;
