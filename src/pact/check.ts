@@ -9,7 +9,7 @@
  * missing field is never a finding; a field the API does not answer is. Pact V2, V3 and V4 files are read.
  */
 import type { ValidateFunction } from 'ajv';
-import type { Contract } from '../contract/contract.js';
+import { PARTNER_RUN_PATH, type Contract } from '../contract/contract.js';
 import { createAjv, SPEC_BASE_URI } from '../contract/ajv.js';
 import { inlineRefs } from '../contract/dereference.js';
 import { toSchemaErrors } from '../contract/schema-errors.js';
@@ -184,6 +184,7 @@ function operationOf(api: ApiPath): Operation | undefined {
   if (api.kind === 'run') return { kind: 'run', model: api.model };
   if (api.kind === 'openai') return { kind: 'openai', endpoint: api.endpoint as never };
   if (api.kind === 'catalog') return { kind: 'catalog', endpoint: api.endpoint as never };
+  if (api.kind === 'partner') return { kind: 'partner', model: '' };
   return undefined;
 }
 
@@ -191,6 +192,7 @@ function templateOf(api: ApiPath): string {
   if (api.kind === 'run') return 'POST /ai/run/{model}';
   if (api.kind === 'openai') return `/ai/v1/${api.endpoint}`;
   if (api.kind === 'catalog') return `/ai/${api.endpoint}`;
+  if (api.kind === 'partner') return 'POST /ai/run';
   return '';
 }
 
@@ -205,7 +207,16 @@ function localResolver(openapi: Obj): Resolver {
 function operationObject(contract: Contract, api: ApiPath, method: string): { operation: Obj | undefined; pathKnown: boolean } {
   const openapi = contract.openapi as Obj;
   const paths = isObject(openapi.paths) ? openapi.paths : {};
-  const template = api.kind === 'run' ? '/accounts/{account_id}/ai/run/{model}' : api.kind === 'openai' ? `/accounts/{account_id}/ai/v1/${api.endpoint}` : api.kind === 'catalog' ? `/accounts/{account_id}/ai/${api.endpoint}` : '';
+  const template =
+    api.kind === 'run'
+      ? '/accounts/{account_id}/ai/run/{model}'
+      : api.kind === 'openai'
+        ? `/accounts/{account_id}/ai/v1/${api.endpoint}`
+        : api.kind === 'catalog'
+          ? `/accounts/{account_id}/ai/${api.endpoint}`
+          : api.kind === 'partner'
+            ? PARTNER_RUN_PATH
+            : '';
   const item = paths[template];
   if (!isObject(item)) return { operation: undefined, pathKnown: false };
   const operation = item[method.toLowerCase()];
@@ -353,6 +364,7 @@ class InteractionChecker {
     if (response.status >= 200 && response.status < 300) {
       if (api.kind === 'run' && model) this.runResponse(model, request, response);
       else this.operationResponse(api, method, response);
+      if (api.kind === 'partner') this.partnerResult(request, response);
     } else {
       this.errorResponse(operation, response);
     }
@@ -379,6 +391,7 @@ class InteractionChecker {
   private operationRequest(api: ApiPath, operation: Obj, request: Side): void {
     const uri = requestSchemaUri(this.contract, operation);
     if (request.body.kind === 'json' && uri) this.schemaErrors('request', this.contract.validate(uri, request.body.value));
+    if (api.kind === 'partner') return this.partnerRequest(request);
     if (api.kind !== 'openai' || request.body.kind !== 'json' || !isObject(request.body.value) || typeof request.body.value.model !== 'string') return;
     const id = request.body.value.model;
     if (api.endpoint === 'messages') {
@@ -390,6 +403,26 @@ class InteractionChecker {
     const fact = OPENAI_FACT[api.endpoint];
     if (!model) this.add('request', `unknown model "${id}": not in the catalogue`, 'model', '/model');
     else if (fact && !model.facts.openai?.[fact]) this.add('request', `${model.id} is not served by /ai/v1/${api.endpoint}`, 'model', '/model');
+  }
+
+  /** The partner model a `POST /ai/run` body names, and its `input` by that model's published schema. */
+  private partnerRequest(request: Side): void {
+    if (request.body.kind !== 'json' || !isObject(request.body.value) || typeof request.body.value.model !== 'string') return;
+    const partner = this.contract.partnerModel(request.body.value.model);
+    if (!partner) {
+      this.add('request', `"${request.body.value.model}" is not a partner model the contract knows (POST /ai/run with {model, input} serves ${[...this.contract.partnerModels().keys()].join(', ')}; the API answers 400, code 5007, for an unknown id)`, 'model', '/model');
+      return;
+    }
+    this.schemaErrors('request', this.contract.validate(this.contract.componentUri(partner.input), request.body.value.input, '/input'));
+  }
+
+  /** A partner answer's `result` by the output schema of the model the request names. */
+  private partnerResult(request: Side, response: Side): void {
+    const id = request.body.kind === 'json' && isObject(request.body.value) ? request.body.value.model : undefined;
+    const partner = typeof id === 'string' ? this.contract.partnerModel(id) : undefined;
+    if (!partner || response.body.kind !== 'json' || !isObject(response.body.value) || !('result' in response.body.value)) return;
+    const result = response.body.value.result;
+    this.responseErrors(this.component(partner.output), result, '/result', () => this.contract.validate(this.contract.componentUri(partner.output), result, '/result'));
   }
 
   private responseStatus(api: ApiPath, method: string, status: number): void {
@@ -445,6 +478,11 @@ class InteractionChecker {
   private errorResponse(operation: Obj, response: { status: number } & Side): void {
     if (response.body.kind !== 'json') return;
     const value = response.body.value;
+    // A partner model's refusal {state: "Failed", error} (spec/openapi.yaml PartnerRunBadRequest), beside the v4 envelope.
+    if (isObject(value) && 'state' in value && !('errors' in value)) {
+      this.responseErrors(this.component('PartnerRunFailure'), value, '', () => this.contract.validate(this.contract.componentUri('PartnerRunFailure'), value));
+      return;
+    }
     // An operation whose errors are not the v4 envelope (/ai/v1/messages: Anthropic's) is judged by what it documents.
     const own = errorSchemaName(this.contract, operation, response.status);
     if (own && own !== 'ErrorEnvelope') {

@@ -5,6 +5,8 @@ export type ApiPath =
   | { kind: 'run'; model: string; accountId?: string; query: string }
   | { kind: 'openai'; endpoint: string; accountId?: string; query: string }
   | { kind: 'catalog'; endpoint: string; accountId?: string; query: string }
+  /** `POST /ai/run` with `{model, input}` in the body: a partner model of the unified catalogue. */
+  | { kind: 'partner'; accountId?: string; query: string }
   | { kind: 'other'; query: string };
 
 /** How a target lays out its paths below its API root. */
@@ -33,6 +35,7 @@ function decodeSegment(raw: string): string {
 function classify(rest: string, query: string, accountId?: string): ApiPath {
   const account = accountId === undefined ? {} : { accountId };
   if (rest.startsWith('run/') && rest.length > 4) return { kind: 'run', model: decodeModel(rest.slice(4)), ...account, query };
+  if (rest === 'run') return { kind: 'partner', ...account, query };
   if (rest.startsWith('v1/')) return { kind: 'openai', endpoint: rest.slice(3), ...account, query };
   if (/^(models\/search|models\/schema|tasks\/search|authors\/search)\/?$/.test(rest)) return { kind: 'catalog', endpoint: rest.replace(/\/$/, ''), ...account, query };
   return { kind: 'other', query };

@@ -107,6 +107,25 @@ describe('checkPact', () => {
     expect(findings.map((f) => `${f.interaction}: ${f.part} ${f.keyword}`)).toEqual(['wrong role: response const', 'kimi answered: request model']);
   });
 
+  it('judges POST /ai/run with {model, input} by the partner model named: its input, answer, result and Failed refusal', () => {
+    const path = '/client/v4/accounts/a/ai/run';
+    const json = { 'Content-Type': 'application/json' };
+    const input = { text: 'hi', voice_id: 'Dennis', output_format: 'mp3', temperature: 1, timestamp_type: 'none' };
+    const completed = { state: 'Completed', result: { audio: 'https://example.com/a.mp3' }, gatewayMetadata: { keySource: 'Unified' } };
+    const pactFile = {
+      interactions: [
+        { description: 'speech', request: { method: 'POST', path, body: { model: 'inworld/tts-1.5-mini', input } }, response: { status: 200, headers: json, body: completed } },
+        { description: 'refused', request: { method: 'POST', path, body: { model: 'inworld/tts-1.5-mini', input: {} } }, response: { status: 400, headers: json, body: { state: 'Failed', error: 'Model execution failed (User Input Error): x' } } },
+        { description: 'bad voice', request: { method: 'POST', path, body: { model: 'inworld/tts-1.5-mini', input: { ...input, voice_id: 'Nobody' } } }, response: { status: 200, headers: json, body: completed } },
+        { description: 'image result', request: { method: 'POST', path, body: { model: 'inworld/tts-1.5-mini', input } }, response: { status: 200, headers: json, body: { ...completed, result: { image: 'x' } } } },
+        { description: 'unknown', request: { method: 'POST', path, body: { model: 'nobody/none', input: {} } }, response: { status: 200, headers: json, body: completed } },
+        { description: 'wrong state', request: { method: 'POST', path, body: { model: 'inworld/tts-1.5-mini', input: {} } }, response: { status: 400, headers: json, body: { state: 'Done', error: 'x' } } },
+      ],
+    };
+    const findings = checkPact(pactFile, contract).findings;
+    expect(findings.map((f) => `${f.interaction}: ${f.part} ${f.keyword}`)).toEqual(['bad voice: request enum', 'image result: response additionalProperties', 'unknown: request model', 'wrong state: response const']);
+  });
+
   it('throws InvalidPactError for what is not a pact', () => {
     expect(() => checkPact({ nope: true }, contract)).toThrow(InvalidPactError);
     expect(() => checkPact({ interactions: [{ description: 'x' }] }, contract)).toThrow(InvalidPactError);
