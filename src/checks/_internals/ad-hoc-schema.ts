@@ -7,10 +7,12 @@ import type { SchemaError } from '../../contract/types.js';
 
 /**
  * Lenient on purpose: these schemas are someone else's (a user's JSON-mode schema, Cloudflare's catalogue with its
- * `contentType` keyword), so unknown keywords and formats are ignored rather than fatal.
+ * `contentType` keyword), so unknown keywords and formats are ignored rather than fatal. `strictNumbers` (NaN and
+ * Infinity are not numbers) changes no verdict on JSON, which has neither, and makes a schema's code the same as the
+ * contract's validator of the same schema, so a process loads it once (the catalogue publishes the contract's schemas).
  */
 let lenient: Ajv2020 | undefined;
-const LENIENT_OPTIONS = { allErrors: true, strict: false, validateFormats: true, validateSchema: false, code: { source: true } } as const;
+const LENIENT_OPTIONS = { allErrors: true, strict: false, strictNumbers: true, validateFormats: true, validateSchema: false, code: { source: true } } as const;
 /** Names the lenient configuration in the disk cache's keys (never shared with the contract's validators). */
 export const LENIENT_FLAVOUR = `lenient ad-hoc ${JSON.stringify(LENIENT_OPTIONS)} + ajv-formats`;
 

@@ -109,6 +109,22 @@ describe('validators cached as standalone code', () => {
     expect([again('')({ n: 2, s: 'ab' }), again('')({ n: 2, s: 'b' })]).toEqual([true, false]);
   });
 
+  it("loads a catalogue schema (the lenient ajv's) as the contract's own validator when it is the contract's schema", async () => {
+    const { LENIENT_FLAVOUR, validateAdHoc } = await import('../../../src/checks/_internals/ad-hoc-schema.js');
+    const first = loadContract();
+    const model = first.model('@cf/meta/llama-3.1-8b-instruct-fp8')!; // a self-contained schema: no $ref to inline
+    const published = structuredClone(first.inlinedSchema(model, 'input'));
+    first.validator(first.modelSchemaUri(model, 'input'));
+    expect(validateAdHoc(published, { prompt: 'hi' }, '', true)).toEqual({ ok: true, errors: [] });
+    // A later run: both from disk, one function.
+    const second = loadContract();
+    const contractOwn = second.validator(second.modelSchemaUri(model, 'input'));
+    const catalogue = selfContainedValidator(structuredClone(published) as object, true, () => {
+      throw new Error('compiled again instead of loaded');
+    }, LENIENT_FLAVOUR);
+    expect(catalogue).toBe(contractOwn);
+  });
+
   it("digests code up to ajv's numbering, never data: strings and properties keep their names", () => {
     const code = (a: number, b: number, property: string, text: string) =>
       `"use strict";module.exports = validate${a};const schema${b} = {"x":"${text}"};function validate${a}(data){if(data.${property} !== undefined && data.${property} !== schema${b}.x){validate${a}.errors = [{message:"${text}"}];return false;}return true;}`;
