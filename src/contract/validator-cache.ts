@@ -12,19 +12,19 @@ import { cacheDir } from './cache-dir.js';
 export type Validator = ((data: unknown) => boolean) & { errors?: AnyValidateFunction['errors'] };
 
 /** Bumped when the way entries are written changes, so old entries are never read. */
-const FORMAT = 2;
+const FORMAT = 3;
 
 /** The standalone code requires ajv's runtime helpers and ajv-formats' formats, resolved from here. */
 const require = createRequire(import.meta.url);
 
 /**
- * What a compiled validator depends on besides its schemas: the ajv version and the project's ajv
- * configuration (its source text, so editing createAjv invalidates every entry).
+ * What a compiled validator depends on besides its schemas: the ajv version, the project's ajv
+ * configuration and how its code is compacted (their source text, so editing either invalidates every entry).
  */
 function compilerFingerprint(): string {
   const ajvVersion = (require('ajv/package.json') as { version: string }).version;
   const formatsVersion = (require('ajv-formats/package.json') as { version: string }).version;
-  return `${FORMAT}\0${ajvVersion}\0${formatsVersion}\0${createAjv.toString()}`;
+  return `${FORMAT}\0${ajvVersion}\0${formatsVersion}\0${createAjv.toString()}\0${compactErrors.toString()}\0${ERROR_STATEMENT.source}\0${PUSH_ERROR}`;
 }
 
 /** The digest of a set of schema documents, as ajv will compile them (every document, in id order). */
@@ -101,6 +101,28 @@ export function contentDigest(code: string): string {
 }
 
 /**
+ * The statement ajv writes for every error a validator collects (all-errors mode, and inside `anyOf`/`oneOf` in
+ * fail-fast mode): an error object, then its push onto the list. Three quarters of a large validator's code.
+ */
+const ERROR_STATEMENT =
+  /const (err\d+) = \{instancePath(?::((?:[^"{}]|"(?:[^"\\]|\\.)*")*?))?,schemaPath:("(?:[^"\\]|\\.)*"),keyword:("(?:[^"\\]|\\.)*"),params:(\{(?:[^"{}]|"(?:[^"\\]|\\.)*"|\{[^{}]*\})*\}),message:("(?:[^"\\]|\\.)*"|[^{}]*?)\};if\(vErrors === null\)\{vErrors = \[\1\];\}else \{vErrors\.push\(\1\);\}errors\+\+;/g;
+
+/** What each compacted statement calls: the same object (same properties, same order), pushed the same way. */
+const PUSH_ERROR = 'function wai$pushError(list,instancePath,schemaPath,keyword,params,message){const error = {instancePath,schemaPath,keyword,params,message};if(list === null){return [error];}list.push(error);return list;}';
+
+/**
+ * ajv standalone code with each error statement written as one call of a shared function: the same errors, in the
+ * same order (the call's arguments are the object's values, evaluated in the same order), from a quarter less code
+ * to keep as source and bytecode. A statement of another shape is left as written.
+ */
+export function compactErrors(code: string): string {
+  const compacted = code.replace(ERROR_STATEMENT, (_, _name: string, instancePath: string | undefined, schemaPath: string, keyword: string, params: string, message: string) => `vErrors = wai$pushError(vErrors,${instancePath ?? 'instancePath'},${schemaPath},${keyword},${params},${message});errors++;`);
+  if (compacted === code) return code;
+  const strict = '"use strict";';
+  return compacted.startsWith(strict) ? `${strict}${PUSH_ERROR}${compacted.slice(strict.length)}` : `${PUSH_ERROR}${compacted}`;
+}
+
+/**
  * A disk cache of standalone validator code for one contract digest. Every failure (no cache
  * folder, unreadable or broken entry, full disk) only falls back to compiling.
  */
@@ -163,7 +185,7 @@ export class ValidatorCache {
     if (!file) return;
     try {
       const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
-      const code = standaloneCode(ajv, validate);
+      const code = compactErrors(standaloneCode(ajv, validate));
       const temporary = `${file}.${process.pid}.tmp`;
       writeFileSync(temporary, `${CONTENT_MARK}${contentDigest(code)}*/\n${code}`);
       renameSync(temporary, file); // atomic: concurrent processes never read half an entry

@@ -1,4 +1,5 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,7 +7,7 @@ import { createAjv } from '../../../src/contract/ajv.js';
 import { CACHE_DIR_VARIABLE } from '../../../src/contract/cache-dir.js';
 import { defaultSpecDir } from '../../../src/contract/files.js';
 import { loadContract } from '../../../src/contract/load.js';
-import { contentDigest, selfContainedValidator } from '../../../src/contract/validator-cache.js';
+import { compactErrors, contentDigest, selfContainedValidator } from '../../../src/contract/validator-cache.js';
 
 const dirs: string[] = [];
 const temporary = (prefix: string) => {
@@ -201,6 +202,52 @@ describe('validators cached as standalone code', () => {
     const second = loadContract();
     expect(second.validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 }).length).toBeGreaterThan(0);
     expect(second.validateModel(model, 'input', { prompt: 'hi' })).toEqual([]);
+  });
+});
+
+describe('compactErrors', () => {
+  it('writes every error statement of a validator as a call, and the validator collects the same errors', () => {
+    const contract = loadContract();
+    const require = createRequire(import.meta.url);
+    const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
+    const evaluate = (code: string) => {
+      const module = { exports: {} as { default: ((data: unknown) => boolean) & { errors?: unknown } } };
+      new Function('require', 'module', 'exports', code)(require, module, module.exports);
+      return module.exports.default;
+    };
+    const documents = [
+      {},
+      { prompt: 5, max_tokens: -1, temperature: 'hot', extra: null },
+      { messages: [{ role: 'user', content: 5 }, { role: 7 }, 'x'], tools: [{ type: 'function', function: { name: 3 } }], response_format: { type: 'json_schema' } },
+      { messages: [], image: [1, 'a'], lora: 1, seed: 1.5, stream: 'yes' },
+      { prompt: '', max_tokens: 1e9, top_k: 0, top_p: 3, frequency_penalty: 9, presence_penalty: -9, repetition_penalty: 0 },
+      [],
+      'text',
+      null,
+    ];
+    let compacted = 0;
+    for (const id of ['@cf/meta/llama-3.1-8b-instruct', '@cf/meta/llama-3.3-70b-instruct-fp8-fast', '@cf/openai/gpt-oss-120b', '@cf/baai/bge-m3', '@cf/meta/m2m100-1.2b']) {
+      const model = contract.model(id)!;
+      for (const [part, allErrors] of [['input', true], ['input', false], ['output', true]] as const) {
+        const ajv = createAjv({ allErrors, source: true });
+        for (const uri of [model.schemaUri, ...[...contract.tasks.values()].map((t) => t.schemaUri), contract.componentUri('x').split('#')[0]!]) {
+          const doc = contract.document(uri);
+          if (doc && !ajv.getSchema(uri)) ajv.addSchema(doc, uri, undefined, false);
+        }
+        const original = standaloneCode(ajv, ajv.getSchema(contract.modelSchemaUri(model, part))!);
+        const code = compactErrors(original);
+        if (code !== original) compacted++;
+        if (allErrors) expect(code).not.toMatch(/const err\d+ = /); // every error statement compacted
+        expect(code.length).toBeLessThanOrEqual(original.length);
+        const [before, after] = [evaluate(original), evaluate(code)];
+        for (const document of documents) {
+          expect(after(document), `${id} ${part}`).toBe(before(document));
+          expect(after.errors, `${id} ${part} ${JSON.stringify(document)}`).toEqual(before.errors);
+        }
+      }
+    }
+    expect(compacted).toBeGreaterThan(5);
+    expect(compactErrors('"use strict";const x = 1;')).toBe('"use strict";const x = 1;'); // nothing to compact: as written
   });
 });
 
