@@ -27,6 +27,7 @@ describe('POST /ai/run (partner models)', () => {
       'inworld/tts-1.5-mini': { text: 'Hello!', voice_id: 'Dennis', output_format: 'mp3', temperature: 1, timestamp_type: 'none' },
       'xai/grok-tts': { text: 'Hello! Welcome to the xAI Text to Speech API.', language: 'en', output_format: { codec: 'mp3', sample_rate: 44100, bit_rate: 192000 } },
       'bytedance/seedream-4.0': { prompt: 'A serene mountain lake' },
+      'recraft/recraftv4-vector': { prompt: 'A simple flat icon', controls: { colors: [{ rgb: [0, 119, 182] }], background_color: { rgb: [255, 255, 255] } } },
       'assemblyai/universal-3-pro': { audio_url: 'https://cdn.openai.com/API/docs/audio/alloy.wav' },
       'google/veo-3.1-fast': { prompt: 'A butterfly', aspect_ratio: '16:9', duration: '6s', generate_audio: true, resolution: '720p' },
       'openai/gpt-5.4-mini': { messages: [{ role: 'user', content: 'What are the three laws of thermodynamics?' }], max_tokens: 16 },
