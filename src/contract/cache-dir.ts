@@ -1,5 +1,5 @@
 /** @module The per-user cache folder (parsed YAML, compiled validators): best-effort, private, outside the package and the user's project. */
-import { mkdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,5 +43,37 @@ export function cacheDir(kind: string): string | undefined {
     return dir;
   } catch {
     return undefined;
+  }
+}
+
+/** How long an entry no process has written again is kept, once a process writes to its folder. */
+export const CACHE_ENTRY_DAYS = 14;
+
+/** Folders pruned by this process. */
+const pruned = new Set<string>();
+
+/**
+ * Removes, once per process and folder, the entries written more than {@link CACHE_ENTRY_DAYS} days ago. Entries are
+ * keyed by digests of what made them, so every change to spec/ or to the package leaves its old entries unread
+ * (tens of thousands of them after weeks of work); an entry still in use that goes is only made again. Called by a
+ * process that writes an entry (one that had something to compile), never on a run whose entries were all there.
+ */
+export function pruneOld(dir: string, now = Date.now()): void {
+  if (pruned.has(dir)) return;
+  pruned.add(dir);
+  const before = now - CACHE_ENTRY_DAYS * 24 * 3600 * 1000;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    const file = join(dir, name);
+    try {
+      if (statSync(file).mtimeMs < before) rmSync(file, { force: true });
+    } catch {
+      // gone already (another process pruning), or not ours to remove: left
+    }
   }
 }

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir } from './cache-dir.js';
+import { cacheDir, pruneOld } from './cache-dir.js';
 import { Contract } from './contract.js';
 import { ContractError } from './errors.js';
 import { applyPatch, applyPropertyPatch, applySuffixPatch, applyTaskConstraints } from './effective-schema.js';
@@ -343,6 +343,7 @@ function resolveCached(dir: string): { resolved: Resolved; digest: string } {
     } catch {
       // a read-only or full temp dir only costs speed
     }
+    if (folder) pruneOld(folder);
   }
   return { resolved: JSON.parse(serialized) as Resolved, digest };
 }

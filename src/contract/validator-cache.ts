@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AnyValidateFunction } from 'ajv/dist/types/index.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv } from './ajv.js';
-import { cacheDir } from './cache-dir.js';
+import { cacheDir, pruneOld } from './cache-dir.js';
 
 /** A compiled validator: ajv's own, or one loaded from standalone code (no `schema` property then). */
 export type Validator = ((data: unknown) => boolean) & { errors?: AnyValidateFunction['errors'] };
@@ -192,6 +192,7 @@ export class ValidatorCache {
     } catch {
       // a schema ajv cannot write as standalone code, or an unwritable folder: compiled each time
     }
+    if (this.dir) pruneOld(this.dir);
   }
 }
 

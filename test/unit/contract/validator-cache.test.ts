@@ -1,10 +1,10 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAjv } from '../../../src/contract/ajv.js';
-import { CACHE_DIR_VARIABLE } from '../../../src/contract/cache-dir.js';
+import { CACHE_DIR_VARIABLE, CACHE_ENTRY_DAYS } from '../../../src/contract/cache-dir.js';
 import { defaultSpecDir } from '../../../src/contract/files.js';
 import { loadContract } from '../../../src/contract/load.js';
 import { compactErrors, contentDigest, selfContainedValidator } from '../../../src/contract/validator-cache.js';
@@ -192,6 +192,20 @@ describe('validators cached as standalone code', () => {
     process.env[CACHE_DIR_VARIABLE] = 'off';
     expect(loadContract().validateModel(model, 'input', { prompt: 'hi', max_tokens: 0 }).length).toBeGreaterThan(0);
     expect(existsSync(join(file, 'below-a-file'))).toBe(false);
+  });
+
+  it('a process that writes an entry removes those written more than two weeks ago (once)', () => {
+    const folder = join(cache, 'validators');
+    mkdirSync(folder, { recursive: true });
+    const [old, recent] = [join(folder, 'old.cjs'), join(folder, 'recent.cjs')];
+    writeFileSync(old, 'stale');
+    writeFileSync(recent, 'fresh');
+    const longAgo = (Date.now() - (CACHE_ENTRY_DAYS + 1) * 24 * 3600 * 1000) / 1000;
+    utimesSync(old, longAgo, longAgo);
+    selfContainedValidator({ type: 'string', minLength: 3 }, false, () => createAjv({ allErrors: false, source: true }));
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+    expect(readdirSync(folder)).toHaveLength(2); // the recent one and the new entry
   });
 
   it('ignores a broken entry and compiles instead', () => {
