@@ -87,6 +87,12 @@ function optionsKey(options: RequestOptions): string {
 
 const validCache = new WeakMap<Contract, Map<string, fc.Arbitrary<GeneratedRequest>>>();
 
+/**
+ * Valid-request arbitraries kept at once (by model and options, most recently used). A default run asks for a model's
+ * in a few executions close together: 16 make it build 10 of ~140 again, where keeping all held ~11 MB to its end.
+ */
+const VALID_REQUESTS_KEPT = 16;
+
 /** A value per contract and key, made once; with `bound`, only the `bound` most recently used are kept. */
 function cached<T>(store: WeakMap<Contract, Map<string, T>>, contract: Contract, key: string, make: () => T, bound = Infinity): T {
   let perContract = store.get(contract);
@@ -122,7 +128,7 @@ export function rawRequests(contract: Contract, model: ModelEntry): GeneratedReq
  * Valid requests for `POST /ai/run/{model}`: JSON inputs drawn from the model's input schema (every
  * branch reachable, real media where the input takes media, `stream: false` and `max_tokens` ≤ 64
  * unless asked otherwise), plus the raw-body forms of `facts.rawInput`. The JSON body is the
- * serialised input, so what is validated is what is sent. Cached per contract, model and options.
+ * serialised input, so what is validated is what is sent. Cached per contract, model and options (the most recent).
  */
 export function validRequests(contract: Contract, model: ModelEntry, options: RequestOptions = {}): fc.Arbitrary<GeneratedRequest> {
   return cached(validCache, contract, `${model.id}\u0000${optionsKey(options)}`, () => {
@@ -132,7 +138,7 @@ export function validRequests(contract: Contract, model: ModelEntry, options: Re
     });
     const raw = options.raw === false ? [] : rawRequests(contract, model);
     return raw.length ? fc.oneof(json, fc.constantFrom(...raw)) : json;
-  });
+  }, VALID_REQUESTS_KEPT);
 }
 
 /**
