@@ -1,4 +1,5 @@
 /** @module The harness: runs planned executions against a target once each, and judges them into results. */
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import type { CheckId, Expectation } from '../checks/types.js';
 import type { Contract, PartnerModel } from '../contract/contract.js';
@@ -18,6 +19,7 @@ import { runProperty, toResults, type JudgedExchange } from './property.js';
 import type { ResultRecord } from './report.js';
 import { EXPECTATION_OF, judgeOne, judgeTogether, splitChecks } from './judging.js';
 import { oracleGroup } from '../cassettes/oracle.js';
+import { recordedText } from '../targets/redact.js';
 
 /** The executions a binding-shaped target (`env.AI.run`) can take part in. */
 const BINDING_EXECUTIONS: ReadonlySet<ExecutionKind> = new Set<ExecutionKind>(['run-valid', 'run-invalid', 'run-stream', 'unknown-model', 'partner', 'partner-refused']);
@@ -67,6 +69,25 @@ function partnerInput(contract: Contract, partner: PartnerModel, seed: number): 
   const properties = (schema as { properties?: Record<string, unknown> }).properties ?? {};
   if ('messages' in properties) return { messages: [{ role: 'user', content: sampleTexts(seed, 1)[0]! }], max_tokens: 32 };
   return exampleFromSchema(schema, createRng(seed), { optional: false });
+}
+
+const NO_BYTES = new Uint8Array(0);
+
+/**
+ * Lets go of an answer's bytes once its execution is judged and its coverage sampled, when nothing read later can tell:
+ * what reads an execution afterwards (its results, the catalogue check borrowing /ai/run answers) reads the body through
+ * `bodyText`, which gives the recorded text when the bytes are gone. So the bytes go when the record holds the whole
+ * text they decode to, or when they are not UTF-8 at all (read as no JSON either way). A body recorded cut short
+ * keeps its bytes. The reports never carry bytes; `--record` keeps them all (the cassette is written from them).
+ */
+function releaseBytes(judged: readonly JudgedExchange[]): void {
+  for (const { exchange } of judged) {
+    const response = exchange.response;
+    if (!response || response.bytes.length === 0) continue;
+    const { body, bytes } = response;
+    const whole = body.kind === 'text' && !body.truncated && recordedText(bytes) === body.text;
+    if (whole || (body.kind === 'binary' && !isUtf8(bytes))) response.bytes = NO_BYTES;
+  }
 }
 
 /** FNV-1a: a stable 32-bit hash, so each execution's seed depends only on the run seed, kind and model. */
@@ -156,8 +177,12 @@ export class Harness {
   /** What a planned case's execution covered (its requests and answers, read once). */
   async coverageOf(planned: PlannedCase): Promise<CoverageSample> {
     const execution = await this.execution(planned);
-    execution.coverage ??= sampleExecution(this.parts.contract, execution.judged, { expectation: EXPECTATION_OF[planned.kind], facets: COVERED_FACETS[planned.kind], checks: this.checksOf(planned.kind), ...(planned.model ? { model: planned.model.id } : {}) });
+    execution.coverage ??= this.coverageSample(planned, execution.judged);
     return execution.coverage;
+  }
+
+  private coverageSample(planned: PlannedCase, judged: readonly JudgedExchange[]): CoverageSample {
+    return sampleExecution(this.parts.contract, judged, { expectation: EXPECTATION_OF[planned.kind], facets: COVERED_FACETS[planned.kind], checks: this.checksOf(planned.kind), ...(planned.model ? { model: planned.model.id } : {}) });
   }
 
   private execution(planned: PlannedCase): Promise<Execution> {
@@ -166,7 +191,15 @@ export class Harness {
     let execution = this.executions.get(key);
     if (!execution) {
       const seed = executionSeed(this.parts.options.seed, kind, model?.id);
-      execution = (kind === 'oracle' ? this.oracle(planned) : this.execute(kind, model, seed)).then((judged) => ({ judged, seed }));
+      execution = (kind === 'oracle' ? this.oracle(planned) : this.execute(kind, model, seed)).then((judged) => {
+        const done: Execution = { judged, seed };
+        // Every case of an execution is held until the reports are written: keep what they read, not the answers' bytes.
+        if (!this.parts.options.record) {
+          done.coverage = this.coverageSample(planned, judged);
+          releaseBytes(judged);
+        }
+        return done;
+      });
       this.executions.set(key, execution);
     }
     return execution;
