@@ -1,5 +1,5 @@
 /** @module PNG (8-bit RGB) encoding and inspection with node:zlib, so image answers are real, decodable images. */
-import { constants as zlibConstants, deflateSync, inflateSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync, inflateSync } from 'node:zlib';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
@@ -30,40 +30,78 @@ function chunk(type: string, data: Uint8Array): Buffer {
 }
 
 /**
- * Encodes packed RGB pixels (`width * height * 3` bytes, row-major) as a PNG.
+ * Writes row `y` of the image filtered as PNG rows are here, at `out[at]`: the Sub filter type byte (1), then every
+ * byte of the row's RGB minus the byte 3 before it in the row, mod 256 (`width * 3 + 1` bytes).
+ */
+export type FilteredRowWriter = (out: Uint8Array, at: number, y: number) => void;
+
+/** Bytes of filtered rows deflated at a time: under glibc's initial mmap threshold (128 KiB), see encodeFilteredRows. */
+const BAND_BYTES = 96 * 1024;
+const DEFLATE_OPTIONS = { level: 6, strategy: zlibConstants.Z_RLE };
+/** zlib's stream header for deflate with a 32 KiB window at the default level (CMF 0x78, FLG 0x9c). */
+const ZLIB_HEADER = Uint8Array.of(0x78, 0x9c);
+
+/**
+ * Encodes an 8-bit RGB PNG whose filtered rows `writeRow` writes, a band of rows at a time.
  * Every row uses the Sub filter: smooth images become runs of small equal deltas, which deflate's run-length
  * strategy (Z_RLE) compresses 3–5 times faster than its default matching, into 2–3 times the bytes (a 2048² answer
  * ~0.5 MB): large answers (1024², 2048²) stay cheap to make on the thread that also runs the suites.
+ *
+ * The rows never exist whole: each band (at most BAND_BYTES, at least one row) is deflated on its own up to a sync
+ * flush (the last one to the end of the stream), and the pieces, between a zlib header and the Adler-32 of every row,
+ * make one zlib stream (Z_RLE looks back one byte, so a band loses nothing by not seeing the previous one). A 2048²
+ * answer used to allocate its 12.6 MB of rows in one piece, and freeing it raised glibc's mmap threshold to that size
+ * for the rest of the process: from then on such blocks came from the malloc heap and stayed resident after being freed
+ * (bench/README.md, "Where the memory goes").
  */
-export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8Array {
+export function encodeFilteredRows(width: number, height: number, writeRow: FilteredRowWriter): Uint8Array {
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`bad PNG size ${width}x${height}`);
-  if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width * height * 3} RGB bytes, got ${rgb.length}`);
-  const stride = width * 3;
-  const raw = new Uint8Array((stride + 1) * height);
-  for (let y = 0; y < height; y++) {
-    const src = y * stride;
-    const dst = y * (stride + 1);
-    raw[dst] = 1; // filter: Sub
-    raw.set(rgb.subarray(src, src + 3), dst + 1);
-    for (let i = 3; i < stride; i++) raw[dst + 1 + i] = (rgb[src + i]! - rgb[src + i - 3]!) & 0xff;
+  const stride = width * 3 + 1;
+  const rowsPerBand = Math.max(1, Math.floor(BAND_BYTES / stride));
+  const band = new Uint8Array(Math.min(height, rowsPerBand) * stride);
+  const pieces: Uint8Array[] = [ZLIB_HEADER];
+  let a = 1;
+  let b = 0;
+  for (let y0 = 0; y0 < height; y0 += rowsPerBand) {
+    const rows = Math.min(rowsPerBand, height - y0);
+    for (let r = 0; r < rows; r++) writeRow(band, r * stride, y0 + r);
+    const filled = band.subarray(0, rows * stride);
+    // Adler-32, reduced every 5552 bytes (the most that cannot overflow 2^53 here and stays exact).
+    for (let i = 0; i < filled.length; ) {
+      const end = Math.min(filled.length, i + 5552);
+      for (; i < end; i++) {
+        a += filled[i]!;
+        b += a;
+      }
+      a %= 65521;
+      b %= 65521;
+    }
+    const last = y0 + rows >= height;
+    pieces.push(deflateRawSync(filled, last ? DEFLATE_OPTIONS : { ...DEFLATE_OPTIONS, finishFlush: zlibConstants.Z_SYNC_FLUSH }));
   }
-  return encodeSubFilteredPng(raw, width, height);
-}
-
-/**
- * Encodes rows already filtered as encodePng filters them (each row: the Sub filter type byte, then every byte minus
- * the byte 3 before it in the row, mod 256): for a painter that writes filtered rows directly, without the RGB copy.
- */
-export function encodeSubFilteredPng(raw: Uint8Array, width: number, height: number): Uint8Array {
-  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`bad PNG size ${width}x${height}`);
-  if (raw.length !== (width * 3 + 1) * height) throw new RangeError(`expected ${(width * 3 + 1) * height} filtered bytes, got ${raw.length}`);
+  const adler = Buffer.alloc(4);
+  adler.writeUInt32BE(((b << 16) | a) >>> 0, 0);
+  pieces.push(adler);
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 2; // colour type: truecolour
   // compression, filter and interlace methods: 0
-  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 6, strategy: zlibConstants.Z_RLE })), chunk('IEND', new Uint8Array(0))]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', Buffer.concat(pieces)), chunk('IEND', new Uint8Array(0))]);
+}
+
+/** Encodes packed RGB pixels (`width * height * 3` bytes, row-major) as a PNG (see encodeFilteredRows). */
+export function encodePng(rgb: Uint8Array, width: number, height: number): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) throw new RangeError(`bad PNG size ${width}x${height}`);
+  if (rgb.length !== width * height * 3) throw new RangeError(`expected ${width * height * 3} RGB bytes, got ${rgb.length}`);
+  const stride = width * 3;
+  return encodeFilteredRows(width, height, (out, at, y) => {
+    const src = y * stride;
+    out[at] = 1; // filter: Sub
+    out.set(rgb.subarray(src, src + 3), at + 1);
+    for (let i = 3; i < stride; i++) out[at + 1 + i] = (rgb[src + i]! - rgb[src + i - 3]!) & 0xff;
+  });
 }
 
 /** Width and height from a PNG's IHDR, or undefined when the bytes are not a PNG. */
@@ -91,6 +129,16 @@ export interface PngInfo {
   colorType: number;
   chunks: string[];
 }
+
+/**
+ * Pixel data from this size on is inflated into one block of at least ONE_BLOCK_BYTES, more than glibc's largest dynamic
+ * mmap threshold (32 MiB on 64-bit): freeing it unmaps it and leaves the threshold alone. Inflated in zlib's default 16
+ * KiB pieces, then joined, a 2048² answer's 12.6 MB of rows cost two copies of them, and freeing the joined block raised
+ * the threshold to its size for the rest of the process: from then on such blocks came from the malloc heap and stayed
+ * resident once freed (bench/README.md, "Where the memory goes"). Only the pages written become resident.
+ */
+const ONE_BLOCK_FROM = 1024 * 1024;
+const ONE_BLOCK_BYTES = 33 * 1024 * 1024;
 
 /** Largest pixel data `inspectPng` inflates: 256 MiB (a 8,192 × 8,192 RGBA image). */
 const MAX_INSPECTED_PIXEL_BYTES = 256 * 1024 * 1024;
@@ -131,7 +179,7 @@ export function inspectPng(bytes: Uint8Array): PngInfo {
     if (expected > MAX_INSPECTED_PIXEL_BYTES) throw new Error(`image of ${width}×${height} is too large to inspect (over ${MAX_INSPECTED_PIXEL_BYTES} bytes of pixels)`);
     let raw: Buffer;
     try {
-      raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1 });
+      raw = inflateSync(Buffer.concat(idat), { maxOutputLength: expected + 1, ...(expected >= ONE_BLOCK_FROM ? { chunkSize: Math.max(expected + 1, ONE_BLOCK_BYTES) } : {}) });
     } catch (error) {
       if (error instanceof RangeError) throw new Error(`image data inflates past the ${expected} bytes its header declares`);
       throw error;

@@ -36,6 +36,8 @@ describe('png', () => {
     [7, 3],
     [64, 48],
     [257, 129],
+    [2048, 40], // rows deflated in bands (16 rows of 6,145 bytes a band): one zlib stream over the bands
+    [33000, 3], // a row longer than a band: a row a band
   ])('encodes %ix%i RGB pixels that decode back exactly', (width, height) => {
     const rgb = Uint8Array.from({ length: width * height * 3 }, (_, i) => (i * 37 + (i >> 5)) & 0xff);
     const png = encodePng(rgb, width, height);
