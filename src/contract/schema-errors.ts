@@ -130,6 +130,10 @@ function expectedOf(error: ErrorObject): string {
       return `at least ${String(p.limit)} items`;
     case 'maxItems':
       return `at most ${String(p.limit)} items`;
+    case 'minProperties':
+      return `at least ${String(p.limit)} properties`;
+    case 'maxProperties':
+      return `at most ${String(p.limit)} properties`;
     case 'pattern':
       return `a string matching /${String(p.pattern)}/`;
     case 'format':
@@ -214,6 +218,7 @@ export function toSchemaErrors(errors: readonly ErrorObject[] | null | undefined
     else if (error.keyword === 'type') actual = `${typeName(found)} ${shortJson(found, 40)}`;
     else if (error.keyword === 'minLength' || error.keyword === 'maxLength') actual = `${typeof found === 'string' ? characterCount(found) : '?'} characters`;
     else if (error.keyword === 'minItems' || error.keyword === 'maxItems') actual = `${Array.isArray(found) ? found.length : '?'} items`;
+    else if (error.keyword === 'minProperties' || error.keyword === 'maxProperties') actual = `${typeof found === 'object' && found !== null ? Object.keys(found).length : '?'} properties`;
     else actual = shortJson(found);
     return {
       instancePath: prefix + error.instancePath,

@@ -190,12 +190,12 @@ const ANNOTATIONS = new Set([
 const SUPPORTED = new Set([
   '$ref', 'type', 'enum', 'const', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum',
   'exclusiveMaximum', 'multipleOf', 'items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems', 'properties', 'required',
-  'additionalProperties', 'anyOf', 'oneOf', 'allOf', 'not',
+  'additionalProperties', 'minProperties', 'maxProperties', 'anyOf', 'oneOf', 'allOf', 'not',
 ]);
 /** True for keywords that assert nothing (titles, descriptions, examples, vendor `x-` keywords). */
 export const isAnnotation = (keyword: string): boolean => ANNOTATIONS.has(keyword) || keyword.startsWith('x-');
 
-const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties'];
+const OBJECT_KEYWORDS = ['properties', 'required', 'additionalProperties', 'minProperties', 'maxProperties'];
 const ARRAY_KEYWORDS = ['items', 'prefixItems', 'minItems', 'maxItems', 'uniqueItems'];
 const STRING_KEYWORDS = ['minLength', 'maxLength', 'pattern', 'format'];
 const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
@@ -474,9 +474,9 @@ export class SchemaArbitraryBuilder {
         } else if (keyword === 'enum') {
           const keep = new Set((value as unknown[]).map(stableJson));
           out.enum = (current as unknown[]).filter((v) => keep.has(stableJson(v)));
-        } else if (['minimum', 'exclusiveMinimum', 'minLength', 'minItems'].includes(keyword)) {
+        } else if (['minimum', 'exclusiveMinimum', 'minLength', 'minItems', 'minProperties'].includes(keyword)) {
           out[keyword] = Math.max(current as number, value as number);
-        } else if (['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems'].includes(keyword)) {
+        } else if (['maximum', 'exclusiveMaximum', 'maxLength', 'maxItems', 'maxProperties'].includes(keyword)) {
           out[keyword] = Math.min(current as number, value as number);
         } else if (keyword === 'uniqueItems') {
           out.uniqueItems = Boolean(current) || Boolean(value);
@@ -549,6 +549,17 @@ export class SchemaArbitraryBuilder {
       if (acceptsText(schema, urls)) return { arbitrary: fc.constantFrom(...urls) };
     }
     if (name === 'role' && path.includes('messages') && acceptsText(schema, MESSAGE_ROLES)) return { arbitrary: fc.constantFrom(...MESSAGE_ROLES) };
+    // A decision model's `images` (clef-flash): the samples as data URLs, or as `{content_type, base64}` pairs that agree.
+    if (path.at(-1) === '[]' && path.at(-2) === 'images') {
+      const { dataUrls, pairs } = encodedSamples('image');
+      if (acceptsText(schema, dataUrls)) return { arbitrary: fc.constantFrom(...dataUrls) };
+      const properties = isSchemaObject(schema.properties) ? schema.properties : undefined;
+      const member = (key: string, values: string[]): boolean => isSchemaObject(properties?.[key]) && acceptsText(properties[key] as SchemaObject, values);
+      const required = Array.isArray(schema.required) ? schema.required : [];
+      if (schema.type === 'object' && required.every((k) => k === 'content_type' || k === 'base64') && member('content_type', pairs.map((p) => p.content_type)) && member('base64', pairs.map((p) => p.base64))) {
+        return { arbitrary: fc.constantFrom(...pairs) };
+      }
+    }
     return undefined;
   }
 
@@ -869,12 +880,23 @@ export class SchemaArbitraryBuilder {
     }
     const record = fc.record(model, { requiredKeys });
     const free = Object.keys(properties).length === 0 && !('additionalProperties' in schema);
-    if (atLimit || additional === false || (additional === true && !free)) return { arbitrary: record, exact };
+    // minProperties/maxProperties: made-up keys fill up to the minimum and stop at the maximum; where the declared
+    // properties alone decide the count, the count is filtered.
+    const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
+    const maxProperties = typeof schema.maxProperties === 'number' ? schema.maxProperties : Infinity;
+    const counted = (arbitrary: fc.Arbitrary<Record<string, unknown>>): fc.Arbitrary<Record<string, unknown>> => {
+      if (minProperties === 0 && maxProperties === Infinity) return arbitrary;
+      const fits = (o: Record<string, unknown>): boolean => Object.keys(o).length >= minProperties && Object.keys(o).length <= maxProperties;
+      return boundedFilter(arbitrary, fits, locationUri(location), `between ${minProperties} and ${maxProperties} properties`);
+    };
+    if (atLimit || additional === false || (additional === true && !free)) return { arbitrary: counted(record), exact };
     // Extra keys: a map-like schema (`additionalProperties: {...}`) is only exercised when keys are made up.
     const extraValue = additional === true ? smallScalar : take(this.child({ schema: additional, location: this.childLocation(location, additional, 'additionalProperties'), path: [...node.path, '*'], depth: node.depth + 1 }));
     const extraKey = keyArbitrary.map((k) => (k in properties || required.has(k) ? `${k}_extra` : k));
-    const extras = fc.dictionary(extraKey, extraValue, { maxKeys: free ? 2 : Math.min(2, this.options.maxArrayLength) });
-    return { arbitrary: fc.tuple(record, extras).map(([own, more]) => ({ ...more, ...own })), exact };
+    const minKeys = Math.max(0, minProperties - requiredKeys.length);
+    const maxKeys = Math.max(minKeys, Math.min(free ? 2 : Math.min(2, this.options.maxArrayLength), maxProperties - requiredKeys.length));
+    const extras = fc.dictionary(extraKey, extraValue, { minKeys, maxKeys });
+    return { arbitrary: counted(fc.tuple(record, extras).map(([own, more]) => ({ ...more, ...own }))), exact };
   }
 }
 
@@ -929,7 +951,7 @@ export function formatValidator(format: string): ((value: string) => boolean) | 
   return validate instanceof RegExp ? (s) => validate.test(s) : (s) => validate(s);
 }
 
-type EncodedSamples = { bytes: number[][]; base64: string[]; dataUrls: string[] };
+type EncodedSamples = { bytes: number[][]; base64: string[]; dataUrls: string[]; pairs: { content_type: string; base64: string }[] };
 const encodedCache = new Map<MediaFamily, EncodedSamples>();
 
 /** The family's samples in each JSON form, encoded once (the WAV alone is 8 kB). */
@@ -941,6 +963,7 @@ function encodedSamples(family: MediaFamily): EncodedSamples {
       bytes: samples.map((s) => toByteArray(s.bytes)),
       base64: samples.map((s) => toBase64(s.bytes)),
       dataUrls: samples.map((s) => `data:${s.contentType};base64,${toBase64(s.bytes)}`),
+      pairs: samples.map((s) => ({ content_type: s.contentType, base64: toBase64(s.bytes) })),
     };
     encodedCache.set(family, encoded);
   }

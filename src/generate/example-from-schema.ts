@@ -49,6 +49,21 @@ const NESTED_QUANTIFIER = /\([^()]*[+*?}][^()]*\)\s*[+*{]/;
 const MAX_PATTERN_SUBJECT = 1024;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/**
+ * The plainest string a simple pattern describes, or undefined: anchors and optional whitespace dropped, a character
+ * class read as its first character, a group as its first alternative (`^\s*(clef|clef-flash)\s*$` → `clef`,
+ * `^[Dd][Aa][Tt][Aa]:` → `DATA:`). Anything else a pattern may say leaves it undefined.
+ */
+function literalOf(pattern: string): string | undefined {
+  const literal = pattern
+    .replace(/^\^/, '')
+    .replace(/\$$/, '')
+    .replace(/\\s[*?]/g, '')
+    .replace(/\[([^\]\\^])[^\]]*\]/g, '$1')
+    .replace(/\((?:\?:)?([^()|]*)(?:\|[^()]*)?\)/g, '$1');
+  return /[\\()[\]{}*+?|.^$]/.test(literal) ? undefined : literal;
+}
+
 /** True for schemas no instance satisfies (`false`, `{not: {}}`), as workers-types' XOR renders "absent". */
 export function isNeverSchema(schema: unknown): boolean {
   if (schema === false) return true;
@@ -267,7 +282,9 @@ class Generator {
     const prefix = /^\^((?:[^\\[\](){}.*+?^$|]|\\[^a-zA-Z0-9])*)/.exec(pattern)?.[1]?.replace(/\\(.)/g, '$1') ?? '';
     const word = text.replace(/\s+/g, '');
     const digits = String(this.rng.int(1, 99999));
+    const literal = literalOf(pattern);
     const candidates = [text, word, prefix + word, prefix + digits, digits, `${prefix}${word}-${digits}`, word.toUpperCase(), prefix, 'a', `${word}@example.com`];
+    if (literal !== undefined) candidates.push(literal, literal + word);
     const fits = (c: string): boolean => [...c].length >= min && [...c].length <= max && regex.test(c);
     return candidates.find(fits) ?? text;
   }

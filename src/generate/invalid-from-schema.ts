@@ -316,6 +316,24 @@ class InvalidWalker {
     const additional = schema.additionalProperties;
     const extraKey = uniqueKey('unexpected_property', properties);
     if (additional === false) out.push(make('additionalProperties', fc.tuple(whole, smallJson).map(([o, v]) => ({ ...o, [extraKey]: v }))));
+    // One property too few: the required ones kept (dropping one would break `required` too), others dropped.
+    const minProperties = typeof schema.minProperties === 'number' ? schema.minProperties : 0;
+    if (minProperties > 0 && required.length < minProperties) {
+      out.push(make('minProperties', whole.map((o) => {
+        const keep = [...required.filter((k) => k in o), ...Object.keys(o).filter((k) => !required.includes(k))].slice(0, minProperties - 1);
+        return Object.fromEntries(keep.map((k) => [k, o[k]]));
+      })));
+    }
+    // One property too many: made-up keys whose values the schema allows (a map's additionalProperties).
+    const maxProperties = typeof schema.maxProperties === 'number' ? schema.maxProperties : undefined;
+    if (maxProperties !== undefined && maxProperties < 1_000 && additional !== false) {
+      const extraValue = isSchemaObject(additional) ? this.valid({ schema: additional, location: this.builder.childLocation(location, additional, 'additionalProperties'), path: [...node.path, '*'], depth: node.depth + 1 }) : smallJson;
+      out.push(make('maxProperties', fc.tuple(whole, extraValue).map(([o, v]) => {
+        const copy: Record<string, unknown> = { ...o };
+        for (let i = 1; Object.keys(copy).length <= maxProperties; i++) if (!(`extra_${i}` in copy)) copy[uniqueKey(`extra_${i}`, properties)] = structuredClone(v);
+        return copy;
+      })));
+    }
     const withChild = (name: string, child: SchemaNode): void => {
       for (const c of this.cases(child, `${pointer}/${escape(name)}`, undefined, false, certain)) {
         out.push({ ...c, arbitrary: fc.tuple(whole, c.arbitrary).map(([o, bad]) => ({ ...o, [name]: bad })) });

@@ -35,7 +35,7 @@ const MAX_ITEMS_WALKED = 16;
 const MAX_DEPTH = 24;
 
 /** Keywords the invalid-input generator breaks (src/generate/invalid-from-schema.ts), as ajv names them. */
-const BREAKABLE_RULES = ['required', 'type', 'const', 'enum', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems'];
+const BREAKABLE_RULES = ['required', 'type', 'const', 'enum', 'minLength', 'maxLength', 'pattern', 'format', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf', 'minItems', 'maxItems', 'uniqueItems', 'minProperties', 'maxProperties'];
 
 interface Bound {
   key: string;
@@ -153,7 +153,7 @@ export class SchemaCoverage {
     };
     for (const keyword of BREAKABLE_RULES) {
       const value = schema[keyword];
-      if (value === undefined || (value === 0 && (keyword === 'minLength' || keyword === 'minItems')) || (keyword === 'required' && (!Array.isArray(value) || value.length === 0))) continue;
+      if (value === undefined || (value === 0 && (keyword === 'minLength' || keyword === 'minItems' || keyword === 'minProperties')) || (keyword === 'required' && (!Array.isArray(value) || value.length === 0))) continue;
       if (keyword === 'additionalProperties' && value !== false) continue;
       if (keyword === 'uniqueItems' && value !== true) continue;
       if (keyword === 'format' && (value === 'binary' || value === 'password')) continue; // any string passes: nothing to break

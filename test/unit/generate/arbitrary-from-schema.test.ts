@@ -82,6 +82,9 @@ const KEYWORDS: [string, JsonSchema, (values: unknown[]) => void][] = [
   ['boolean schema true', true, (v) => expect(distinct(v).size).toBeGreaterThan(10)],
   ['property with schema false', { type: 'object', properties: { gone: false, kept: { type: 'boolean' } } }, (v) => expect(v.every((x) => !('gone' in (x as object)))).toBe(true)],
   ['free-form object', { type: 'object' }, (v) => expect(v.some((x) => Object.keys(x as object).length > 0)).toBe(true)],
+  ['minProperties / maxProperties on a map', { type: 'object', additionalProperties: { type: 'boolean' }, minProperties: 1, maxProperties: 2 }, (v) => expect(new Set(v.map((x) => Object.keys(x as object).length))).toEqual(new Set([1, 2]))],
+  ['minProperties beyond the default extras', { type: 'object', additionalProperties: { type: 'integer' }, minProperties: 5 }, (v) => expect(Math.min(...v.map((x) => Object.keys(x as object).length))).toBe(5)],
+  ['maxProperties over declared properties', { type: 'object', properties: { a: { type: 'string' }, b: { type: 'string' }, c: { type: 'string' } }, maxProperties: 1, additionalProperties: false }, (v) => expect(v.every((x) => Object.keys(x as object).length <= 1)).toBe(true)],
   ['annotations are ignored', { type: 'integer', title: 't', description: 'd', default: 3, examples: [1], deprecated: true, example: 4, minimum: 5, maximum: 5 }, (v) => expect(distinct(v)).toEqual(new Set(['5']))],
 ];
 
@@ -175,6 +178,29 @@ describe('arbitraryFromSchema: hints', () => {
     const messages = (samplesOf(schema, {}, 50) as { messages: { role: string; content: { image_url: { url: string } } }[] }[]).flatMap((v) => v.messages);
     expect(new Set(messages.map((m) => m.role))).toEqual(new Set(['user', 'system', 'assistant']));
     expect(messages.every((m) => /^data:image\/(png|jpeg);base64,/.test(m.content.image_url.url))).toBe(true);
+  });
+
+  it("sends a decision model's `images` as real data URLs or agreeing {content_type, base64} pairs", () => {
+    const schema: JsonSchema = {
+      type: 'object',
+      properties: {
+        images: {
+          type: 'array',
+          minItems: 1,
+          items: { anyOf: [{ type: 'string', pattern: '^[Dd][Aa][Tt][Aa]:' }, { type: 'object', properties: { content_type: { type: 'string' }, base64: { type: 'string' } }, required: ['content_type', 'base64'] }] },
+        },
+      },
+      required: ['images'],
+    };
+    const images = (samplesOf(schema, {}, 50) as { images: unknown[] }[]).flatMap((v) => v.images);
+    const urls = images.filter((i): i is string => typeof i === 'string');
+    const pairs = images.filter((i): i is { content_type: string; base64: string } => typeof i === 'object');
+    expect(urls.length > 0 && pairs.length > 0).toBe(true);
+    expect(urls.every((u) => /^data:image\/(png|jpeg);base64,/.test(u))).toBe(true);
+    for (const { content_type, base64 } of pairs) {
+      const sample = Object.values(samples).find((m) => m.contentType === content_type)!;
+      expect(base64).toBe(toBase64(sample.bytes));
+    }
   });
 
   it('applies caller hints: narrow, include and exclude', () => {

@@ -38,6 +38,7 @@ const ISOLATED: [string, JsonSchema, string[]][] = [
     ['type@', 'required@', 'type@/rows', 'type@/rows/0', 'required@/rows/0', 'type@/rows/0/v', 'minimum@/rows/0/v'],
   ],
   ['map-like object', { type: 'object', additionalProperties: { type: 'integer' } }, ['type@', 'type@/extra']],
+  ['object size', { type: 'object', additionalProperties: { type: 'integer' }, minProperties: 1, maxProperties: 3 }, ['type@', 'type@/extra', 'minProperties@', 'maxProperties@']],
   ['$ref', { $defs: { n: { type: 'integer', maximum: 5 } }, type: 'object', properties: { n: { $ref: '#/$defs/n' } } }, ['type@', 'type@/n', 'maximum@/n']],
 ];
 
