@@ -28,8 +28,11 @@ export interface ResponseFacts {
   envelope: boolean;
 }
 
-/** Shapes a text-generation answer can take on /ai/run. */
-export type OutputStyle = 'classic' | 'chat-completions' | 'responses';
+/**
+ * Shapes a text-generation answer can take on /ai/run. `decisions`: a decision model's `{model, answers, usage}`
+ * (Cloudflare's Clef), one answer per question of the request, no text.
+ */
+export type OutputStyle = 'classic' | 'chat-completions' | 'responses' | 'decisions';
 
 /** Which OpenAI-compatible endpoints serve a model. */
 export interface OpenAiFacts {

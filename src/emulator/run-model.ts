@@ -143,7 +143,7 @@ let reqCounter = 0;
  * The headers a live /ai/run answer carries besides its content type (spec/openapi.yaml RunSuccess, evidence at
  * components/headers/AiNeurons): `cf-ai-req-id`, a UUID, and `cf-ai-neurons`, the cost with two decimals, "0" on a
  * stream. The emulator bills nothing: its figure is a deterministic stand-in from the answer's token usage
- * (prompt + 3 x completion tokens, in hundredths), "0.00" for answers without usage, as a free answer reads.
+ * (prompt + 3 x completion tokens, in hundredths; a decision model's input and output tokens alike), "0.00" for answers without usage, as a free answer reads.
  */
 function aiHeaders(result: unknown, stream: boolean): Record<string, string> {
   const hex = (reqCounter++ >>> 0).toString(16).padStart(12, '0');
@@ -151,7 +151,7 @@ function aiHeaders(result: unknown, stream: boolean): Record<string, string> {
   if (stream) return headers;
   const usage = isObject(result) && isObject(result.usage) ? result.usage : undefined;
   const tokens = (key: string): number => (usage && typeof usage[key] === 'number' && Number.isFinite(usage[key]) ? Math.max(0, usage[key] as number) : 0);
-  headers['cf-ai-neurons'] = ((tokens('prompt_tokens') + 3 * tokens('completion_tokens')) / 100).toFixed(2);
+  headers['cf-ai-neurons'] = ((tokens('prompt_tokens') + tokens('input_tokens') + 3 * (tokens('completion_tokens') + tokens('output_tokens'))) / 100).toFixed(2);
   return headers;
 }
 

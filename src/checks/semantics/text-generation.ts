@@ -1,6 +1,7 @@
 /**
  * @module Text generation semantics: token accounting, `max_tokens`, JSON mode and tool calls, for the three
- * answer shapes (classic `{response, tool_calls, usage}`, OpenAI chat completion, OpenAI Responses).
+ * answer shapes (classic `{response, tool_calls, usage}`, OpenAI chat completion, OpenAI Responses); a decision
+ * model's answers are decisions.ts'.
  * The /ai/v1 checks reuse these rules on OpenAI bodies.
  */
 import type { ModelEntry } from '../../contract/types.js';
@@ -8,6 +9,7 @@ import { validateAdHoc } from '../_internals/ad-hoc-schema.js';
 import { isObject } from '../_internals/exchange.js';
 import { at, capProblems, docsOnly, num, pathLabel, problem, shortJson, type Problem } from '../_internals/problem.js';
 import { formatSchemaError } from '../../contract/schema-errors.js';
+import { decisionProblems } from './decisions.js';
 
 type Obj = Record<string, unknown>;
 
@@ -312,6 +314,7 @@ export function answerShape(result: unknown): 'chat-completions' | 'responses' |
 /** output.semantics for text generation on /ai/run. */
 export function textGenerationSemantics(result: unknown, base: string, input: Obj | undefined, model: ModelEntry): Problem[] {
   if (!isObject(result)) return [];
+  if (model.facts.outputStyle === 'decisions') return decisionProblems(result, base, input);
   switch (answerShape(result)) {
     case 'chat-completions':
       return chatCompletionProblems(result, base, input, model, true);

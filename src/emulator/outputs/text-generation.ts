@@ -1,9 +1,10 @@
-/** @module Text generation answers: one neutral generation, formatted as classic, chat-completion or Responses output. */
+/** @module Text generation answers: one neutral generation, formatted as classic, chat-completion or Responses output (decision models: decisions.ts). */
 import type { Contract } from '../../contract/contract.js';
 import type { JsonSchema, ModelEntry, OutputStyle } from '../../contract/types.js';
 import { exampleFromSchema, ExampleError, ExampleTooLarge } from '../../generate/example-from-schema.js';
 import type { Rng } from '../rng.js';
 import type { OutputContext, OutputMaker, StreamEvent } from '../types.js';
+import { decisions } from './decisions.js';
 import { CREATED_AT, hexId, promptTokens, proseTokens, tokenize } from './fake-text.js';
 import { declares, perModel, subschemasAt, typesAt } from './schema-shape.js';
 
@@ -486,6 +487,8 @@ function run(context: OutputContext): { g: Generation; style: OutputStyle } {
 /** Text generation on /ai/run, in the model's own output shape; streams classic `{response}` events or OpenAI chunks. */
 export const textGeneration: OutputMaker = {
   make(context) {
+    // A decision model generates no text: its answers follow its questions.
+    if (outputStyleOf(context.contract, context.model) === 'decisions') return decisions.make(context);
     const { g, style } = run(context);
     const { contract, model } = context;
     if (style === 'chat-completions') {

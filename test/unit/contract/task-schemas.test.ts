@@ -272,7 +272,7 @@ describe('spec/models/overlay.yaml', () => {
             expect(value, at).toBeTypeOf('boolean');
             break;
           case 'outputStyle':
-            expect(['classic', 'chat-completions', 'responses'], at).toContain(value);
+            expect(['classic', 'chat-completions', 'responses', 'decisions'], at).toContain(value);
             break;
           case 'transport':
             expect(['http', 'websocket'], at).toContain(value);

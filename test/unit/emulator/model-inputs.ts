@@ -20,6 +20,17 @@ export const PNG_300x200 = encodePng(new Uint8Array(300 * 200 * 3).fill(90), 300
 
 const PROMPT = 'Explain in two sentences why the sky looks blue on a clear day';
 
+/** A decision model's request with one question of each type (as maruel/genai's clef-flash recordings send it). */
+export const DECISION_REQUEST = {
+  model: 'clef-flash',
+  state: ['I was charged twice for my order. Please refund the duplicate charge today.'],
+  questions: {
+    billing: { type: 'noul', instructions: 'Is the customer asking about billing?' },
+    route: { type: 'choice', instructions: 'Which team should handle the request?', criteria: { billing: 'Charges and refunds', support: 'Technical problems' } },
+    urgency: { type: 'score', instructions: 'How urgent is this request?', criteria: ['Can wait', 'Needs attention today', 'Urgent'] },
+  },
+};
+
 function inputDeclares(contract: Contract, model: ModelEntry, name: string): boolean {
   return subschemasAt(contract, model, [name], 'input').length > 0;
 }
@@ -30,6 +41,7 @@ export function inputFor(contract: Contract, model: ModelEntry): ModelInput {
   switch (model.task) {
     case 'text-generation':
       if (model.facts.outputStyle === 'responses') return { input: { input: PROMPT, max_output_tokens: 200 } };
+      if (model.facts.outputStyle === 'decisions') return { input: DECISION_REQUEST };
       return { input: { messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello! How can I help?' }, { role: 'user', content: PROMPT }], max_tokens: 200 } };
     case 'text-embeddings':
       return { input: { text: ['I love matcha', 'The weather is nice today', 'I love green tea'] } };

@@ -13,13 +13,15 @@ import { inspectPng } from '../../../src/media/png.js';
 import { parseWav } from '../../../src/media/wav.js';
 import { mediaTypeMatches } from '../../../src/media/sniff.js';
 import { decodeAudio, requestedAudioType } from '../../../src/checks/_internals/media.js';
-import { inputFor, type ModelInput } from './model-inputs.js';
+import { decisionConfidence } from '../../../src/emulator/outputs/decisions.js';
+import { DECISION_REQUEST, inputFor, type ModelInput } from './model-inputs.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const contract = loadContract();
 const httpModels = [...contract.models.values()].filter((m) => m.facts.transport === 'http');
-const textModels = httpModels.filter((m) => m.task === 'text-generation');
+/** Text generation models that generate text (a decision model answers its questions instead: tested below). */
+const textModels = httpModels.filter((m) => m.task === 'text-generation' && m.facts.outputStyle !== 'decisions');
 
 function contextFor(model: ModelEntry, given: ModelInput, seed = 42): OutputContext {
   const context: OutputContext = { contract, model, input: given.input, rng: createRng(seed) };
@@ -54,6 +56,12 @@ function checkMeaning(model: ModelEntry, given: ModelInput, output: OutputResult
   switch (model.task) {
     case 'text-generation': {
       const result = json(output);
+      if (model.facts.outputStyle === 'decisions') {
+        expect(Object.keys(result.answers)).toEqual(Object.keys(input.questions as object));
+        expect(result.usage.input_tokens).toBeGreaterThan(0);
+        expect(result.usage.output_tokens).toBe(0);
+        break;
+      }
       const usage = answerUsage(result);
       expect(usage.total).toBe(usage.prompt + usage.completion);
       expect(usage.prompt).toBeGreaterThan(0);
@@ -197,6 +205,39 @@ describe('every http model: valid input → deterministic, schema-valid, meaning
       checkMeaning(model, given, first);
     });
   }
+});
+
+describe('decision models (clef-flash): one answer per question, by its type', () => {
+  const model = contract.model('@cf/cloudflare/clef-flash')!;
+
+  it('answers noul with a probability, choice with the most probable option, score with the probability-weighted level', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const result = json(make(model, { input: DECISION_REQUEST }, seed));
+      expect(contract.validateModel(model, 'output', result)).toEqual([]);
+      expect(result.model).toBe('clef-flash');
+      const { billing, route, urgency } = result.answers;
+      expect(billing.type).toBe('noul');
+      expect(route.type).toBe('choice');
+      expect(Object.keys(route.probabilities)).toEqual(['billing', 'support']);
+      expect(sum(Object.values(route.probabilities) as number[])).toBeCloseTo(1, 9);
+      expect(route.probabilities[route.choice]).toBe(Math.max(...(Object.values(route.probabilities) as number[])));
+      expect(urgency.type).toBe('score');
+      expect(urgency.legend).toEqual({ 0: 'Can wait', 1: 'Needs attention today', 2: 'Urgent' });
+      const p = Object.values(urgency.probabilities) as number[];
+      expect(sum(p)).toBeCloseTo(1, 9);
+      expect(urgency.score).toBeCloseTo(p[1]! + 2 * p[2]!, 3);
+      expect(urgency.confidence).toBe(decisionConfidence(p));
+    }
+  });
+
+  it("computes confidence as the live answers do: (n·Σp² − 1)/(n − 1)", () => {
+    // maruel/genai's recordings (fixtures/real): 0.9851/0.0149 → 0.9413, 0.6625/0.3375 → 0.1056, 0.6359/0.3641 → 0.0738
+    // (the live figure comes from unrounded probabilities: 0.0739 from the rounded ones).
+    expect(decisionConfidence([0.9851, 0.0149])).toBe(0.9413);
+    expect(decisionConfidence([0.6625, 0.3375])).toBe(0.1056);
+    expect(decisionConfidence([0.6359, 0.3641])).toBe(0.0739);
+    expect(decisionConfidence([0.5, 0.5])).toBe(0);
+  });
 });
 
 describe('text generation', () => {
