@@ -50,27 +50,54 @@ function painter(width: number, height: number, variant: number): (out: Uint8Arr
  * The same picture as {@link painter}, a row at a time, written straight as the PNG encoder filters rows (Sub: each
  * byte minus the one 3 before it): no RGB array and no filtered copy, the same bytes (a 2048² answer was 0.3–0.6 s of
  * paint, copy and filter on the thread that also runs the suites), and never the whole image at once.
+ *
+ * Only the pixels near the disc take its distance: elsewhere its weight is 0 and a pixel is the gradient alone, the
+ * same float expression with the disc's terms (`× 1`, `+ 0`) left out, so the bytes are the same (a 2048² answer has
+ * four fifths of its pixels off the disc; a row off it takes no square root at all).
  */
 export function filteredRowPainter(width: number, height: number, variant: number): FilteredRowWriter {
   const { from, to, disc } = colours(variant);
   const cx = width * (0.3 + (variant % 4) * 0.13);
   const cy = height * (0.3 + ((variant >> 2) % 4) * 0.13);
   const radius = Math.min(width, height) * 0.22;
+  // Past this squared distance (the disc's edge, 1.15 radii, and a margin for rounding) its weight is surely 0.
+  const outside = (1.15 * radius) ** 2 * 1.001;
+  const [f0, f1, f2] = from;
+  const [t0, t1, t2] = to;
+  const [d0, d1, d2] = disc;
+  // x / width for every column, computed once: the same quotients, no division per pixel.
+  const across = new Float64Array(width);
+  for (let x = 0; x < width; x++) across[x] = x / width;
   return (raw, at, y) => {
     let o = at;
     const dy = y - cy;
+    const yh = y / height;
     raw[o++] = 1; // filter: Sub
     let r0 = 0;
     let g0 = 0;
     let b0 = 0;
+    // The columns that may touch the disc, a pixel wider each side than the exact chord.
+    const reach = outside - dy * dy;
+    const half = reach > 0 ? Math.sqrt(reach) : -1;
+    const near0 = half < 0 ? width : Math.max(0, Math.floor(cx - half) - 1);
+    const near1 = half < 0 ? width : Math.min(width, Math.ceil(cx + half) + 2);
     for (let x = 0; x < width; x++) {
-      const t = (x / width + y / height) / 2;
-      const dx = x - cx;
-      const d = Math.sqrt(dx * dx + dy * dy) / radius;
-      const k = d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
-      const r = Math.round((from[0] * (1 - t) + to[0] * t) * (1 - k) + disc[0] * k);
-      const g = Math.round((from[1] * (1 - t) + to[1] * t) * (1 - k) + disc[1] * k);
-      const b = Math.round((from[2] * (1 - t) + to[2] * t) * (1 - k) + disc[2] * k);
+      const t = (across[x]! + yh) * 0.5; // halving is exact: the same t as (x / width + y / height) / 2
+      let r: number;
+      let g: number;
+      let b: number;
+      if (x < near0 || x >= near1) {
+        r = Math.round(f0 * (1 - t) + t0 * t);
+        g = Math.round(f1 * (1 - t) + t1 * t);
+        b = Math.round(f2 * (1 - t) + t2 * t);
+      } else {
+        const dx = x - cx;
+        const d = Math.sqrt(dx * dx + dy * dy) / radius;
+        const k = d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
+        r = Math.round((f0 * (1 - t) + t0 * t) * (1 - k) + d0 * k);
+        g = Math.round((f1 * (1 - t) + t1 * t) * (1 - k) + d1 * k);
+        b = Math.round((f2 * (1 - t) + t2 * t) * (1 - k) + d2 * k);
+      }
       raw[o++] = (r - r0) & 0xff;
       raw[o++] = (g - g0) & 0xff;
       raw[o++] = (b - b0) & 0xff;
