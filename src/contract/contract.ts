@@ -134,6 +134,14 @@ export class Contract {
     for (const uri of [...this.lazyDocuments.keys()]) this.document(uri);
   }
 
+  /**
+   * A digest standing for every document of the contract (loadContract's, of the files and the resolver), for disk caches
+   * of what follows from them; undefined for a contract built from parts without one.
+   */
+  digest(): string | undefined {
+    return this.givenDigest?.();
+  }
+
   /** The model with this id, or undefined. */
   model(id: string): ModelEntry | undefined {
     return this.models.get(id);

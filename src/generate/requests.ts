@@ -8,6 +8,7 @@ import { arbitraryFromSchema, boundedFilter, contractSource, declaredTypes, type
 import { invalidArbitraries, isReallyInvalid, probeCase, serialise, type InvalidCase } from './invalid-from-schema.js';
 import { draw, fastDrawing } from './fast-draw.js';
 import { mediaForms, type MediaForm } from './media.js';
+import { probeVerdicts } from './probe-cache.js';
 
 /** How a request carries its input. */
 export type RequestForm = 'json' | 'raw';
@@ -210,7 +211,7 @@ function makeInvalidCases(contract: Contract, model: ModelEntry, options: Reques
     const requestsOf = (c: KeptCase): fc.Arbitrary<InvalidRequest> =>
       boundedFilter(c.arbitrary.map(serialise), oracle, c.schemaLocation, `the oracle (${c.rule} at ${c.pointer || '/'})`).map((input): InvalidRequest => ({ spec: runSpec(model, { json: input }), input, form: 'json', rule: c.rule, pointer: c.pointer, schemaLocation: c.schemaLocation, enforcement: c.enforcement }));
     let kept: KeptCase[] | undefined;
-    const keep = (): KeptCase[] => (kept ??= cases.filter((c) => c.certain || probeCase(c.arbitrary, oracle)));
+    const keep = (): KeptCase[] => (kept ??= keptCases(contract, `${model.id}\u0000${optionsKey(options)}`, cases, options, oracle));
     const toRequests = (list: KeptCase[]): fc.Arbitrary<InvalidRequest> => fc.oneof(...list.map(requestsOf));
     // With one certain case the result is known to be non-empty, so probing can wait for first use.
     let arbitrary: fc.Arbitrary<InvalidRequest> | undefined;
@@ -218,6 +219,20 @@ function makeInvalidCases(contract: Contract, model: ModelEntry, options: Reques
     else if (keep().length) arbitrary = toRequests(keep());
     return { kept: keep, requestsOf, arbitrary };
   };
+}
+
+/**
+ * The cases kept: the certain ones, and those whose probe finds a value the oracle confirms. The probes' verdicts come
+ * from the disk cache when the contract, the case list and the code are those of a run that probed them before
+ * (src/generate/probe-cache.ts); hints are functions the key cannot tell apart, so requests given some probe afresh.
+ */
+function keptCases(contract: Contract, scope: string, cases: KeptCase[], options: RequestOptions, oracle: (value: unknown) => boolean): KeptCase[] {
+  const uncertain = cases.filter((c) => !c.certain);
+  if (uncertain.length === 0) return cases;
+  const digest = options.hints?.length ? undefined : contract.digest();
+  const verdicts = probeVerdicts(digest, scope, uncertain, (i) => probeCase(uncertain[i]!.arbitrary, oracle));
+  const keptUncertain = new Set(uncertain.filter((_, i) => verdicts[i]));
+  return cases.filter((c) => c.certain || keptUncertain.has(c));
 }
 
 /**
