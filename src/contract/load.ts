@@ -182,6 +182,10 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>, readDocument
   const classes = new Map(raw.generated.models.map((m) => [m.id, m.class]));
   const models = new Map<string, ModelEntry>();
   const documents = new Map<string, Obj>();
+  // A YAML alias makes one object of several models' schemas or of several places in one (the overlay's catalogue
+  // templates), and each model's schema is edited in place below: each takes a copy with every alias expanded, as
+  // the parsed-YAML cache (JSON) hands them over, so a patch reaches only the place it names.
+  const ownCopy = (schema: unknown): unknown => JSON.parse(JSON.stringify(schema)) as unknown;
 
   for (const id of ids) {
     const pointer = `/models/${escapeToken(id)}`;
@@ -197,8 +201,10 @@ function resolveModels(raw: RawSpec, tasks: Map<TaskId, TaskEntry>, readDocument
     // edited in place (no copies: copying 100 schemas dominated start-up).
     const defs: Obj = (generatedDoc?.$defs as Obj | undefined) ?? {};
     for (const part of ['input', 'output'] as const) {
-      if (overlay[part] !== undefined) defs[part] = overlay[part];
-      // A documented model the types lack and the overlay gives no schema: the task's contract holds.
+      if (overlay[part] !== undefined) defs[part] = ownCopy(overlay[part]);
+      // A model the types lack whose overlay entry gives no schema takes its task's. The shipped contract has none
+      // (every catalogue model has its documented schemas; test/unit/contract/task-schemas.test.ts), but older
+      // contracts did, and `diff` still loads them.
       else if (!(part in defs)) defs[part] = { $ref: `../tasks/${task}.yaml#/$defs/${part}` };
     }
     applyTaskConstraints(defs.input as JsonSchema, taskEntry.input);
