@@ -367,7 +367,7 @@ describe('spec/models/overlay.yaml', () => {
     for (const [id, entry] of Object.entries(models)) {
       if (!catalogue.has(id)) {
         expect(entry.task, `${id} is not in AiModels`).toBeDefined();
-        // Without an input or output of its own, such a model takes its task's contract (src/contract/load.ts).
+        // Its input and output are its catalogue page's (test/unit/contract/documented-schemas.test.ts).
       }
     }
   });

@@ -50,8 +50,8 @@ describe('chat-completions answers carry the members the real API passes through
     const other = answer(glm, inputFor(contract, glm));
     expect(other.choices[0]).not.toHaveProperty('stop_reason');
     expect(other).not.toHaveProperty('prompt_logprobs');
-    // cachedTokens follows the task's usage, which declares prompt_tokens_details since 2026-09 live answers carry it.
-    expect(chatExtras(contract, llama)).toEqual({ cachedTokens: true, stopReason: false, promptLogprobs: false, textCompletion: false, choicePromptLogprobs: false });
+    // cachedTokens follows the model's output: llama-3.1-8b-instruct-fast's catalogue page (2024) declares no usage.
+    expect(chatExtras(contract, llama)).toEqual({ cachedTokens: false, stopReason: false, promptLogprobs: false, textCompletion: false, choicePromptLogprobs: false });
   });
 
   it('a bare prompt to qwen3 is answered as a text_completion (its type has that branch), deterministically and meaningfully', () => {

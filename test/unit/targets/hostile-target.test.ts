@@ -23,8 +23,8 @@ const usage = '{"prompt_tokens":1,"completion_tokens":1,"total_tokens":2}';
 const BODIES: Record<string, () => string> = {
   // Valid against llama's output schema: one 10 MB response string.
   '/huge-valid': () => `{"result":{"response":"${'word '.repeat(TEN_MB / 5)}","usage":${usage}},"success":true,"errors":[],"messages":[]}`,
-  // 50,000 nested arrays where a string is expected.
-  '/deep': () => `{"result":{"response":${nested(50_000)},"usage":${usage}},"success":true,"errors":[],"messages":[]}`,
+  // 50,000 nested arrays where a string is expected (a tool call's name: a JSON-mode `response` may be an array).
+  '/deep': () => `{"result":{"response":"x","tool_calls":[{"name":${nested(50_000)},"arguments":{}}],"usage":${usage}},"success":true,"errors":[],"messages":[]}`,
   // ~10 MB of tool calls, each wrong in every alternative.
   '/pathological': () => {
     const call = '{"name":7,"arguments":7,"function":7},';
