@@ -43,6 +43,15 @@ describe('catalogue models the types lack', () => {
     for (const id of PAGE_SCHEMAS) expect(overlay.models[id]?.input, id).toBeDefined();
   });
 
+  it('are counted as README.md and spec/README.md count them', () => {
+    const typed = generated.models.length;
+    const documented = [...contract.models.values()].filter((m) => m.source === 'overlay').length;
+    const readme = readFileSync(join(spec, '..', 'README.md'), 'utf8').replace(/\s+/g, ' ');
+    expect(readme).toContain(`generated from \`@cloudflare/workers-types\`, ${typed} models;`);
+    expect(readme).toContain(`the types, ${documented} models, each with its own catalogue page's input and output schemas`);
+    expect(readFileSync(join(spec, 'README.md'), 'utf8')).toContain(`that the types lack (all ${documented} of them:`);
+  });
+
   it('keep the status lifecycle.yaml gives them', () => {
     expect(PAGE_SCHEMAS.map((id) => [id, modelStatus(model(id)), model(id).lifecycle?.deprecationDate ?? null])).toEqual([
       ['@cf/meta/llama-3.1-70b-instruct', 'deprecated', '2026-05-30'],
