@@ -117,6 +117,10 @@ export const OPENAPI_CHANGE_LEVELS: Record<OpenapiChangeKind, Levels> = {
   'error-status-removed': L('info', 'warning'),
   'success-status-added': L('warning', 'info'),
   'error-status-added': L('warning', 'info'),
+  // A code an error status's `x-wai-error-codes` / `x-wai-observed-error-codes` lists, like a status: added, a client
+  // may get a code it does not handle; removed, a mock still answering it (or a pact expecting it) is judged wrong.
+  'error-code-removed': L('info', 'warning'),
+  'error-code-added': L('warning', 'info'),
   'response-media-type-removed': L('breaking', 'breaking'),
   'response-media-type-added': L('warning', 'info'),
   'response-header-removed': L('warning', 'info'),

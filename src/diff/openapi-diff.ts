@@ -256,6 +256,7 @@ class OpenapiDiff {
       }
       const xa = resolve(this.a, ra[status]) ?? {};
       const xb = resolve(this.b, rb[status]) ?? {};
+      this.errorCodes(xa, xb, p, status);
       const ca = isObject(xa.content) ? xa.content : {};
       const cb = isObject(xb.content) ? xb.content : {};
       for (const type of Object.keys(ca)) if (!(type in cb)) this.add('response-media-type-removed', at(p, 'content', type), `${status} response media type ${type} removed`, { values: [type] });
@@ -277,6 +278,21 @@ class OpenapiDiff {
       }
       this.headers(xa, xb, p, status);
     }
+  }
+
+  /** The v4 error codes a status lists, documented (`x-wai-error-codes`) or observed (`x-wai-observed-error-codes`): either is a known answer. */
+  private errorCodes(xa: Obj, xb: Obj, pointer: string, status: string): void {
+    const codes = (x: Obj) => {
+      const byCode = new Map<number, string>();
+      for (const key of ['x-wai-error-codes', 'x-wai-observed-error-codes']) {
+        for (const code of Array.isArray(x[key]) ? (x[key] as unknown[]) : []) if (typeof code === 'number' && !byCode.has(code)) byCode.set(code, key);
+      }
+      return byCode;
+    };
+    const ca = codes(xa);
+    const cb = codes(xb);
+    for (const [code, key] of ca) if (!cb.has(code)) this.add('error-code-removed', at(pointer, key), `${status} error code ${code} removed`, { values: [code] });
+    for (const [code, key] of cb) if (!ca.has(code)) this.add('error-code-added', at(pointer, key), `${status} error code ${code} added`, { values: [code] });
   }
 
   private headers(xa: Obj, xb: Obj, pointer: string, status: string): void {

@@ -71,6 +71,8 @@ export const OPENAPI_CHANGE_KINDS = [
   'error-status-removed',
   'success-status-added',
   'error-status-added',
+  'error-code-removed',
+  'error-code-added',
   'response-media-type-removed',
   'response-media-type-added',
   'response-header-removed',

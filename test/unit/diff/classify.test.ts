@@ -112,6 +112,8 @@ describe('model and openapi.yaml change levels', () => {
     ['success-status-removed', B, B],
     ['error-status-removed', I, W],
     ['error-status-added', W, I],
+    ['error-code-removed', I, W],
+    ['error-code-added', W, I],
     ['response-media-type-removed', B, B],
     ['sse-terminator-changed', B, B],
   ] as const)('openapi change %s: client %s, mock %s', (kind, client, mock) => {

@@ -94,6 +94,21 @@ describe('diffOpenapi', () => {
     ]);
   });
 
+  it('error codes a status lists, documented or observed: added and removed; a code moving between the lists is no change', () => {
+    const listing = (codes: Record<string, number[]>) => {
+      const doc = base();
+      Object.assign(doc.paths['/run/{model}'].post.responses['400'], codes);
+      return doc;
+    };
+    const row = (e: ReturnType<typeof diffOpenapi>[number]) => [e.kind, e.pointer, e.levels.client, e.levels.mock, e.values];
+    const both = { 'x-wai-error-codes': [5007], 'x-wai-observed-error-codes': [7000] };
+    expect(diffOpenapi(listing(both), listing({ ...both, 'x-wai-observed-error-codes': [7000, 7001] })).map(row)).toEqual([
+      ['error-code-added', `${RUN}/responses/400/x-wai-observed-error-codes`, 'warning', 'info', [7001]],
+    ]);
+    expect(diffOpenapi(listing(both), listing({ 'x-wai-error-codes': [5007] })).map(row)).toEqual([['error-code-removed', `${RUN}/responses/400/x-wai-observed-error-codes`, 'info', 'warning', [7000]]]);
+    expect(diffOpenapi(listing(both), listing({ 'x-wai-error-codes': [5007, 7000], 'x-wai-observed-error-codes': [] }))).toEqual([]);
+  });
+
   it('component schemas no path reaches (read by name): changes graded by x-wai.direct-components, added and removed ones', () => {
     const withDirect = (d: Doc) => {
       Object.assign(d.components.schemas, {
