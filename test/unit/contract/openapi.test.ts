@@ -351,6 +351,36 @@ describe('spec/openapi.yaml', () => {
     }
   });
 
+  it('lists every code live error answers of fixtures/real carry at the status they were seen with (issue 9)', () => {
+    const observed = (path: string, method: string, status: string) => {
+      const op = ((doc.paths as Obj)[path] as Obj)[method] as Obj;
+      const response = deref(doc, (op.responses as Obj)[status]).value as Obj;
+      return [...((response['x-wai-error-codes'] as number[] | undefined) ?? []), ...((response['x-wai-observed-error-codes'] as number[] | undefined) ?? [])];
+    };
+    const run = '/accounts/{account_id}/ai/run/{model}';
+    expect(observed(run, 'post', '405')).toContain(7001); // GET /ai/v1/models, extended_openai_conversation#228
+    expect(observed(run, 'post', '410')).toEqual([5028]); // a retired model, APP_Teste's log
+    expect(observed(run, 'post', '5XX')).toEqual([1000, 7009]); // status not recorded: craigsdennis notebooks
+    expect(observed('/v1/{account_id}/{gateway_id}/workers-ai/v1/chat/completions', 'post', '5XX')).toContain(7009); // cloudflare-docs#15116
+    expect(observed('/accounts/{account_id}/ai/models/search', 'get', '400')).toEqual([10001]); // maruel/genai bad_apiKey
+    for (const [path, status, name] of [
+      [run, '410', 'Gone'],
+      [run, '5XX', 'ServerError'],
+      ['/accounts/{account_id}/ai/models/search', '400', 'CatalogBadRequest'],
+    ] as const) {
+      const op = ((doc.paths as Obj)[path] as Obj)[status === '400' ? 'get' : 'post'] as Obj;
+      expect((op.responses as Obj)[status], `${path} ${status}`).toEqual({ $ref: `#/components/responses/${name}` });
+      const media = (((doc.components as Obj).responses as Obj)[name] as Obj).content as Obj;
+      expect(((media['application/json'] as Obj).schema as Obj).$ref).toBe('#/components/schemas/ErrorEnvelope');
+    }
+  });
+
+  it('no longer says the reference records no /ai/v1 error body but the envelope: the single-object errors body of opencode#30381 is named', () => {
+    const text = (doc['x-wai'] as Obj)['openai-errors'] as string;
+    expect(text).toContain('ErrorEnvelopeSingleError');
+    expect(text).not.toMatch(/records no error body/);
+  });
+
   it('lists the JSON Schema refusals live /ai/run answers gave at 403 (5023, 5025: maruel/genai recordings) as observed', () => {
     const run = ((doc.paths as Obj)['/accounts/{account_id}/ai/run/{model}'] as Obj).post as Obj;
     const forbidden = deref(doc, (run.responses as Obj)['403']).value as Obj;
