@@ -1,6 +1,6 @@
 /** @module model.unknown: a model id the catalogue does not have is refused with the documented "no such model" error. */
 import { defineCheck } from './_internals/define.js';
-import { statusesForCode } from './_internals/documented.js';
+import { statusesForCode, statusesForObservedCode } from './_internals/documented.js';
 import { firstErrorText, isSuccessStatus, jsonValue, judgeable, modelIdOf, noResponseText, operationLabel } from './_internals/exchange.js';
 import { toFindings } from './_internals/problem.js';
 import { errorCodes } from './auth.js';
@@ -18,9 +18,9 @@ export const UNKNOWN_MODEL_CODES: ReadonlyMap<number, string> = new Map([
 /**
  * Observed, not documented: the live /ai/run answered an unknown model 400 with the v4 routing code 7000 "No route
  * for that URI" (spec/openapi.yaml BadRequest, `x-wai-observed-error-codes`, with its evidence). A real answer, so a
- * warning, never an error; at another status it is judged like any other code.
+ * warning, never an error, at a status whose response lists it as observed; elsewhere it is judged like any other code.
  */
-export const OBSERVED_UNKNOWN_MODEL_CODES: ReadonlyMap<number, { name: string; status: number }> = new Map([[7000, { name: 'No route for that URI', status: 400 }]]);
+export const OBSERVED_UNKNOWN_MODEL_CODES: ReadonlyMap<number, string> = new Map([[7000, 'No route for that URI']]);
 
 /** model.unknown: unknown model → the status the contract documents for code 5007 (400) or 3042 (404), with that code. */
 export const modelUnknown = defineCheck({
@@ -58,9 +58,9 @@ export const modelUnknown = defineCheck({
     const codes = errorCodes(body);
     const known = codes.filter((code) => UNKNOWN_MODEL_CODES.has(code));
     const wanted = [...UNKNOWN_MODEL_CODES].map(([code, name]) => `${code} (${name})`).join(' or ');
-    const observed = codes.find((code) => OBSERVED_UNKNOWN_MODEL_CODES.get(code)?.status === status);
+    const observed = codes.find((code) => OBSERVED_UNKNOWN_MODEL_CODES.has(code) && statusesForObservedCode(context.contract, exchange, code).includes(status));
     if (known.length === 0 && observed !== undefined) {
-      const { name } = OBSERVED_UNKNOWN_MODEL_CODES.get(observed)!;
+      const name = OBSERVED_UNKNOWN_MODEL_CODES.get(observed)!;
       findings.push({ check, message: `errors carry code ${observed} (${name}), as the live API was seen to answer an unknown model at ${status}; the documented answer is ${wanted}`, instancePath: '/errors/0/code', expected: [...UNKNOWN_MODEL_CODES.keys()].join(' | '), actual: String(observed), severity: 'warning' });
     } else if (codes.length > 0 && known.length === 0) {
       findings.push({ check, message: `errors carry code ${codes.join(', ')}, expected ${wanted}`, instancePath: '/errors/0/code', expected: [...UNKNOWN_MODEL_CODES.keys()].join(' | '), actual: codes.join(', ') });

@@ -1,7 +1,8 @@
 /** @module status.success and status.client-error: the HTTP status says what happened to the request. */
-import { documentedClientErrors, jsonSchemaFor, observedErrorFinding, observedErrorForm, statusesForCode } from './_internals/documented.js';
+import { documentedClientErrors, jsonSchemaFor, observedErrorFinding, observedErrorForm, statusesForCode, statusesForObservedCode } from './_internals/documented.js';
 import { defineCheck } from './_internals/define.js';
-import { firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, noResponseText, openAiEndpoint, operationLabel } from './_internals/exchange.js';
+import { errorCodes, firstErrorText, isObject, isSuccessStatus, jsonValue, judgeable, modelOf, noResponseText, openAiEndpoint, operationLabel } from './_internals/exchange.js';
+import { modelStatus } from '../contract/types.js';
 import { at, problem, schemaProblems, toFindings, type Problem } from './_internals/problem.js';
 import { BINDING_ERROR_NAME, bindingCallLabel, returnedText, thrownByBinding, thrownText } from './_internals/binding.js';
 import type { Exchange } from '../targets/types.js';
@@ -10,27 +11,47 @@ import type { CheckContext, Finding } from './types.js';
 /** status.success: a request the harness built to be valid is answered 2xx. */
 export const statusSuccess = defineCheck({
   id: 'status.success',
-  description: 'a valid request is answered with a 2xx status',
+  description: 'a valid request is answered with a 2xx status (a deprecated model refused 410 code 5028, as retired models were seen answering, is a warning)',
   area: 'status',
   applies: (exchange, context) => context.expectation === 'success' && judgeable(exchange),
-  judge(exchange): Finding[] {
+  judge(exchange, context): Finding[] {
     const thrown = thrownByBinding(exchange);
-    if (thrown) return [{ check: 'status.success', message: `${bindingCallLabel(exchange)}: expected a valid input to be answered, it threw ${thrownText(thrown)}`, expected: 'an answer', actual: thrown.name }];
+    if (thrown) {
+      const finding: Finding = { check: 'status.success', message: `${bindingCallLabel(exchange)}: expected a valid input to be answered, it threw ${thrownText(thrown)}`, expected: 'an answer', actual: thrown.name };
+      return [retiredRefusal(exchange, context, thrown.code === undefined ? [] : [thrown.code], finding)];
+    }
     const response = exchange.response;
     if (!response) return [{ check: 'status.success', message: `${operationLabel(exchange)}: expected a 2xx answer to a valid request, got ${noResponseText(exchange)}`, expected: '2xx', actual: exchange.error?.kind ?? 'no response' }];
     if (isSuccessStatus(response.status)) return [];
-    const why = firstErrorText(jsonValue(response));
+    const body = jsonValue(response);
+    const why = firstErrorText(body);
     const retried = exchange.attempts > 1 ? ` after ${exchange.attempts} attempts` : '';
-    return [
-      {
-        check: 'status.success',
-        message: `${operationLabel(exchange)}: expected a 2xx answer to a valid request, got ${response.status}${retried}${why ? ` (${why})` : ''}`,
-        expected: '2xx',
-        actual: String(response.status),
-      },
-    ];
+    const finding: Finding = {
+      check: 'status.success',
+      message: `${operationLabel(exchange)}: expected a 2xx answer to a valid request, got ${response.status}${retried}${why ? ` (${why})` : ''}`,
+      expected: '2xx',
+      actual: String(response.status),
+    };
+    return [response.status === GONE ? retiredRefusal(exchange, context, errorCodes(body), finding) : finding];
   },
 });
+
+/** HTTP 410: what the live API answered a retired model with (spec/openapi.yaml `Gone`). */
+const GONE = 410;
+
+/**
+ * A deprecated model (spec/models/lifecycle.yaml) refused with a code the contract lists for 410 (5028, seen live for
+ * models past their retirement date, by REST and by the binding) was retired, not wrongly refused: `run` sends such
+ * models only when asked for them, so the refusal is a warning. Any other refusal stays as it is.
+ */
+function retiredRefusal(exchange: Exchange, context: CheckContext, codes: number[], finding: Finding): Finding {
+  const model = modelOf(exchange, context);
+  if (!model || modelStatus(model) !== 'deprecated') return finding;
+  const code = codes.find((c) => [...statusesForCode(context.contract, exchange, c), ...statusesForObservedCode(context.contract, exchange, c)].includes(GONE));
+  if (code === undefined) return finding;
+  const date = model.lifecycle?.deprecationDate ? ` on ${model.lifecycle.deprecationDate}` : '';
+  return { ...finding, severity: 'warning', message: `${finding.message}: ${model.id} was deprecated${date} (spec/models/lifecycle.yaml), and code ${code} at ${GONE} is how the live API refuses a retired model` };
+}
 
 /** True for an all-digit string or an integer: the contract's `ErrorCode`. */
 function isNumericCode(code: unknown): boolean {
@@ -73,6 +94,7 @@ const NOT_ABOUT_INPUT: ReadonlyMap<number, string> = new Map([
   [401, 'an authentication error'],
   [403, 'a permission error'],
   [408, 'a timeout'],
+  [410, 'a retired model'],
   [429, 'a rate or capacity limit'],
 ]);
 

@@ -223,11 +223,16 @@ function operationObject(contract: Contract, api: ApiPath, method: string): { op
   return { operation: isObject(operation) ? operation : undefined, pathKnown: true };
 }
 
+/** An operation's response for a status: its own entry, else the range's (`5XX`), as OpenAPI reads them. */
+function responseEntry(operation: Obj | undefined, status: number): unknown {
+  const responses = isObject(operation?.responses) ? operation.responses : {};
+  return responses[String(status)] ?? responses[`${Math.floor(status / 100)}XX`];
+}
+
 /** Error codes openapi.yaml lists for a status of an operation (documented and observed). */
 function errorCodesFor(contract: Contract, operation: Obj | undefined, status: number): number[] {
   const resolve = localResolver(contract.openapi as Obj);
-  const responses = isObject(operation?.responses) ? operation.responses : {};
-  const response = resolve(responses[String(status)]);
+  const response = resolve(responseEntry(operation, status));
   if (!isObject(response)) return [];
   const codes = [...(Array.isArray(response['x-wai-error-codes']) ? response['x-wai-error-codes'] : []), ...(Array.isArray(response['x-wai-observed-error-codes']) ? response['x-wai-observed-error-codes'] : [])];
   return codes.filter((c): c is number => typeof c === 'number');
@@ -236,8 +241,7 @@ function errorCodesFor(contract: Contract, operation: Obj | undefined, status: n
 /** The component name of the JSON schema an operation documents for an error status, if it names one. */
 function errorSchemaName(contract: Contract, operation: Obj | undefined, status: number): string | undefined {
   const resolve = localResolver(contract.openapi as Obj);
-  const responses = isObject(operation?.responses) ? operation.responses : {};
-  const response = resolve(responses[String(status)]);
+  const response = resolve(responseEntry(operation, status));
   const media = isObject(response) && isObject(response.content) ? resolve(response.content['application/json']) : undefined;
   const schema = isObject(media) ? media.schema : undefined;
   return isObject(schema) && typeof schema.$ref === 'string' && schema.$ref.startsWith('#/components/schemas/') ? schema.$ref.slice('#/components/schemas/'.length) : undefined;
@@ -429,8 +433,12 @@ class InteractionChecker {
     const operation = operationOf(api);
     if (!operation) return;
     const documented = [...documentedResponses(this.contract, exchangeFor(operation, method)).keys()].sort((a, b) => a - b);
-    if (documented.length && !documented.includes(status)) {
-      this.add('response', `status ${status} is not one the API documents for ${templateOf(api).replace(/^POST /, `${method.toUpperCase()} `)} (documented: ${documented.join(', ')})`, 'status');
+    // A range the operation declares (`5XX`: failures seen without their exact status) covers its statuses.
+    const range = `${Math.floor(status / 100)}XX`;
+    const declared = operationObject(this.contract, api, method).operation?.responses;
+    const ranges = Object.keys(isObject(declared) ? declared : {}).filter((key) => /^[1-5]XX$/.test(key));
+    if (documented.length && !documented.includes(status) && !ranges.includes(range)) {
+      this.add('response', `status ${status} is not one the API documents for ${templateOf(api).replace(/^POST /, `${method.toUpperCase()} `)} (documented: ${[...documented, ...ranges].join(', ')})`, 'status');
     }
   }
 

@@ -30,6 +30,8 @@ export interface DocumentedResponse {
   media: Map<string, DocumentedMedia>;
   /** The v4 error codes documented for this status (`x-wai-error-codes`). */
   errorCodes: number[];
+  /** Codes only seen in real answers at this status (`x-wai-observed-error-codes`): known, but not documented. */
+  observedErrorCodes: number[];
   /** Response header names documented for this status, lower-cased. */
   headers: string[];
 }
@@ -93,11 +95,12 @@ export function documentedResponses(contract: Contract, exchange: Exchange): Map
       const status = Number(code);
       const response = resolveLocal(openapi, raw);
       if (!Number.isInteger(status) || !isObject(response)) continue;
-      const codes = Array.isArray(response['x-wai-error-codes']) ? response['x-wai-error-codes'].filter((c): c is number => typeof c === 'number') : [];
+      const codes = (key: string) => (Array.isArray(response[key]) ? response[key].filter((c): c is number => typeof c === 'number') : []);
       responses.set(status, {
         status,
         media: readMedia(openapi, response.content),
-        errorCodes: codes,
+        errorCodes: codes('x-wai-error-codes'),
+        observedErrorCodes: codes('x-wai-observed-error-codes'),
         headers: isObject(response.headers) ? Object.keys(response.headers).map((h) => h.toLowerCase()) : [],
       });
     }
@@ -119,6 +122,11 @@ export function documentedClientErrors(contract: Contract, exchange: Exchange): 
 /** The statuses whose documented error codes include `code`. */
 export function statusesForCode(contract: Contract, exchange: Exchange, code: number): number[] {
   return [...documentedResponses(contract, exchange).values()].filter((r) => r.errorCodes.includes(code)).map((r) => r.status);
+}
+
+/** The statuses at which the real API was seen answering `code`, undocumented (`x-wai-observed-error-codes`). */
+export function statusesForObservedCode(contract: Contract, exchange: Exchange, code: number): number[] {
+  return [...documentedResponses(contract, exchange).values()].filter((r) => r.observedErrorCodes.includes(code)).map((r) => r.status);
 }
 
 /** URI and name of an openapi.yaml component schema. */

@@ -136,6 +136,12 @@ export function operationLabel(exchange: Exchange): string {
   return `${exchange.spec.method} ${path}`;
 }
 
+/** The codes of v4 errors in a body (numbers, or all-digit strings read as numbers). */
+export function errorCodes(body: unknown): number[] {
+  if (!isObject(body) || !Array.isArray(body.errors)) return [];
+  return body.errors.flatMap((e) => (isObject(e) && (typeof e.code === 'number' || (typeof e.code === 'string' && /^[0-9]+$/.test(e.code))) ? [Number(e.code)] : []));
+}
+
 /** The first error of a v4 error envelope, in words (`code 5007: No such model ...`), for messages. */
 export function firstErrorText(body: unknown): string | undefined {
   if (!isObject(body)) return undefined;

@@ -31,6 +31,18 @@ describe('model.unknown', () => {
     expect(messages(judge(404, errorEnvelope(7000, 'No route for that URI')))).toContain('errors carry code 7000, expected 5007 (No such model) or 3042 (Invalid model ID)');
   });
 
+  it('takes the status 7000 was seen with from the contract (BadRequest x-wai-observed-error-codes), not from the check', () => {
+    const ex = runExchange(NOPE, { prompt: 'hi' }, { status: 400, json: errorEnvelope(7000, 'No route for that URI') });
+    const context = contextFor(ex, 'unknown-model');
+    const openapi = structuredClone(context.contract.openapi) as { components: { responses: Record<string, Record<string, unknown>> } };
+    openapi.components.responses.BadRequest!['x-wai-observed-error-codes'] = [5006, 8007];
+    // The same contract, its BadRequest without 7000 (documentedResponses reads only `openapi`).
+    const contract = new Proxy(context.contract, { get: (target, key) => (key === 'openapi' ? openapi : Reflect.get(target, key, target)) });
+    const unlisted = { ...context, contract };
+    expect(modelUnknown.run(ex, unlisted)).toMatchObject([{ message: 'errors carry code 7000, expected 5007 (No such model) or 3042 (Invalid model ID)' }]);
+    expect(modelUnknown.run(ex, unlisted)[0]!.severity).toBeUndefined();
+  });
+
   it('fails a code that came with a status other than the one documented for it', () => {
     const findings = judge(404, errorEnvelope(5007, 'No such model'));
     expect(findings).toHaveLength(1);

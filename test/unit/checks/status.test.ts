@@ -24,6 +24,24 @@ describe('status.success', () => {
     expect(messages(statusSuccess.run(ex, contextFor(ex)))).toEqual([`POST /ai/run/${LLAMA}: expected a 2xx answer to a valid request, got no response (timeout): no answer within 5000 ms`]);
   });
 
+  it('warns (never errs) on 410 code 5028 for a deprecated model, as the live API refuses a retired one; errs otherwise', () => {
+    const RETIRED = '@cf/meta/llama-3-8b-instruct'; // deprecated 2026-05-30 in spec/models/lifecycle.yaml
+    const gone = errorEnvelope(5028, `AiError: Model has been deprecated: ${RETIRED} was deprecated on 2026-05-30`);
+    const ex = runExchange(RETIRED, { prompt: 'hi' }, { status: 410, json: gone });
+    const [finding] = statusSuccess.run(ex, contextFor(ex));
+    expect(finding).toMatchObject({ severity: 'warning', actual: '410' });
+    expect(finding!.message).toContain(`${RETIRED} was deprecated on 2026-05-30 (spec/models/lifecycle.yaml), and code 5028 at 410 is how the live API refuses a retired model`);
+    // The binding throws the same code (cloudflare/cloudflare-docs#32501).
+    const thrown = runExchange(RETIRED, { prompt: 'hi' });
+    thrown.binding = { thrown: { name: 'InferenceUpstreamError', message: '5028: This model was deprecated on 2026-05-30. Please use an alternative model' } };
+    expect(statusSuccess.run(thrown, contextFor(thrown))).toMatchObject([{ severity: 'warning' }]);
+    // An active model refused so, or a deprecated one refused with another code, is an error as before.
+    const active = runExchange(LLAMA, { prompt: 'hi' }, { status: 410, json: gone });
+    expect(statusSuccess.run(active, contextFor(active))[0]!.severity).toBeUndefined();
+    const other = runExchange(RETIRED, { prompt: 'hi' }, { status: 410, json: errorEnvelope(5007, 'No such model') });
+    expect(statusSuccess.run(other, contextFor(other))[0]!.severity).toBeUndefined();
+  });
+
   it('skips an exchange the budget stopped, and other expectations', () => {
     const budget = runExchange(LLAMA, { prompt: 'hi' }, { kind: 'budget', message: 'budget exhausted' });
     expect(statusSuccess.applies(budget, contextFor(budget))).toBe(false);
@@ -64,6 +82,13 @@ describe('status.client-error', () => {
     const ex = invalid({ status: 429, json: errorEnvelope(3040, 'Capacity temporarily exceeded') });
     expect(statusClientError.run(ex, contextFor(ex, 'client-error'))).toMatchObject([
       { expected: '400 | 404 | 405 | 413', actual: '429', message: `POST /ai/run/${LLAMA}: status 429 says nothing about the input (a rate or capacity limit), expected it refused as invalid (400, 404, 405, 413)` },
+    ]);
+  });
+
+  it('fails a 410 (a retired model, spec/openapi.yaml Gone): it says nothing about the input either', () => {
+    const ex = invalid({ status: 410, json: errorEnvelope(5028, 'AiError: Model has been deprecated') });
+    expect(messages(statusClientError.run(ex, contextFor(ex, 'client-error')))).toEqual([
+      `POST /ai/run/${LLAMA}: status 410 says nothing about the input (a retired model), expected it refused as invalid (400, 404, 405, 413)`,
     ]);
   });
 

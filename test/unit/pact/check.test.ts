@@ -91,6 +91,28 @@ describe('checkPact', () => {
     expect(findings.map((f) => `${f.interaction}: ${f.keyword}`)).toEqual(['unknown: model', 'image as JSON: content-type', 'image as JSON: content-type', 'made-up code: error-code']);
   });
 
+  it('takes every code the contract lists for a status as known, documented or observed, and a 5xx by the 5XX range (issue 9)', () => {
+    const search = '/client/v4/accounts/a/ai/models/search';
+    const interaction = (description: string, path: string, status: number, code: number, method = 'POST') => ({
+      description,
+      request: { method, path, ...(method === 'POST' ? { body: { prompt: 'hi' } } : {}) },
+      response: { status, body: { success: false, result: null, errors: [{ code, message: 'x' }], messages: [] } },
+    });
+    const known = [
+      interaction('retired model', '/client/v4/accounts/a/ai/run/@cf/meta/llama-3-8b-instruct', 410, 5028),
+      interaction('server error', LLAMA, 500, 1000),
+      interaction('upstream unavailable', LLAMA, 503, 7009),
+      interaction('bad key on the search', search, 400, 10001, 'GET'),
+      interaction('LoRa refused', LLAMA, 405, 5005),
+    ];
+    expect(checkPact({ interactions: known }, contract).findings).toEqual([]);
+    const unknown = [interaction('made-up 5xx code', LLAMA, 502, 4242), interaction('5028 at 400', LLAMA, 400, 5028)];
+    expect(checkPact({ interactions: unknown }, contract).findings.map((f) => `${f.interaction}: ${f.keyword}: ${f.message}`)).toEqual([
+      'made-up 5xx code: error-code: error code 4242 is not one the API gives with status 502 (documented: 1000, 7009)',
+      '5028 at 400: error-code: error code 5028 is not one the API gives with status 400 (documented: 5007, 5004, 3039, 3003, 5006, 7000, 8007)',
+    ]);
+  });
+
   it('judges /ai/v1/messages by its own models, answers and Anthropic errors', () => {
     const path = '/client/v4/accounts/a/ai/v1/messages';
     const ask = (model: string) => ({ model, max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
