@@ -21,7 +21,7 @@ export { errorCodes };
 /** auth.required: no, malformed or wrong credentials → 401/403 with the documented code; never a 2xx. */
 export const authRequired = defineCheck({
   id: 'auth.required',
-  description: 'no or bad credentials are refused with the documented authentication error (401/403, code 10000; 400 code 10001 where the contract lists it as seen live, the catalogue search, is a warning), never served',
+  description: 'no or bad credentials are refused with the documented authentication error (401/403, code 10000; 400 code 10001, seen live on the catalogue search, is a warning), never served',
   area: 'auth',
   applies: (exchange, context) => context.expectation === 'auth-error' && judgeable(exchange),
   judge(exchange, context): Finding[] {
