@@ -14,7 +14,7 @@ import { handleBinding } from './binding.js';
 import { isBindingRequest } from './binding-envelope.js';
 import { checkCredentials, checkGatewayCredentials, type AuthOptions } from './auth.js';
 import { BatchQueue } from './batch.js';
-import { DEFAULT_MAX_BODY_BYTES, readBody, type BodyResult } from './body.js';
+import { DEFAULT_MAX_BODY_BYTES, readBody, readBodyThen, type BodyResult } from './body.js';
 import { Catalog } from './catalog.js';
 import { decodeBody } from './content-encoding.js';
 import { answerParserError, edgeHeaders, edgePage, edgeRefusal, MAX_HEADER_BYTES, originForm } from './edge.js';
@@ -286,7 +286,15 @@ function handleRouted(
     if (denied) return sendRouted(res, openAiPath, errorResponse(denied), delay);
   }
   if (preread) return answerBody(app, req, res, r, openAiPath, preread);
-  return readBody(req, app.maxBodyBytes).then((read) => (read.ok ? answerBody(app, req, res, r, openAiPath, read.body) : refuseUnread(res, openAiPath, read, delay)));
+  readBodyThen(req, app.maxBodyBytes, (read) => {
+    // Called from the request's `end` event: a throw or a rejection is answered here, as `handle`'s caller would.
+    try {
+      (read.ok ? answerBody(app, req, res, r, openAiPath, read.body) : refuseUnread(res, openAiPath, read, delay))?.catch((error: unknown) => fail(app, res, error));
+    } catch (error) {
+      fail(app, res, error);
+    }
+  });
+  return undefined;
 }
 
 /** A body that could not be read: nothing to answer when the client aborted, else the too-large refusal. */
