@@ -140,19 +140,26 @@ const SSE_HEADERS = { 'content-type': 'text/event-stream', 'cache-control': 'no-
 let reqCounter = 0;
 
 /**
- * The headers a live /ai/run answer carries besides its content type (spec/openapi.yaml RunSuccess, evidence at
- * components/headers/AiNeurons): `cf-ai-req-id`, a UUID, and `cf-ai-neurons`, the cost with two decimals, "0" on a
- * stream. The emulator bills nothing: its figure is a deterministic stand-in from the answer's token usage
- * (prompt + 3 x completion tokens, in hundredths; a decision model's input and output tokens alike), "0.00" for answers without usage, as a free answer reads.
+ * The head of a live /ai/run answer (spec/openapi.yaml RunSuccess, evidence at components/headers/AiNeurons): its
+ * content type, `cf-ai-req-id`, a UUID, and `cf-ai-neurons`, the cost with two decimals, "0" on a stream. The emulator
+ * bills nothing: its figure is a deterministic stand-in from the answer's token usage (prompt + 3 x completion tokens,
+ * in hundredths), "0.00" for answers without usage, as a free answer reads. One object, built whole: every answer
+ * pays for it.
  */
-function aiHeaders(result: unknown, stream: boolean): Record<string, string> {
+function aiHeaders(contentType: string, result: unknown, stream: boolean): Record<string, string> {
   const hex = (reqCounter++ >>> 0).toString(16).padStart(12, '0');
-  const headers = { 'cf-ai-req-id': `00000000-0000-4000-8000-${hex}`, 'cf-ai-neurons': '0' };
-  if (stream) return headers;
+  return { 'content-type': contentType, 'cf-ai-req-id': `00000000-0000-4000-8000-${hex}`, 'cf-ai-neurons': stream ? '0' : neurons(result) };
+}
+
+/** `cf-ai-neurons` of a whole answer: (prompt + 3 x completion tokens) / 100, with two decimals. */
+function neurons(result: unknown): string {
   const usage = isObject(result) && isObject(result.usage) ? result.usage : undefined;
   const tokens = (key: string): number => (usage && typeof usage[key] === 'number' && Number.isFinite(usage[key]) ? Math.max(0, usage[key] as number) : 0);
-  headers['cf-ai-neurons'] = ((tokens('prompt_tokens') + tokens('input_tokens') + 3 * (tokens('completion_tokens') + tokens('output_tokens'))) / 100).toFixed(2);
-  return headers;
+  const hundredths = tokens('prompt_tokens') + 3 * tokens('completion_tokens');
+  if (!Number.isSafeInteger(hundredths)) return (hundredths / 100).toFixed(2);
+  // Integer counts (every answer the emulator makes): the digits without toFixed's float formatting.
+  const cents = hundredths % 100;
+  return `${(hundredths - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
 /** One server-sent event (`data: <json>` and a blank line; `data: [DONE]` for the terminator). */
@@ -252,7 +259,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
     if (!faults.none) events = faults.rewriteEvents(events, info);
     const response: ServedResponse = {
       status: 200,
-      headers: { ...SSE_HEADERS, ...aiHeaders(undefined, true) },
+      headers: { ...aiHeaders(SSE_HEADERS['content-type'], undefined, true), 'cache-control': SSE_HEADERS['cache-control'] },
       body: { chunks: events.map(sseChunk), chunkDelayMs: deps.streamDelayMs },
     };
     return faults.none ? response : faults.rewriteResponse(response, model);
@@ -270,7 +277,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
   let response: ServedResponse;
   if (output.kind === 'binary') {
     const bytes = faults.none ? output.bytes : faults.rewriteBinary(output.bytes, info);
-    response = { status: 200, headers: { 'content-type': output.contentType, ...aiHeaders(undefined, false) }, body: bytes };
+    response = { status: 200, headers: aiHeaders(output.contentType, undefined, false), body: bytes };
   } else {
     const result = faults.none ? output.result : faults.rewriteResult(output.result, info);
     let body: string;
@@ -280,7 +287,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
       const json = result === output.result && output.json !== undefined ? output.json : JSON.stringify(result);
       body = `{"result":${json ?? 'null'},"success":true,"errors":[],"messages":[]}`;
     }
-    response = { status: 200, headers: { 'content-type': 'application/json', ...aiHeaders(output.result, false) }, body };
+    response = { status: 200, headers: aiHeaders('application/json', output.result, false), body };
   }
   return faults.none ? response : faults.rewriteResponse(response, model);
 }
