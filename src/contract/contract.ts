@@ -70,6 +70,7 @@ export class Contract {
   private openapiDocument: Record<string, unknown> | undefined;
   private diskCache: ValidatorCache | undefined;
   private readonly givenDigest: (() => string) | undefined;
+  private digestValue: string | undefined;
 
   private messagesModelIds: readonly string[] | undefined;
   private partnerModelMap: ReadonlyMap<string, PartnerModel> | undefined;
@@ -120,7 +121,8 @@ export class Contract {
   /** The disk cache of this contract's validators: keyed by the digest of every document, so any change to spec/ misses. */
   private cache(): ValidatorCache {
     if (!this.diskCache) {
-      if (this.givenDigest) this.diskCache = new ValidatorCache(contractDigest(this.givenDigest()));
+      const digest = this.digest();
+      if (digest !== undefined) this.diskCache = new ValidatorCache(contractDigest(digest));
       else {
         this.registerAll();
         this.diskCache = new ValidatorCache(documentsDigest(this.documents));
@@ -139,7 +141,9 @@ export class Contract {
    * of what follows from them; undefined for a contract built from parts without one.
    */
   digest(): string | undefined {
-    return this.givenDigest?.();
+    // Computed once: it hashes openapi.yaml's text, and the generators ask for it once per model.
+    if (this.digestValue === undefined && this.givenDigest) this.digestValue = this.givenDigest();
+    return this.digestValue;
   }
 
   /** The model with this id, or undefined. */
