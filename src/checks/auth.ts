@@ -1,6 +1,6 @@
 /** @module auth.required: a request without valid credentials is refused with the documented authentication error. */
 import { defineCheck } from './_internals/define.js';
-import { documentedResponse, statusesForCode, statusesForObservedCode } from './_internals/documented.js';
+import { documentedResponse, observedCodeAt, statusesForCode } from './_internals/documented.js';
 import { errorCodes, firstErrorText, isSuccessStatus, jsonValue, judgeable, noResponseText, operationLabel } from './_internals/exchange.js';
 import { errorEnvelopeProblems } from './status.js';
 import { toFindings } from './_internals/problem.js';
@@ -15,8 +15,6 @@ const AUTHENTICATION_ERROR = 10000;
  * a status whose response lists the code as observed for the operation; elsewhere it is judged like any other code.
  */
 export const OBSERVED_AUTH_CODES: ReadonlyMap<number, string> = new Map([[10001, 'Unable to authenticate request']]);
-
-export { errorCodes };
 
 /** auth.required: no, malformed or wrong credentials → 401/403 with the documented code; never a 2xx. */
 export const authRequired = defineCheck({
@@ -39,7 +37,7 @@ export const authRequired = defineCheck({
     const findings: Finding[] = [];
     const body = jsonValue(response);
     const found = errorCodes(body);
-    const observed = found.find((code) => OBSERVED_AUTH_CODES.has(code) && statusesForObservedCode(context.contract, exchange, code).includes(status));
+    const observed = observedCodeAt(context.contract, exchange, found, OBSERVED_AUTH_CODES, status);
     if (observed !== undefined && !found.some((code) => expectedCodes.includes(code))) {
       const wanted = `${expectedStatuses.join(' or ')} with code ${expectedCodes.join(' or ')}`;
       findings.push({ check, message: `${label}: answered ${status} with code ${observed} (${OBSERVED_AUTH_CODES.get(observed)}), as the live API was seen to refuse a bad credential here; the documented answer is ${wanted}`, instancePath: '/errors/0/code', expected: expectedCodes.join(' | '), actual: String(observed), severity: 'warning' });

@@ -1,9 +1,8 @@
 /** @module model.unknown: a model id the catalogue does not have is refused with the documented "no such model" error. */
 import { defineCheck } from './_internals/define.js';
-import { statusesForCode, statusesForObservedCode } from './_internals/documented.js';
-import { firstErrorText, isSuccessStatus, jsonValue, judgeable, modelIdOf, noResponseText, operationLabel } from './_internals/exchange.js';
+import { observedCodeAt, statusesForCode } from './_internals/documented.js';
+import { errorCodes, firstErrorText, isSuccessStatus, jsonValue, judgeable, modelIdOf, noResponseText, operationLabel } from './_internals/exchange.js';
 import { toFindings } from './_internals/problem.js';
-import { errorCodes } from './auth.js';
 import { errorEnvelopeProblems } from './status.js';
 import { BINDING_ERROR_NAME, bindingCallLabel, returnedText, thrownByBinding, thrownText } from './_internals/binding.js';
 import type { Exchange } from '../targets/types.js';
@@ -58,7 +57,7 @@ export const modelUnknown = defineCheck({
     const codes = errorCodes(body);
     const known = codes.filter((code) => UNKNOWN_MODEL_CODES.has(code));
     const wanted = [...UNKNOWN_MODEL_CODES].map(([code, name]) => `${code} (${name})`).join(' or ');
-    const observed = codes.find((code) => OBSERVED_UNKNOWN_MODEL_CODES.has(code) && statusesForObservedCode(context.contract, exchange, code).includes(status));
+    const observed = observedCodeAt(context.contract, exchange, codes, OBSERVED_UNKNOWN_MODEL_CODES, status);
     if (known.length === 0 && observed !== undefined) {
       const name = OBSERVED_UNKNOWN_MODEL_CODES.get(observed)!;
       findings.push({ check, message: `errors carry code ${observed} (${name}), as the live API was seen to answer an unknown model at ${status}; the documented answer is ${wanted}`, instancePath: '/errors/0/code', expected: [...UNKNOWN_MODEL_CODES.keys()].join(' | '), actual: String(observed), severity: 'warning' });

@@ -129,6 +129,14 @@ export function statusesForObservedCode(contract: Contract, exchange: Exchange, 
   return [...documentedResponses(contract, exchange).values()].filter((r) => r.observedErrorCodes.includes(code)).map((r) => r.status);
 }
 
+/**
+ * The first of `codes` that a check knows as observed (`known`) and the contract lists as observed at `status` for this
+ * exchange's operation (`x-wai-observed-error-codes`): a real answer, judged a warning by the checks that ask.
+ */
+export function observedCodeAt(contract: Contract, exchange: Exchange, codes: readonly number[], known: ReadonlyMap<number, unknown>, status: number): number | undefined {
+  return codes.find((code) => known.has(code) && statusesForObservedCode(contract, exchange, code).includes(status));
+}
+
 /** URI and name of an openapi.yaml component schema. */
 export function component(contract: Contract, name: string): { uri: string; name: string } {
   return { uri: contract.componentUri(name), name };
