@@ -5,8 +5,8 @@
  * contract rejects. A default run probes ~3,200 such cases, about a tenth of its time, and gets the same verdicts every
  * time: they follow from the contract, the model's case list and the code that draws and judges. So they are stored
  * under a key made of exactly those, and a run whose verdicts are all there probes nothing. Any change to spec/, to
- * this folder's or the contract's code, or to fast-check probes afresh; every failure (no cache folder, an unreadable
- * or broken entry, a full disk) only falls back to probing.
+ * this folder's or the contract's code, or to fast-check or ajv probes afresh; every failure (no cache folder, an
+ * unreadable or broken entry, a full disk) only falls back to probing.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -37,18 +37,19 @@ function sources(dir: string, only?: RegExp): string[] {
 }
 
 /**
- * The code a verdict depends on: the modules that draw cases (this folder, and the media and random source it imports),
- * those that judge them (src/contract), and fast-check.
+ * The code a verdict depends on beyond the contract's digest (which already covers src/contract, the modules that judge
+ * cases: the resolver's source is part of it): the modules that draw cases (this folder, and the media and random
+ * source it imports), fast-check, and ajv.
  */
 function codeFingerprint(): string {
   if (fingerprint === undefined) {
     const hash = createHash('sha256');
     const here = dirname(fileURLToPath(import.meta.url));
     const root = join(here, '..');
-    const files = [...sources(here), ...sources(join(root, 'contract')), ...sources(join(root, 'media')), ...sources(join(root, 'emulator'), /^rng\./)];
+    const files = [...sources(here), ...sources(join(root, 'media')), ...sources(join(root, 'emulator'), /^rng\./)];
     for (const file of files) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
     const require = createRequire(import.meta.url);
-    hash.update(`fast-check@${(require('fast-check/package.json') as { version: string }).version}`);
+    for (const name of ['fast-check', 'ajv']) hash.update(`${name}@${(require(`${name}/package.json`) as { version: string }).version}\0`);
     fingerprint = hash.digest('hex');
   }
   return fingerprint;
