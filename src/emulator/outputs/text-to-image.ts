@@ -25,96 +25,136 @@ function colours(variant: number): { from: Rgb; to: Rgb; disc: Rgb } {
 }
 
 /**
- * The picture: a diagonal gradient between two colours with a soft-edged disc. `paint` writes the
- * colour at (x, y) into `out` at `at`; it allocates nothing, since it runs for every pixel of a
- * 1024² answer.
+ * The picture: a diagonal gradient between two colours, constant along each diagonal x + y (so row y + 1 is row y
+ * moved one pixel), with a soft-edged disc. Every diagonal's colour is computed once per image (`line`, RGB), and with
+ * it the diagonal's Sub-filtered form (`deltas`: its colour minus the previous diagonal's, mod 256).
  */
-function painter(width: number, height: number, variant: number): (out: Uint8Array, at: number, x: number, y: number) => void {
+interface Picture {
+  line: Uint8Array;
+  deltas: Uint8Array;
+  disc: Rgb;
+  cx: number;
+  cy: number;
+  radius: number;
+  /** Squared distance from the centre past which the disc surely does not show (1.15 radii, with a margin for rounding). */
+  outside: number;
+}
+
+function picture(width: number, height: number, variant: number): Picture {
   const { from, to, disc } = colours(variant);
-  const cx = width * (0.3 + (variant % 4) * 0.13);
-  const cy = height * (0.3 + ((variant >> 2) % 4) * 0.13);
+  const diagonals = width + height - 1;
+  const last = Math.max(1, diagonals - 1);
+  const line = new Uint8Array(diagonals * 3);
+  const deltas = new Uint8Array(diagonals * 3);
+  for (let s = 0, o = 0; s < diagonals; s++) {
+    const t = s / last;
+    for (let c = 0; c < 3; c++, o++) {
+      line[o] = Math.round(from[c]! * (1 - t) + to[c]! * t);
+      deltas[o] = (line[o]! - (s > 0 ? line[o - 3]! : 0)) & 0xff;
+    }
+  }
   const radius = Math.min(width, height) * 0.22;
-  // Beyond this squared distance (with a margin for rounding) the disc cannot show: skip Math.hypot.
-  const outside = (1.15 * radius) ** 2 * 1.001;
-  return (out, at, x, y) => {
-    const t = (x / width + y / height) / 2;
-    const dx = x - cx;
-    const dy = y - cy;
-    const d = dx * dx + dy * dy > outside ? 2 : Math.hypot(dx, dy) / radius;
-    const k = d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
-    for (let c = 0; c < 3; c++) out[at + c] = Math.round((from[c]! * (1 - t) + to[c]! * t) * (1 - k) + disc[c]! * k);
+  return {
+    line,
+    deltas,
+    disc,
+    cx: width * (0.3 + (variant % 4) * 0.13),
+    cy: height * (0.3 + ((variant >> 2) % 4) * 0.13),
+    radius,
+    outside: (1.15 * radius) ** 2 * 1.001,
   };
 }
 
+/** The disc's weight at (x, y): 1 inside, 0 outside, fading over its last 15 %. */
+function discWeight(p: Picture, x: number, y: number): number {
+  const dx = x - p.cx;
+  const dy = y - p.cy;
+  if (dx * dx + dy * dy > p.outside) return 0;
+  const d = Math.sqrt(dx * dx + dy * dy) / p.radius;
+  return d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
+}
+
+/** Writes the colour at (x, y) into `out[at..at + 3)` (x + y is clamped to the last diagonal: JPEG blocks overhang). */
+function paintPixel(p: Picture, out: Uint8Array, at: number, x: number, y: number): void {
+  const g = Math.min(x + y, p.line.length / 3 - 1) * 3;
+  const k = discWeight(p, x, y);
+  for (let c = 0; c < 3; c++) out[at + c] = k === 0 ? p.line[g + c]! : Math.round(p.line[g + c]! * (1 - k) + p.disc[c]! * k);
+}
+
 /**
- * The same picture as {@link painter}, a row at a time, written straight as the PNG encoder filters rows (Sub: each
- * byte minus the one 3 before it): no RGB array and no filtered copy, the same bytes (a 2048² answer was 0.3–0.6 s of
- * paint, copy and filter on the thread that also runs the suites), and never the whole image at once.
- *
- * Only the pixels near the disc take its distance: elsewhere its weight is 0 and a pixel is the gradient alone, the
- * same float expression with the disc's terms (`× 1`, `+ 0`) left out, so the bytes are the same (a 2048² answer has
- * four fifths of its pixels off the disc; a row off it takes no square root at all).
+ * The picture a row at a time, written as the PNG encoder filters rows (Sub: each byte minus the one 3 before it):
+ * a row is a copy of the diagonals' deltas, its first pixel against 0, then the columns near the disc painted and
+ * filtered one by one. A 2048² answer was 0.4 s of per-pixel arithmetic on the thread that also runs the suites; this
+ * is a memory copy per row.
  */
 export function filteredRowPainter(width: number, height: number, variant: number): FilteredRowWriter {
-  const { from, to, disc } = colours(variant);
-  const cx = width * (0.3 + (variant % 4) * 0.13);
-  const cy = height * (0.3 + ((variant >> 2) % 4) * 0.13);
-  const radius = Math.min(width, height) * 0.22;
-  // Past this squared distance (the disc's edge, 1.15 radii, and a margin for rounding) its weight is surely 0.
-  const outside = (1.15 * radius) ** 2 * 1.001;
-  const [f0, f1, f2] = from;
-  const [t0, t1, t2] = to;
-  const [d0, d1, d2] = disc;
-  // x / width for every column, computed once: the same quotients, no division per pixel.
-  const across = new Float64Array(width);
-  for (let x = 0; x < width; x++) across[x] = x / width;
+  const p = picture(width, height, variant);
+  const { line, deltas, disc } = p;
   return (raw, at, y) => {
-    let o = at;
-    const dy = y - cy;
-    const yh = y / height;
-    raw[o++] = 1; // filter: Sub
-    let r0 = 0;
-    let g0 = 0;
-    let b0 = 0;
+    raw[at] = 1; // filter: Sub
+    raw[at + 1] = line[y * 3]!;
+    raw[at + 2] = line[y * 3 + 1]!;
+    raw[at + 3] = line[y * 3 + 2]!;
+    raw.set(deltas.subarray((y + 1) * 3, (y + width) * 3), at + 4);
     // The columns that may touch the disc, a pixel wider each side than the exact chord.
-    const reach = outside - dy * dy;
-    const half = reach > 0 ? Math.sqrt(reach) : -1;
-    const near0 = half < 0 ? width : Math.max(0, Math.floor(cx - half) - 1);
-    const near1 = half < 0 ? width : Math.min(width, Math.ceil(cx + half) + 2);
-    for (let x = 0; x < width; x++) {
-      const t = (across[x]! + yh) * 0.5; // halving is exact: the same t as (x / width + y / height) / 2
-      let r: number;
-      let g: number;
-      let b: number;
-      if (x < near0 || x >= near1) {
-        r = Math.round(f0 * (1 - t) + t0 * t);
-        g = Math.round(f1 * (1 - t) + t1 * t);
-        b = Math.round(f2 * (1 - t) + t2 * t);
-      } else {
-        const dx = x - cx;
-        const d = Math.sqrt(dx * dx + dy * dy) / radius;
-        const k = d < 1 ? 1 : d < 1.15 ? (1.15 - d) / 0.15 : 0;
-        r = Math.round((f0 * (1 - t) + t0 * t) * (1 - k) + d0 * k);
-        g = Math.round((f1 * (1 - t) + t1 * t) * (1 - k) + d1 * k);
-        b = Math.round((f2 * (1 - t) + t2 * t) * (1 - k) + d2 * k);
+    const dy = y - p.cy;
+    const reach = p.outside - dy * dy;
+    if (reach <= 0) return;
+    const half = Math.sqrt(reach);
+    const near0 = Math.max(0, Math.floor(p.cx - half) - 1);
+    const near1 = Math.min(width, Math.ceil(p.cx + half) + 2);
+    const g0 = (y + near0 - 1) * 3;
+    let r0 = near0 > 0 ? line[g0]! : 0;
+    let gr0 = near0 > 0 ? line[g0 + 1]! : 0;
+    let b0 = near0 > 0 ? line[g0 + 2]! : 0;
+    // The columns surely inside the disc (d² ≤ 0.999: its weight is exactly 1) are its colour alone: Sub-filtered, a
+    // delta at the first and zeros after it.
+    const innerReach = p.radius * p.radius * 0.999 - dy * dy;
+    const innerHalf = innerReach > 0 ? Math.sqrt(innerReach) : -1;
+    const inner0 = innerHalf < 0 ? near1 : Math.max(near0, Math.ceil(p.cx - innerHalf));
+    const inner1 = innerHalf < 0 ? near1 : Math.min(near1, Math.floor(p.cx + innerHalf) + 1);
+    for (let x = near0; x < near1; x++) {
+      if (x === inner0 && inner1 > inner0) {
+        const o = at + 1 + x * 3;
+        raw[o] = (disc[0] - r0) & 0xff;
+        raw[o + 1] = (disc[1] - gr0) & 0xff;
+        raw[o + 2] = (disc[2] - b0) & 0xff;
+        raw.fill(0, o + 3, at + 1 + inner1 * 3);
+        [r0, gr0, b0] = disc;
+        x = inner1 - 1;
+        continue;
       }
-      raw[o++] = (r - r0) & 0xff;
-      raw[o++] = (g - g0) & 0xff;
-      raw[o++] = (b - b0) & 0xff;
+      const g = (x + y) * 3;
+      const k = discWeight(p, x, y);
+      const r = k === 0 ? line[g]! : Math.round(line[g]! * (1 - k) + disc[0] * k);
+      const gr = k === 0 ? line[g + 1]! : Math.round(line[g + 1]! * (1 - k) + disc[1] * k);
+      const b = k === 0 ? line[g + 2]! : Math.round(line[g + 2]! * (1 - k) + disc[2] * k);
+      const o = at + 1 + x * 3;
+      raw[o] = (r - r0) & 0xff;
+      raw[o + 1] = (gr - gr0) & 0xff;
+      raw[o + 2] = (b - b0) & 0xff;
       r0 = r;
-      g0 = g;
+      gr0 = gr;
       b0 = b;
+    }
+    // The pixel after the span is the gradient again, filtered against the span's last pixel.
+    if (near1 < width) {
+      const g = (near1 + y) * 3;
+      const o = at + 1 + near1 * 3;
+      raw[o] = (line[g]! - r0) & 0xff;
+      raw[o + 1] = (line[g + 1]! - gr0) & 0xff;
+      raw[o + 2] = (line[g + 2]! - b0) & 0xff;
     }
   };
 }
 
 function render(format: Format, width: number, height: number, variant: number): Uint8Array {
-  const paint = painter(width, height, variant);
   if (format === 'jpeg') {
+    const p = picture(width, height, variant);
     const bw = Math.ceil(width / 8);
     const bh = Math.ceil(height / 8);
     const blocks = new Uint8Array(bw * bh * 3);
-    for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) paint(blocks, (by * bw + bx) * 3, bx * 8 + 4, by * 8 + 4);
+    for (let by = 0; by < bh; by++) for (let bx = 0; bx < bw; bx++) paintPixel(p, blocks, (by * bw + bx) * 3, bx * 8 + 4, by * 8 + 4);
     return encodeJpeg(width, height, blocks);
   }
   return encodeFilteredRows(width, height, filteredRowPainter(width, height, variant));
