@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { setImmediate as setImmediatePromise, setTimeout as sleep } from 'node:timers/promises';
 import type { Contract } from '../contract/contract.js';
 import type { TaskId } from '../contract/types.js';
 import { handleBinding } from './binding.js';
@@ -25,6 +25,7 @@ import { handlePartner } from './partner.js';
 import { route, type Route } from './router.js';
 import { DEFAULT_STREAM_DELAY_MS, runModel, type RunDeps } from './run-model.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext, OutputMaker } from './types.js';
+import { paced } from './v1-answers.js';
 import { matchableRequest, type ReplayStore } from '../cassettes/replay.js';
 import type { Operation } from '../targets/types.js';
 
@@ -166,14 +167,18 @@ function writeResponse(res: ServerResponse, response: ServedResponse, delayMs: n
   return writeStream(res, response, body, closeConnection);
 }
 
-/** Writes a streamed answer chunk by chunk, `chunkDelayMs` apart. */
+/**
+ * Writes a streamed answer chunk by chunk, `chunkDelayMs` apart; with no pause, still one chunk per turn of the event
+ * loop, so that a client's reads can fall between chunks as they do over a network (its event parser meets events
+ * split across reads) without the run waiting on timers.
+ */
 async function writeStream(res: ServerResponse, response: ServedResponse, body: { chunks: (string | Uint8Array)[]; chunkDelayMs?: number }, closeConnection: boolean): Promise<void> {
   res.writeHead(response.status, headList(response, -1, closeConnection));
   res.flushHeaders();
   const wait = body.chunkDelayMs ?? 0;
   for (let i = 0; i < body.chunks.length; i++) {
     if (res.destroyed) return;
-    if (i > 0 && wait > 0) await sleep(wait);
+    if (i > 0) await (wait > 0 ? sleep(wait) : setImmediatePromise());
     if (res.destroyed) return;
     res.write(body.chunks[i]!);
   }
@@ -345,9 +350,10 @@ function answer(
     const intercepted = faults.intercept();
     if (intercepted) return intercepted;
     if (r.kind === 'run') return runModel(app.deps, request, r.model, r.wellFormed);
+    const pace = (a: EmulatorResponse) => paced(a, app.deps.streamDelayMs);
     const answered = r.kind === 'partner' ? handlePartner(request, app.contract) : app.openAi(request, { contract: app.contract, endpoint: r.endpoint });
-    if (faults.none) return answered;
-    return Promise.resolve(answered).then((a) => faults.rewriteResponse(a));
+    if (faults.none) return answered instanceof Promise ? answered.then(pace) : pace(answered);
+    return Promise.resolve(answered).then((a) => faults.rewriteResponse(pace(a)));
   };
 
   if (r.layout !== 'gateway') {

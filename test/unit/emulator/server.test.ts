@@ -102,6 +102,17 @@ describe('/ai/run', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual((events.length - 1) * 4);
   });
 
+  it('paces /ai/v1 streams as /ai/run streams, by streamDelayMs (mock --stream-delay)', async () => {
+    const started = performance.now();
+    const body = { model: '@cf/meta/llama-3.1-8b-instruct-fp8', messages: [{ role: 'user', content: 'stream me' }], stream: true };
+    const answer = await send(emu.url, `/client/v4/accounts/${ACCOUNT}/ai/v1/chat/completions`, { json: body });
+    expect(answer.status).toBe(200);
+    const events = answer.text.split('\n\n').filter(Boolean);
+    expect(events.length).toBeGreaterThan(2);
+    // streamDelayMs is 5 here (the /ai/v1 answers once ignored it and paused 2 ms).
+    expect(performance.now() - started).toBeGreaterThanOrEqual((events.length - 1) * 4);
+  });
+
   it('serves binary models as raw bytes with their content type', async () => {
     const model = findModel((m) => m.task === 'text-to-image' && !m.facts.response.envelope && m.facts.response.contentType === 'image/png');
     const answer = await send(emu.url, runPath(model.id), { json: { prompt: 'a red square' } });
