@@ -6,12 +6,40 @@
  * options that apply to those formats are honoured (`output.format`, `html.hostname`, `html.cssSelector`); the
  * image and PDF options apply only to formats the emulator does not convert.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { NodeHtmlMarkdown } from 'node-html-markdown';
-import { parse as parseHtml, type HTMLElement } from 'node-html-parser';
-import removeMarkdown from 'remove-markdown';
+import { createRequire } from 'node:module';
+import type * as FastXmlParser from 'fast-xml-parser';
+import type * as HtmlMarkdown from 'node-html-markdown';
+import type * as HtmlParser from 'node-html-parser';
+import type { HTMLElement } from 'node-html-parser';
+import type RemoveMarkdown from 'remove-markdown';
 import { stableUuid } from './catalog.js';
 import { tokenize } from './outputs/fake-text.js';
+
+/**
+ * The converters' libraries, loaded on the first conversion (their CommonJS builds, synchronously): loading them took
+ * ~45 ms of every process that imports the emulator (each `run`, `mock`), most of which never converts a document.
+ */
+interface Libraries {
+  XMLParser: typeof FastXmlParser.XMLParser;
+  XMLValidator: typeof FastXmlParser.XMLValidator;
+  NodeHtmlMarkdown: typeof HtmlMarkdown.NodeHtmlMarkdown;
+  parseHtml: typeof HtmlParser.parse;
+  removeMarkdown: typeof RemoveMarkdown;
+}
+let loaded: Libraries | undefined;
+function libraries(): Libraries {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const xml = require('fast-xml-parser') as typeof FastXmlParser;
+  loaded = {
+    XMLParser: xml.XMLParser,
+    XMLValidator: xml.XMLValidator,
+    NodeHtmlMarkdown: (require('node-html-markdown') as typeof HtmlMarkdown).NodeHtmlMarkdown,
+    parseHtml: (require('node-html-parser') as typeof HtmlParser).parse,
+    removeMarkdown: require('remove-markdown') as typeof RemoveMarkdown,
+  };
+  return loaded;
+}
 
 /** A file as the binding sends it (`MarkdownDocument` with its blob read to base64). */
 export interface MarkdownFile {
@@ -66,8 +94,8 @@ const LINK_ATTRIBUTES: readonly [selector: string, attribute: string][] = [
 
 const html: Converter = (text, options) => {
   const { hostname, cssSelector } = options.html ?? {};
-  if (hostname === undefined && cssSelector === undefined) return { ok: true, markdown: NodeHtmlMarkdown.translate(text) };
-  const root = parseHtml(text);
+  if (hostname === undefined && cssSelector === undefined) return { ok: true, markdown: libraries().NodeHtmlMarkdown.translate(text) };
+  const root = libraries().parseHtml(text);
   if (hostname !== undefined) {
     const base = baseUrlOf(hostname);
     if (!base) return { ok: false, error: `conversionOptions.html.hostname "${hostname}" is not a host name or URL` };
@@ -88,7 +116,7 @@ const html: Converter = (text, options) => {
       return { ok: false, error: `conversionOptions.html.cssSelector "${cssSelector}" is not a CSS selector: ${(error as Error).message}` };
     }
   }
-  return { ok: true, markdown: NodeHtmlMarkdown.translate(picked.map((element) => element.outerHTML).join('\n')) };
+  return { ok: true, markdown: libraries().NodeHtmlMarkdown.translate(picked.map((element) => element.outerHTML).join('\n')) };
 };
 const asIs: Converter = (text) => ({ ok: true, markdown: text });
 
@@ -169,6 +197,7 @@ function xmlList(nodes: XmlNode[], depth: number, out: string[]): void {
 }
 
 const xml: Converter = (text) => {
+  const { XMLParser, XMLValidator } = libraries();
   const valid = XMLValidator.validate(text);
   if (valid !== true) return { ok: false, error: `not well-formed XML: ${valid.err.msg} (line ${valid.err.line})` };
   const tree = new XMLParser({ preserveOrder: true, ignoreAttributes: false, trimValues: true }).parse(text) as XmlNode[];
@@ -251,6 +280,6 @@ export function convertToMarkdown(file: MarkdownFile, options: MarkdownConversio
   const converted = convert(text, options);
   if (!converted.ok) return { id, name, mimeType, format: 'error', error: `${name || 'the file'}: ${converted.error}` };
   const format = options.output?.format ?? 'markdown';
-  const output = format === 'text' ? removeMarkdown(converted.markdown) : converted.markdown;
+  const output = format === 'text' ? libraries().removeMarkdown(converted.markdown) : converted.markdown;
   return { id, name, mimeType, format, tokens: tokenize(output).filter((t) => t.trim() !== '').length, data: output };
 }
