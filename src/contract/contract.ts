@@ -66,6 +66,7 @@ export class Contract {
   private readonly lazyDocuments: Map<string, () => SchemaDocument>;
   private readonly documents = new Map<string, Record<string, unknown>>();
   private readonly inlinedSchemas = new Map<string, JsonSchema>();
+  private readonly schemaUris = new WeakMap<ModelEntry, { of: string; input: string; output: string }>();
   private readonly loadOpenapi: () => Record<string, unknown>;
   private openapiDocument: Record<string, unknown> | undefined;
   private diskCache: ValidatorCache | undefined;
@@ -253,9 +254,14 @@ export class Contract {
     return schema;
   }
 
-  /** URI of a model's input or output schema. */
+  /**
+   * URI of a model's input or output schema: the same string each time, so that its hash, computed once, keys the
+   * validator maps (a new string per call was hashed on every validation: a tenth of the emulator's model work).
+   */
   modelSchemaUri(model: ModelEntry, part: SchemaPart): string {
-    return `${model.schemaUri}#/$defs/${part}`;
+    let uris = this.schemaUris.get(model);
+    if (uris === undefined || uris.of !== model.schemaUri) this.schemaUris.set(model, (uris = { of: model.schemaUri, input: `${model.schemaUri}#/$defs/input`, output: `${model.schemaUri}#/$defs/output` }));
+    return uris[part];
   }
 
   /** URI of an openapi.yaml component schema. */

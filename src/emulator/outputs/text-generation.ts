@@ -5,7 +5,7 @@ import { exampleFromSchema, ExampleError, ExampleTooLarge } from '../../generate
 import type { Rng } from '../rng.js';
 import type { OutputContext, OutputMaker, StreamEvent } from '../types.js';
 import { decisions } from './decisions.js';
-import { CREATED_AT, hexId, promptTokens, proseTokens, tokenize } from './fake-text.js';
+import { CREATED_AT, hexId, promptTokens, prose, proseTokens, tokenize } from './fake-text.js';
 import { declares, perModel, subschemasAt, typesAt } from './schema-shape.js';
 
 type Obj = Record<string, unknown>;
@@ -227,8 +227,8 @@ export function generate(request: GenerationRequest, rng: Rng): Generation {
   }
   const wanted = rng.int(ANSWER_WORDS.min, ANSWER_WORDS.max);
   const count = Math.min(wanted, request.maxTokens);
-  const tokens = proseTokens(rng, count);
-  return { id, promptTokens, tokens, text: tokens.join(''), toolCalls: [], completionTokens: count, finishReason: count < wanted ? 'length' : 'stop', prose: true };
+  const { tokens, text } = prose(rng, count);
+  return { id, promptTokens, tokens, text, toolCalls: [], completionTokens: count, finishReason: count < wanted ? 'length' : 'stop', prose: true };
 }
 
 // ----------------------------------------------------------------------------------------- shapes
