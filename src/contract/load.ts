@@ -1,6 +1,6 @@
 /** @module Loads spec/ into a resolved Contract: tasks, models with effective schemas and facts. */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheDir, pruneOld } from './cache-dir.js';
@@ -257,24 +257,99 @@ interface Resolved {
   documents: [string, Obj][];
 }
 
+/** A resolution as read back from its cached text: the model documents are parsed when first asked for. */
+interface CachedResolution {
+  tasks: [TaskId, { file: string; doc: Obj }][];
+  typesPackage: { name: string; version: string };
+  models: ModelEntry[];
+  /** The model documents' URIs, in order. */
+  uris: string[];
+  document(uri: string): Obj;
+}
+
 /** Bumped when what the resolved-contract cache holds changes shape. */
-const RESOLVED_FORMAT = 1;
+const RESOLVED_FORMAT = 2;
 
 /**
  * The source of the modules that resolve a contract (this folder): part of the resolved-contract cache's key, so a
  * change to how the contract is resolved never reuses what an older resolver made.
  */
+const RESOLVER_DIR = dirname(fileURLToPath(import.meta.url));
+function resolverFiles(): string[] {
+  return readdirSync(RESOLVER_DIR)
+    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+    .sort()
+    .map((f) => join(RESOLVER_DIR, f));
+}
 let resolverSource: string | undefined;
+/** The stamps of the resolver's files, taken as they were read for {@link resolverSource}; undefined if one failed. */
+let resolverStamps: FileStamp[] | undefined;
+/** The resolver's source, read once a process. */
 function resolverFingerprint(): string {
   if (resolverSource === undefined) {
-    const here = dirname(fileURLToPath(import.meta.url));
-    resolverSource = readdirSync(here)
-      .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
-      .sort()
-      .map((f) => `${f}\0${readFileSync(join(here, f), 'utf8')}`)
+    const stamps: FileStamp[] = [];
+    resolverSource = resolverFiles()
+      .map((file) => {
+        const stamp = stampOf(file);
+        if (stamp) stamps.push(stamp);
+        return `${relative(RESOLVER_DIR, file)}\0${readFileSync(file, 'utf8')}`;
+      })
       .join('\0');
+    resolverStamps = stamps.length === resolverFiles().length ? stamps : undefined;
   }
   return resolverSource;
+}
+
+/** One file's stat as the stamp index keeps it: path, size, mtime and ctime (ns), inode. */
+type FileStamp = [path: string, size: string, mtimeNs: string, ctimeNs: string, ino: string];
+
+function stampOf(file: string): FileStamp | undefined {
+  try {
+    const stat = statSync(file, { bigint: true });
+    return [file, String(stat.size), String(stat.mtimeNs), String(stat.ctimeNs), String(stat.ino)];
+  } catch {
+    return undefined;
+  }
+}
+
+/** A file changed this close (ns) before its stamp was taken may change again within the clock's grain: not trusted. */
+const RACY_NS = 2_000_000_000n;
+
+/**
+ * The stamp index of `dir`'s contract: the resolved-contract digest of the files it read, with their stamps, so that
+ * a process whose files all still stat the same skips reading and hashing them (as git's index skips unchanged files).
+ * A stamp taken within RACY_NS of the file's own change time is not trusted (a change in the same clock tick would
+ * not show), nor is an index whose files are not all there; then the files are read and hashed as without it.
+ */
+export function stampIndexFile(folder: string, dir: string): string {
+  return join(folder, `stamps-${createHash('sha256').update(`${RESOLVED_FORMAT}\0${RESOLVER_DIR}\0${dir}`).digest('hex').slice(0, 32)}.json`);
+}
+
+/** The digest the stamp index `indexFile` records, if every file still stats as stamped (and not racily). Exported for tests. */
+export function stampedDigest(indexFile: string, racyNs = RACY_NS): string | undefined {
+  try {
+    const index = JSON.parse(readFileSync(indexFile, 'utf8')) as { digest?: unknown; writtenNs?: unknown; stamps?: unknown };
+    if (typeof index.digest !== 'string' || typeof index.writtenNs !== 'string' || !Array.isArray(index.stamps) || index.stamps.length === 0) return undefined;
+    const written = BigInt(index.writtenNs);
+    for (const stamp of index.stamps as FileStamp[]) {
+      const now = stampOf(stamp[0]);
+      if (!now || now.some((field, i) => field !== stamp[i])) return undefined;
+      if (BigInt(stamp[2]) > written - racyNs || BigInt(stamp[3]) > written - racyNs) return undefined;
+    }
+    return index.digest;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeStampIndex(indexFile: string, digest: string, stamps: FileStamp[]): void {
+  try {
+    const temporary = `${indexFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, JSON.stringify({ digest, writtenNs: String(BigInt(Date.now()) * 1_000_000n), stamps }));
+    renameSync(temporary, indexFile);
+  } catch {
+    // a read-only or full temp dir only costs speed
+  }
 }
 
 function resolveFiles(dir: string, readDocument: Reader): Resolved {
@@ -289,54 +364,113 @@ function resolveFiles(dir: string, readDocument: Reader): Resolved {
   };
 }
 
-/** A resolution as the cache keeps it: models without their schemas (those are the documents' `$defs` entries, stored once). */
-function serializeResolved(resolved: Resolved): string {
-  return JSON.stringify({ ...resolved, models: resolved.models.map((m) => ({ ...m, input: null, output: null })) });
+/**
+ * A resolution as the cache keeps it: a line of JSON (tasks, the models without their schemas, each model document's
+ * URI and byte length), then the documents' JSON one after another. The schemas are the documents' `$defs` entries,
+ * stored once; a process parses only the documents it uses (`validate` of one answer: one of a hundred, where parsing
+ * the whole 640 KB was a tenth of its start).
+ */
+function serializeResolved(resolved: Resolved): Buffer {
+  const texts = resolved.documents.map(([, doc]) => JSON.stringify(doc));
+  const head = JSON.stringify({
+    tasks: resolved.tasks,
+    typesPackage: resolved.typesPackage,
+    models: resolved.models.map((m) => ({ ...m, input: null, output: null })),
+    documents: resolved.documents.map(([uri], i) => [uri, Buffer.byteLength(texts[i]!)]),
+  });
+  return Buffer.from(`${head}\n${texts.join('')}`);
+}
+
+/** Reads {@link serializeResolved}'s bytes back; throws on bytes that are not such a resolution. */
+function readResolved(bytes: Buffer): CachedResolution {
+  const newline = bytes.indexOf(0x0a);
+  if (newline < 0) throw new Error('not a cached resolution');
+  const head = JSON.parse(bytes.toString('utf8', 0, newline)) as Omit<CachedResolution, 'uris' | 'document'> & { documents: [string, number][] };
+  const spans = new Map<string, [number, number]>();
+  let at = newline + 1;
+  for (const [uri, length] of head.documents) {
+    spans.set(uri, [at, at + length]);
+    at += length;
+  }
+  if (at !== bytes.length) throw new Error('a cached resolution of the wrong length');
+  const parsed = new Map<string, Obj>();
+  return {
+    tasks: head.tasks,
+    typesPackage: head.typesPackage,
+    models: head.models,
+    uris: [...spans.keys()],
+    document(uri) {
+      let doc = parsed.get(uri);
+      if (doc === undefined) {
+        const [start, end] = spans.get(uri)!;
+        parsed.set(uri, (doc = JSON.parse(bytes.toString('utf8', start, end)) as Obj));
+      }
+      return doc;
+    },
+  };
 }
 
 /**
  * The resolved contract in `dir`, from the per-user cache when these very files were resolved before by this very
  * resolver (`$TMPDIR/wai-conformance-UID/contracts`, or `WAI_CONFORMANCE_CACHE_DIR`; `off` disables it): resolving
  * (parsing 100 model documents, applying the task constraints and the overlay's patches to each) was most of
- * `validate`'s cold start, and one JSON.parse of the result is a fraction of it. Keyed by the digest of the
+ * `validate`'s cold start, and reading the result back is a fraction of it (serializeResolved). Keyed by the digest of the
  * resolver's source and of every file read, in order, so any change to spec/ or to the resolver resolves afresh.
  * Returns the digest too: the validator cache is keyed by it (with the OpenAPI document, read on first use).
  */
-function resolveCached(dir: string): { resolved: Resolved; digest: string } {
-  // Bytes, hashed as they are: the text is decoded only when the files are resolved (a cache miss).
+function resolveCached(dir: string): { resolved: CachedResolution; digest: string } {
+  const folder = cacheDir('contracts');
+  const indexFile = folder && stampIndexFile(folder, dir);
+  const known = indexFile ? stampedDigest(indexFile) : undefined;
+  if (folder && known) {
+    try {
+      return { resolved: readResolved(readFileSync(join(folder, `${known}.json`))), digest: known };
+    } catch {
+      // the resolution itself is gone (pruned) or unreadable: read, hash and resolve below
+    }
+  }
+  // Bytes, hashed as they are: the text is decoded only when the files are resolved (a cache miss). Each file is
+  // stamped before it is read: a change after the stamp shows in the next process's stat.
   const files = new Map<string, Buffer>();
+  const stamps: FileStamp[] = [];
+  let stamped = true;
   const read = (file: string): Buffer => {
     let bytes = files.get(file);
-    if (bytes === undefined) files.set(file, (bytes = readContractFile(file)));
+    if (bytes === undefined) {
+      const stamp = stampOf(file);
+      if (stamp) stamps.push(stamp);
+      else stamped = false;
+      files.set(file, (bytes = readContractFile(file)));
+    }
     return bytes;
   };
   const readDocument: Reader = (file) => parseDocument(file, read(file).toString('utf8'));
   // The files resolution reads: the tasks, the generated index and the documents it lists, the overlay, the lifecycle.
-  const indexFile = join(dir, 'models', 'generated', 'index.json');
+  const generatedIndex = join(dir, 'models', 'generated', 'index.json');
   let listed: string[] = [];
   try {
-    const index = JSON.parse(read(indexFile).toString('utf8')) as Partial<GeneratedIndex>;
+    const index = JSON.parse(read(generatedIndex).toString('utf8')) as Partial<GeneratedIndex>;
     if (Array.isArray(index.models)) listed = index.models.map((m) => (typeof m?.file === 'string' ? join(dir, 'models', 'generated', m.file) : ''));
   } catch {
     // a broken index: resolution below reports it
   }
   const hash = createHash('sha256').update(`${RESOLVED_FORMAT}\0${resolverFingerprint()}\0${dir}`);
   try {
-    for (const file of [...TASK_IDS.map((id) => join(dir, 'tasks', `${id}.yaml`)), indexFile, ...listed, join(dir, 'models', 'overlay.yaml'), join(dir, 'models', 'lifecycle.yaml')]) {
+    for (const file of [...TASK_IDS.map((id) => join(dir, 'tasks', `${id}.yaml`)), generatedIndex, ...listed, join(dir, 'models', 'overlay.yaml'), join(dir, 'models', 'lifecycle.yaml')]) {
       hash.update(`\0${relative(dir, file)}\0`).update(read(file));
     }
   } catch {
     // An unreadable file: resolution reports it (or, a file it does not need, resolves without it; nothing cached).
-    return { resolved: JSON.parse(serializeResolved(resolveFiles(dir, readDocument))) as Resolved, digest: '' };
+    return { resolved: readResolved(serializeResolved(resolveFiles(dir, readDocument))), digest: '' };
   }
   const digest = hash.digest('hex');
-  const folder = cacheDir('contracts');
+  if (indexFile && stamped && resolverStamps) writeStampIndex(indexFile, digest, [...resolverStamps, ...stamps]);
   const cached = folder && join(folder, `${digest}.json`);
   if (cached) {
     try {
-      return { resolved: JSON.parse(readFileSync(cached, 'utf8')) as Resolved, digest };
+      return { resolved: readResolved(readFileSync(cached)), digest };
     } catch {
-      // not cached yet (or unreadable): resolve below
+      // not cached yet (or unreadable, or cut short): resolve below
     }
   }
   // A fresh resolution is read back from this text too, so it gives exactly what a cached one gives.
@@ -351,20 +485,19 @@ function resolveCached(dir: string): { resolved: Resolved; digest: string } {
     }
     if (folder) pruneOld(folder);
   }
-  return { resolved: JSON.parse(serialized) as Resolved, digest };
+  return { resolved: readResolved(serialized), digest };
 }
 
 /** Loads, resolves and registers the contract in `specDir` (default: the package's spec/). Throws ContractError. */
 export function loadContract(specDir: string = defaultSpecDir()): Contract {
   const dir = resolve(specDir);
   const { resolved, digest } = resolveCached(dir);
-  const documents = new Map(resolved.documents);
   const models = new Map<string, ModelEntry>();
   for (const model of resolved.models) {
-    // Assigned in place (keeps the entry's key order): the schemas are the model document's, as resolution made them.
-    const defs = documents.get(model.schemaUri)!.$defs as Obj;
-    model.input = defs.input as JsonSchema;
-    model.output = defs.output as JsonSchema;
+    // The schemas are the model document's, as resolution made them, parsed on first use (in place: the entry keeps
+    // its key order).
+    lazySchema(model, 'input', () => (resolved.document(model.schemaUri).$defs as Obj).input as JsonSchema);
+    lazySchema(model, 'output', () => (resolved.document(model.schemaUri).$defs as Obj).output as JsonSchema);
     models.set(model.id, model);
   }
   const rawTasks = new Map(resolved.tasks);
@@ -379,7 +512,7 @@ export function loadContract(specDir: string = defaultSpecDir()): Contract {
   const readOpenapi = (): Obj => (openapi ??= expectObject(parseDocument(openapiFile, readOpenapiText()), openapiFile, '', 'an OpenAPI document'));
   const overlayFile = join(dir, 'models', 'overlay.yaml');
   const lazyDocuments = new Map<string, () => { file: string; doc: Obj }>();
-  for (const [uri, doc] of documents) lazyDocuments.set(uri, () => ({ file: overlayFile, doc }));
+  for (const uri of resolved.uris) lazyDocuments.set(uri, () => ({ file: overlayFile, doc: resolved.document(uri) }));
   lazyDocuments.set(`${SPEC_BASE_URI}openapi.yaml`, () => ({ file: openapiFile, doc: { $id: `${SPEC_BASE_URI}openapi.yaml`, components: readOpenapi().components } }));
   return new Contract({
     dir,
@@ -392,6 +525,23 @@ export function loadContract(specDir: string = defaultSpecDir()): Contract {
     // The validators' cache key: every resolved document is a function of the digested files and resolver, and the
     // OpenAPI document of its text (read here without parsing it).
     ...(digest ? { documentsDigest: () => createHash('sha256').update(digest).update('\0openapi.yaml\0').update(readOpenapiText()).digest('hex') } : {}),
+  });
+}
+
+/** Makes `model[part]` a property whose first read computes it (and replaces the accessor with the value). */
+function lazySchema(model: ModelEntry, part: 'input' | 'output', compute: () => JsonSchema): void {
+  const settle = (value: JsonSchema): void => {
+    Object.defineProperty(model, part, { value, writable: true, enumerable: true, configurable: true });
+  };
+  Object.defineProperty(model, part, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value = compute();
+      settle(value);
+      return value;
+    },
+    set: settle,
   });
 }
 

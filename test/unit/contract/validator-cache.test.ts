@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAjv } from '../../../src/contract/ajv.js';
 import { CACHE_DIR_VARIABLE, CACHE_ENTRY_DAYS } from '../../../src/contract/cache-dir.js';
 import { defaultSpecDir } from '../../../src/contract/files.js';
-import { loadContract } from '../../../src/contract/load.js';
+import { loadContract, stampedDigest, stampIndexFile } from '../../../src/contract/load.js';
 import { compactErrors, contentDigest, selfContainedValidator } from '../../../src/contract/validator-cache.js';
 
 const dirs: string[] = [];
@@ -157,19 +157,20 @@ describe('validators cached as standalone code', () => {
   it('keeps the resolved contract: a later load reads it (the same models), an edited file resolves afresh', () => {
     const spec = temporary('wai-spec-');
     cpSync(defaultSpecDir(), spec, { recursive: true });
+    const resolutions = () => readdirSync(join(cache, 'contracts')).filter((f) => !f.startsWith('stamps-'));
     const fresh = loadContract(spec);
-    expect(readdirSync(join(cache, 'contracts'))).toHaveLength(1);
+    expect(resolutions()).toHaveLength(1);
     const cached = loadContract(spec);
     expect(JSON.stringify([...cached.models.values()])).toBe(JSON.stringify([...fresh.models.values()]));
     const model = cached.model(MODEL)!;
     expect(model.input).toBe((cached.document(model.schemaUri)!.$defs as { input: unknown }).input); // one object, as resolved
-    expect(readdirSync(join(cache, 'contracts'))).toHaveLength(1);
+    expect(resolutions()).toHaveLength(1);
 
     // An overlay edit: a new resolution, with the edit in it.
     const overlay = join(spec, 'models', 'overlay.yaml');
     writeFileSync(overlay, `${readFileSync(overlay, 'utf8')}\n# edited\n`);
     loadContract(spec);
-    expect(readdirSync(join(cache, 'contracts'))).toHaveLength(2);
+    expect(resolutions()).toHaveLength(2);
 
     // openapi.yaml is read on first use, not resolved: an edit to it still keys the validators afresh.
     const answer = { result: { response: 'hi' }, success: true, errors: [], messages: [] };
@@ -180,6 +181,32 @@ describe('validators cached as standalone code', () => {
     expect(edited).not.toBe(text);
     writeFileSync(openapi, edited);
     expect(loadContract(spec).validateEnvelope(model, answer).map((e) => e.keyword)).toContain('required');
+  });
+
+  it("knows the digest from the files' stamps while they stat the same, and not after an edit", () => {
+    const spec = temporary('wai-spec-');
+    cpSync(defaultSpecDir(), spec, { recursive: true });
+    const index = stampIndexFile(join(cache, 'contracts'), spec);
+    loadContract(spec);
+    // Files copied a moment ago are racy (changed within the clock's grain before the index): never trusted as such.
+    expect(stampedDigest(index)).toBeUndefined();
+    const digest = stampedDigest(index, 0n);
+    expect(digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(existsSync(join(cache, 'contracts', `${digest}.json`))).toBe(true);
+    // A loaded contract from the stamped digest: the same models as the files resolve to.
+    expect(loadContract(spec).model(MODEL)!.input).toEqual(loadContract(defaultSpecDir()).model(MODEL)!.input);
+
+    // Any write to a file the resolution read changes its stamp (ctime at least): the digest is read and hashed again.
+    const lifecycle = join(spec, 'models', 'lifecycle.yaml');
+    writeFileSync(lifecycle, readFileSync(lifecycle));
+    expect(stampedDigest(index, 0n)).toBeUndefined();
+    loadContract(spec);
+    expect(stampedDigest(index, 0n)).toBe(digest); // same bytes, same digest, stamped again
+    const task = join(spec, 'tasks', 'translation.yaml');
+    writeFileSync(task, `${readFileSync(task, 'utf8')}\n# edited\n`);
+    expect(stampedDigest(index, 0n)).toBeUndefined();
+    loadContract(spec);
+    expect(stampedDigest(index, 0n)).not.toBe(digest);
   });
 
   it('works without a usable cache folder (compiles each time, writes nothing)', () => {
