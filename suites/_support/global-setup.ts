@@ -23,9 +23,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   // A token made for this run: the emulator refuses any other, so the auth checks mean something.
   const token = `wai-run-${randomBytes(12).toString('hex')}`;
-  // Streams without the 2 ms pause between chunks that `mock` keeps: each chunk still goes out in its own turn of the
-  // event loop (the framing checks meet events split across reads), but a run no longer waits on timers for them
-  // (about 0.5 s of a 4.5 s default run, most of it /ai/v1 streams of 50 chunks; bench/README.md).
+  // Streams without the 2 ms pause between chunks that `mock` keeps (each chunk still its own write): a run no longer
+  // waits on timers for them (about 0.5 s of a 4.5 s default run, most of it /ai/v1 streams of 50 chunks;
+  // bench/README.md). How a client reads events split across reads is the SSE parser's tests' (test/unit/targets).
   const emulator = await startEmulator({ host: '127.0.0.1', port: 0, token, faults: options.faults, streamDelayMs: 0 });
   project.provide('waiEmulator', { url: emulator.url, token });
   return () => emulator.close();
