@@ -12,7 +12,7 @@ const faultLines = FAULTS.map((f) => {
   return `    ${name.padEnd(26)} ${f.description} [${f.affects}]`;
 }).join('\n');
 
-export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--fault NAME ...] [--token T] [--gateway-token T] [--replay FILE.har [--replay-mode strict|fallback]] [--batch-ready-after N]
+export const MOCK_USAGE = `wai-conformance mock [--host ${DEFAULT_HOST}] [--port ${DEFAULT_PORT}] [--fault NAME ...] [--token T] [--gateway-token T] [--replay FILE.har [--replay-mode strict|fallback]] [--batch-ready-after N] [--stream-delay MS]
   Serve the Workers AI emulator; prints "listening on http://HOST:PORT" when ready, stops on SIGINT/SIGTERM.
   REST root at /client/v4 (/client/v4/accounts/{id}/ai/run/{model}, /ai/v1/..., /ai/models/search, ...),
   AI Gateway layout at /v1/{account}/{gateway}/workers-ai/{model} (also .../workers-ai/run/{model}) and
