@@ -270,32 +270,31 @@ interface CachedResolution {
 /** Bumped when what the resolved-contract cache holds changes shape. */
 const RESOLVED_FORMAT = 2;
 
-/**
- * The source of the modules that resolve a contract (this folder): part of the resolved-contract cache's key, so a
- * change to how the contract is resolved never reuses what an older resolver made.
- */
+/** The modules that resolve a contract (this folder). */
 const RESOLVER_DIR = dirname(fileURLToPath(import.meta.url));
-function resolverFiles(): string[] {
-  return readdirSync(RESOLVER_DIR)
-    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
-    .sort()
-    .map((f) => join(RESOLVER_DIR, f));
-}
 let resolverSource: string | undefined;
 /** The stamps of the resolver's files, taken as they were read for {@link resolverSource}; undefined if one failed. */
 let resolverStamps: FileStamp[] | undefined;
-/** The resolver's source, read once a process. */
+
+/**
+ * The source of the resolver's modules, read once a process: part of the resolved-contract cache's key, so a change to
+ * how the contract is resolved never reuses what an older resolver made.
+ */
 function resolverFingerprint(): string {
   if (resolverSource === undefined) {
+    const files = readdirSync(RESOLVER_DIR)
+      .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
+      .sort()
+      .map((f) => join(RESOLVER_DIR, f));
     const stamps: FileStamp[] = [];
-    resolverSource = resolverFiles()
+    resolverSource = files
       .map((file) => {
         const stamp = stampOf(file);
         if (stamp) stamps.push(stamp);
         return `${relative(RESOLVER_DIR, file)}\0${readFileSync(file, 'utf8')}`;
       })
       .join('\0');
-    resolverStamps = stamps.length === resolverFiles().length ? stamps : undefined;
+    resolverStamps = stamps.length === files.length ? stamps : undefined;
   }
   return resolverSource;
 }

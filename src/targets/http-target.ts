@@ -11,13 +11,6 @@ import { Limiter } from './limiter.js';
 import { DEFAULT_RECORD_LIMIT, Redactor, mediaType, recordBody, recordJsonBody } from './redact.js';
 import { DEFAULT_RETRY_POLICY, isRetryableStatus, retryDelay, type RetryPolicy } from './retry.js';
 import { EventStreamRecorder } from './sse.js';
-
-/**
- * undici's Pool, from its own file: the package's index loads all of undici (fetch, WebSocket, the mock agent, caches),
- * ~100 ms of every run's start, where the Pool alone is ~27 ms. undici has no exports map, so the file is public; a test
- * (test/unit/targets/undici-pool.test.ts) checks that it is the Pool undici exports.
- */
-export const UndiciPool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof Pool;
 import type {
   Exchange,
   Operation,
@@ -28,6 +21,13 @@ import type {
   TargetKind,
   TransportError,
 } from './types.js';
+
+/**
+ * undici's Pool, from its own file: the package's index loads all of undici (fetch, WebSocket, the mock agent, caches),
+ * ~100 ms of every run's start, where the Pool alone is ~27 ms. undici has no exports map, so the file is public; a test
+ * (test/unit/targets/undici-pool.test.ts) checks that it is the Pool undici exports.
+ */
+export const UndiciPool = createRequire(import.meta.url)('undici/lib/dispatcher/pool.js') as typeof Pool;
 
 /** Default per-request timeout: 60 s, headers and the whole body or stream included. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
