@@ -1,5 +1,5 @@
 /** @module The per-user cache folder (parsed YAML, compiled validators): best-effort, private, outside the package and the user's project. */
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -44,6 +44,32 @@ export function cacheDir(kind: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Writes a cache entry whole or not at all: a temporary file renamed over it, so concurrent processes never read half an
+ * entry. A read-only or full folder only costs speed, so a failure is ignored (false).
+ */
+export function writeCacheEntry(file: string, data: string | Uint8Array): boolean {
+  try {
+    const temporary = `${file}.${process.pid}.tmp`;
+    writeFileSync(temporary, data);
+    renameSync(temporary, file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The source files of a folder of this package's code (compiled `.js` or, from source, `.ts`; not `.d.ts`), sorted,
+ * optionally only those whose name matches `only`: what a cache key built from code reads.
+ */
+export function sourceFiles(dir: string, only?: RegExp): string[] {
+  return readdirSync(dir)
+    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && (!only || only.test(f)))
+    .sort()
+    .map((f) => join(dir, f));
 }
 
 /** How long an entry no process has written again is kept, once a process writes to its folder. */

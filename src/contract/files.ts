@@ -1,11 +1,11 @@
 /** @module Reading the contract's YAML and JSON files, with errors that name the file. */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { YAMLParseError } from 'yaml';
-import { cacheDir } from './cache-dir.js';
+import { cacheDir, writeCacheEntry } from './cache-dir.js';
 import { ContractError } from './errors.js';
 
 const require = createRequire(import.meta.url);
@@ -61,13 +61,7 @@ function parseYamlCached(text: string): unknown {
   const { parse: parseYaml } = require('yaml') as typeof import('yaml');
   const value: unknown = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
   if (!cached) return value;
-  try {
-    const temporary = `${cached}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify(value));
-    renameSync(temporary, cached); // atomic: concurrent processes never read half a file
-  } catch {
-    // a read-only or full temp dir only costs speed
-  }
+  writeCacheEntry(cached, JSON.stringify(value));
   return value;
 }
 

@@ -1,9 +1,9 @@
 /** @module Loads spec/ into a resolved Contract: tasks, models with effective schemas and facts. */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, pruneOld } from './cache-dir.js';
+import { cacheDir, pruneOld, sourceFiles, writeCacheEntry } from './cache-dir.js';
 import { Contract } from './contract.js';
 import { ContractError } from './errors.js';
 import { applyPatch, applyPropertyPatch, applySuffixPatch, applyTaskConstraints } from './effective-schema.js';
@@ -282,10 +282,7 @@ let resolverStamps: FileStamp[] | undefined;
  */
 function resolverFingerprint(): string {
   if (resolverSource === undefined) {
-    const files = readdirSync(RESOLVER_DIR)
-      .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts'))
-      .sort()
-      .map((f) => join(RESOLVER_DIR, f));
+    const files = sourceFiles(RESOLVER_DIR);
     const stamps: FileStamp[] = [];
     resolverSource = files
       .map((file) => {
@@ -342,13 +339,7 @@ export function stampedDigest(indexFile: string, racyNs = RACY_NS): string | und
 }
 
 function writeStampIndex(indexFile: string, digest: string, stamps: FileStamp[]): void {
-  try {
-    const temporary = `${indexFile}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ digest, writtenNs: String(BigInt(Date.now()) * 1_000_000n), stamps }));
-    renameSync(temporary, indexFile);
-  } catch {
-    // a read-only or full temp dir only costs speed
-  }
+  writeCacheEntry(indexFile, JSON.stringify({ digest, writtenNs: String(BigInt(Date.now()) * 1_000_000n), stamps }));
 }
 
 function resolveFiles(dir: string, readDocument: Reader): Resolved {
@@ -475,13 +466,7 @@ function resolveCached(dir: string): { resolved: CachedResolution; digest: strin
   // A fresh resolution is read back from this text too, so it gives exactly what a cached one gives.
   const serialized = serializeResolved(resolveFiles(dir, readDocument));
   if (cached) {
-    try {
-      const temporary = `${cached}.${process.pid}.tmp`;
-      writeFileSync(temporary, serialized);
-      renameSync(temporary, cached); // atomic: concurrent processes never read half a file
-    } catch {
-      // a read-only or full temp dir only costs speed
-    }
+    writeCacheEntry(cached, serialized);
     if (folder) pruneOld(folder);
   }
   return { resolved: readResolved(serialized), digest };

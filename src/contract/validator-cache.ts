@@ -1,12 +1,12 @@
 /** @module Compiled validators kept on disk as ajv standalone code, keyed by the contract's digest: each schema compiles once per contract, not once per process. */
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type { AnyValidateFunction } from 'ajv/dist/types/index.js';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { createAjv } from './ajv.js';
-import { cacheDir, pruneOld } from './cache-dir.js';
+import { cacheDir, pruneOld, writeCacheEntry } from './cache-dir.js';
 
 /** A compiled validator: ajv's own, or one loaded from standalone code (no `schema` property then). */
 export type Validator = ((data: unknown) => boolean) & { errors?: AnyValidateFunction['errors'] };
@@ -186,11 +186,9 @@ export class ValidatorCache {
     try {
       const { default: standaloneCode } = require('ajv/dist/standalone') as typeof import('ajv/dist/standalone/index.js');
       const code = compactErrors(standaloneCode(ajv, validate));
-      const temporary = `${file}.${process.pid}.tmp`;
-      writeFileSync(temporary, `${CONTENT_MARK}${contentDigest(code)}*/\n${code}`);
-      renameSync(temporary, file); // atomic: concurrent processes never read half an entry
+      writeCacheEntry(file, `${CONTENT_MARK}${contentDigest(code)}*/\n${code}`);
     } catch {
-      // a schema ajv cannot write as standalone code, or an unwritable folder: compiled each time
+      // a schema ajv cannot write as standalone code: compiled each time
     }
     if (this.dir) pruneOld(this.dir);
   }

@@ -9,11 +9,11 @@
  * unreadable or broken entry, a full disk) only falls back to probing.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cacheDir, pruneOld } from '../contract/cache-dir.js';
+import { cacheDir, pruneOld, sourceFiles, writeCacheEntry } from '../contract/cache-dir.js';
 
 /** Bumped when what an entry holds changes meaning. */
 const FORMAT = 1;
@@ -28,14 +28,6 @@ export interface ProbeSubject {
 
 let fingerprint: string | undefined;
 
-/** Source files of a folder (compiled or not), by name. */
-function sources(dir: string, only?: RegExp): string[] {
-  return readdirSync(dir)
-    .filter((f) => /\.(js|ts)$/.test(f) && !f.endsWith('.d.ts') && (!only || only.test(f)))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
 /**
  * The code a verdict depends on beyond the contract's digest (which already covers src/contract, the modules that judge
  * cases: the resolver's source is part of it): the modules that draw cases (this folder, and the media and random
@@ -46,7 +38,7 @@ function codeFingerprint(): string {
     const hash = createHash('sha256');
     const here = dirname(fileURLToPath(import.meta.url));
     const root = join(here, '..');
-    const files = [...sources(here), ...sources(join(root, 'media')), ...sources(join(root, 'emulator'), /^rng\./)];
+    const files = [...sourceFiles(here), ...sourceFiles(join(root, 'media')), ...sourceFiles(join(root, 'emulator'), /^rng\./)];
     for (const file of files) hash.update(`${relative(root, file)}\0`).update(readFileSync(file)).update('\0');
     const require = createRequire(import.meta.url);
     for (const name of ['fast-check', 'ajv']) hash.update(`${name}@${(require(`${name}/package.json`) as { version: string }).version}\0`);
@@ -78,13 +70,7 @@ export function probeVerdicts(contractDigest: string | undefined, scope: string,
     // not probed before (or unreadable): probe
   }
   const verdicts = probeAll();
-  try {
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, verdicts.map((v) => (v ? '1' : '0')).join(''));
-    renameSync(temporary, file); // atomic: concurrent processes never read half an entry
-  } catch {
-    // an unwritable folder: probed again next time
-  }
+  writeCacheEntry(file, verdicts.map((v) => (v ? '1' : '0')).join('')); // unwritten: probed again next time
   pruneOld(dir);
   return verdicts;
 }
