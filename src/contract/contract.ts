@@ -66,7 +66,7 @@ export class Contract {
   private readonly lazyDocuments: Map<string, () => SchemaDocument>;
   private readonly documents = new Map<string, Record<string, unknown>>();
   private readonly inlinedSchemas = new Map<string, JsonSchema>();
-  private readonly schemaUris = new WeakMap<ModelEntry, { of: string; input: string; output: string }>();
+  private readonly schemaUris = new WeakMap<ModelEntry, Record<SchemaPart, string>>();
   private readonly loadOpenapi: () => Record<string, unknown>;
   private openapiDocument: Record<string, unknown> | undefined;
   private diskCache: ValidatorCache | undefined;
@@ -260,7 +260,7 @@ export class Contract {
    */
   modelSchemaUri(model: ModelEntry, part: SchemaPart): string {
     let uris = this.schemaUris.get(model);
-    if (uris === undefined || uris.of !== model.schemaUri) this.schemaUris.set(model, (uris = { of: model.schemaUri, input: `${model.schemaUri}#/$defs/input`, output: `${model.schemaUri}#/$defs/output` }));
+    if (uris === undefined) this.schemaUris.set(model, (uris = { input: `${model.schemaUri}#/$defs/input`, output: `${model.schemaUri}#/$defs/output` }));
     return uris[part];
   }
 

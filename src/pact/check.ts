@@ -223,10 +223,15 @@ function operationObject(contract: Contract, api: ApiPath, method: string): { op
   return { operation: isObject(operation) ? operation : undefined, pathKnown: true };
 }
 
+/** The OpenAPI response range a status falls in (`5XX` for 503). */
+function statusRange(status: number): string {
+  return `${Math.floor(status / 100)}XX`;
+}
+
 /** An operation's response for a status: its own entry, else the range's (`5XX`), as OpenAPI reads them. */
 function responseEntry(operation: Obj | undefined, status: number): unknown {
   const responses = isObject(operation?.responses) ? operation.responses : {};
-  return responses[String(status)] ?? responses[`${Math.floor(status / 100)}XX`];
+  return responses[String(status)] ?? responses[statusRange(status)];
 }
 
 /** Error codes openapi.yaml lists for a status of an operation (documented and observed). */
@@ -434,10 +439,9 @@ class InteractionChecker {
     if (!operation) return;
     const documented = [...documentedResponses(this.contract, exchangeFor(operation, method)).keys()].sort((a, b) => a - b);
     // A range the operation declares (`5XX`: failures seen without their exact status) covers its statuses.
-    const range = `${Math.floor(status / 100)}XX`;
     const declared = operationObject(this.contract, api, method).operation?.responses;
     const ranges = Object.keys(isObject(declared) ? declared : {}).filter((key) => /^[1-5]XX$/.test(key));
-    if (documented.length && !documented.includes(status) && !ranges.includes(range)) {
+    if (documented.length && !documented.includes(status) && !ranges.includes(statusRange(status))) {
       this.add('response', `status ${status} is not one the API documents for ${templateOf(api).replace(/^POST /, `${method.toUpperCase()} `)} (documented: ${[...documented, ...ranges].join(', ')})`, 'status');
     }
   }
