@@ -1,6 +1,6 @@
 /** @module Image-to-text: a seeded description within `max_tokens`, or moondream's skills answer (query, caption, point, detect). */
 import type { OutputContext, OutputMaker, OutputResult, StreamEvent } from '../types.js';
-import { countWords, proseTokens, round } from './fake-text.js';
+import { countWords, prose, round } from './fake-text.js';
 import { declaredProperties, exampleOutput, perModel } from './schema-shape.js';
 
 type Obj = Record<string, unknown>;
@@ -46,14 +46,14 @@ function answer(context: OutputContext): { result: Obj; field?: string; tokens: 
     const field = task === 'caption' ? 'caption' : 'answer';
     const [lo, hi] = task === 'caption' ? CAPTION_WORDS[(input.caption_length as keyof typeof CAPTION_WORDS) ?? 'normal'] ?? CAPTION_WORDS.normal : [8, 40];
     const wanted = rng.int(lo, hi);
-    const tokens = proseTokens(rng, Math.min(wanted, limit));
-    const result: Obj = { finish_reason: tokens.length < wanted ? 'length' : 'stop', metrics: metrics(tokens.length), [field]: tokens.join('') };
-    if (field === 'answer' && input.reasoning !== false) result.reasoning = { text: proseTokens(rng, rng.int(10, 30)).join(''), grounding: [] };
+    const { tokens, text } = prose(rng, Math.min(wanted, limit));
+    const result: Obj = { finish_reason: tokens.length < wanted ? 'length' : 'stop', metrics: metrics(tokens.length), [field]: text };
+    if (field === 'answer' && input.reasoning !== false) result.reasoning = { text: prose(rng, rng.int(10, 30)).text, grounding: [] };
     return { result, field, tokens };
   }
-  const tokens = proseTokens(rng, Math.min(rng.int(8, 30), limit));
-  if (shape === 'description') return { result: { description: tokens.join('') }, field: 'description', tokens };
-  return { result: exampleOutput(context, { description: tokens.join(''), text: tokens.join('') }) as Obj, tokens: [] };
+  const { tokens, text } = prose(rng, Math.min(rng.int(8, 30), limit));
+  if (shape === 'description') return { result: { description: text }, field: 'description', tokens };
+  return { result: exampleOutput(context, { description: text, text }) as Obj, tokens: [] };
 }
 
 /**

@@ -1,6 +1,6 @@
 /** @module Summarization: an extractive summary (the text's leading sentences) within `max_length` words. */
 import type { OutputMaker } from '../types.js';
-import { proseTokens } from './fake-text.js';
+import { prose } from './fake-text.js';
 
 const DEFAULT_MAX_LENGTH = 1024;
 
@@ -13,7 +13,7 @@ export const summarization: OutputMaker = {
     const text = typeof input.input_text === 'string' ? input.input_text : '';
     const limit = Math.max(1, Math.floor(typeof input.max_length === 'number' ? input.max_length : DEFAULT_MAX_LENGTH));
     const words = text.split(/\s+/).filter(Boolean);
-    if (words.length === 0) return { kind: 'json', result: { summary: proseTokens(rng, Math.min(limit, 12)).join('') } };
+    if (words.length === 0) return { kind: 'json', result: { summary: prose(rng, Math.min(limit, 12)).text } };
     const target = Math.max(1, Math.ceil(words.length / 3));
     let end = 0;
     while (end < words.length && end < target) {

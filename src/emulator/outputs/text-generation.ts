@@ -175,13 +175,13 @@ function toolArguments(tool: ToolSpec, request: GenerationRequest, rng: Rng): Ob
 
 function jsonAnswer(request: GenerationRequest, rng: Rng): { tokens: string[]; json?: unknown; truncated: boolean } {
   const attempt = (optional: boolean): unknown => {
-    if (request.json?.schema === undefined) return { response: proseTokens(rng, rng.int(6, 16)).join('') };
+    if (request.json?.schema === undefined) return { response: prose(rng, rng.int(6, 16)).text };
     try {
       return exampleFromSchema(request.json.schema, rng, { optional, maxSize: jsonBudget(request), maxSteps: MAX_SCHEMA_STEPS });
     } catch (error) {
       if (error instanceof ExampleTooLarge) return TOO_LARGE;
       if (!(error instanceof ExampleError)) throw error;
-      return { response: proseTokens(rng, rng.int(6, 16)).join('') }; // unsatisfiable schema: plain JSON object
+      return { response: prose(rng, rng.int(6, 16)).text }; // unsatisfiable schema: plain JSON object
     }
   };
   let json = attempt(true);
