@@ -11,9 +11,11 @@ import type { OutputContext } from './types.js';
 /** Input members that hold a batch (one answer item, or one embedding, per element). */
 const BATCH_MEMBERS = ['text', 'contexts', 'queries', 'documents'] as const;
 
-/** The first string member of `input` among `names`, with its name. */
-function textMember(input: Record<string, unknown>, names: readonly string[]): [string, string] | undefined {
-  for (const name of names) if (typeof input[name] === 'string') return [name, input[name] as string];
+/** The text whose characters are limited, `text` before `prompt`, with its name (members read by name: every request passes here). */
+function textMember(input: Record<string, unknown>): [string, string] | undefined {
+  const { text, prompt } = input;
+  if (typeof text === 'string') return ['text', text];
+  if (typeof prompt === 'string') return ['prompt', prompt];
   return undefined;
 }
 
@@ -22,7 +24,7 @@ export function limitViolation(model: ModelEntry, context: OutputContext): strin
   const limits = model.facts.limits;
   if (!limits) return undefined;
   if (limits.inputCharacters !== undefined) {
-    const member = textMember(context.input, ['text', 'prompt']);
+    const member = textMember(context.input);
     if (member) {
       const [name, text] = member;
       // Cheap first: UTF-16 units never undercount characters.

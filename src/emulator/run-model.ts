@@ -14,7 +14,7 @@ import { polledId, wantsQueue, type BatchQueue } from './batch.js';
 import { errorResponse, errorsResponse } from './errors.js';
 import { limitViolation } from './limits.js';
 import type { ActiveFaults, FaultInfo, ServedResponse } from './faults.js';
-import { createRng, seedFrom } from './rng.js';
+import { createRng, requestSeed } from './rng.js';
 import type { EmulatorRequest, OutputContext, OutputMaker, OutputResult, StreamEvent } from './types.js';
 
 /** Default pause between two streamed chunks. */
@@ -151,11 +151,13 @@ function aiHeaders(contentType: string, result: unknown, stream: boolean): Recor
   return { 'content-type': contentType, 'cf-ai-req-id': `00000000-0000-4000-8000-${hex}`, 'cf-ai-neurons': stream ? '0' : neurons(result) };
 }
 
+/** A usage count: a finite number, negatives as 0, anything else 0. */
+const usageCount = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : 0);
+
 /** `cf-ai-neurons` of a whole answer: (prompt + 3 x completion tokens) / 100, with two decimals. */
 function neurons(result: unknown): string {
   const usage = isObject(result) && isObject(result.usage) ? result.usage : undefined;
-  const tokens = (key: string): number => (usage && typeof usage[key] === 'number' && Number.isFinite(usage[key]) ? Math.max(0, usage[key] as number) : 0);
-  const hundredths = tokens('prompt_tokens') + 3 * tokens('completion_tokens');
+  const hundredths = usage ? usageCount(usage.prompt_tokens) + 3 * usageCount(usage.completion_tokens) : 0;
   if (!Number.isSafeInteger(hundredths)) return (hundredths / 100).toFixed(2);
   // Integer counts (every answer the emulator makes): the digits without toFixed's float formatting.
   const cents = hundredths % 100;
@@ -199,7 +201,7 @@ function runBatch(deps: RunDeps, queue: BatchQueue, model: ModelEntry, request: 
     if (refusedInputErrors(deps.contract, model, single, deps.contract.validateModel(model, 'input', single)).length > 0) return new Error('invalid item');
     const bytes = Buffer.from(JSON.stringify(single));
     try {
-      const output = maker.make({ contract: deps.contract, model, input: single, rng: createRng(seedFrom(model.id, bytes)) });
+      const output = maker.make({ contract: deps.contract, model, input: single, rng: createRng(requestSeed(model.id, bytes)) });
       return output.kind === 'json' ? output.result : new Error('binary answer');
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
@@ -240,7 +242,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
 
   const maker = deps.makers[model.task];
   if (!maker) return internalError(deps, new Error(`no output maker for task ${model.task}`));
-  const context: OutputContext = { contract, model, input: isObject(input) ? input : {}, rng: createRng(seedFrom(model.id, request.body)) };
+  const context: OutputContext = { contract, model, input: isObject(input) ? input : {}, rng: createRng(requestSeed(model.id, request.body)) };
   if (parsed.raw) context.rawBody = parsed.raw;
   if (!invalid && model.facts.limits) {
     const over = limitViolation(model, context);

@@ -71,10 +71,20 @@ const MIN_JSON_CHARS = 64 * 1024;
 /** Schema steps a request's schema may take to instantiate (a few thousand suffice for real ones). */
 const MAX_SCHEMA_STEPS = 2_000;
 
-/** The tightest of several limits a request may state (OpenAI's max_completion_tokens beside a legacy max_tokens). */
-function smallestNumber(input: Obj, ...names: string[]): number | undefined {
-  const values = names.map((name) => input[name]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
-  return values.length ? Math.min(...values) : undefined;
+/** A finite number, or undefined. */
+const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
+
+/**
+ * The tightest token limit a request states (OpenAI's max_completion_tokens beside a legacy max_tokens, the
+ * Responses API's max_output_tokens), read member by member: every text request passes here.
+ */
+function askedTokens(input: Obj): number | undefined {
+  let smallest = finite(input.max_tokens);
+  const completion = finite(input.max_completion_tokens);
+  if (completion !== undefined && !(smallest !== undefined && smallest <= completion)) smallest = completion;
+  const output = finite(input.max_output_tokens);
+  if (output !== undefined && !(smallest !== undefined && smallest <= output)) smallest = output;
+  return smallest;
 }
 
 function normaliseTools(tools: unknown): ToolSpec[] {
@@ -121,7 +131,7 @@ export function answerTokenLimit(model: ModelEntry): number {
 }
 
 export function readGenerationRequest(input: Obj, model: ModelEntry): GenerationRequest {
-  const asked = smallestNumber(input, 'max_tokens', 'max_completion_tokens', 'max_output_tokens') ?? model.facts.maxTokens ?? DEFAULT_MAX_TOKENS;
+  const asked = askedTokens(input) ?? model.facts.maxTokens ?? DEFAULT_MAX_TOKENS;
   const limit = Math.min(asked, answerTokenLimit(model));
   const choice = input.tool_choice;
   const tools = choice === 'none' || answersToolResult(input) ? [] : normaliseTools(input.tools);
