@@ -16,6 +16,8 @@ export type BodyResult =
 const EMPTY = Buffer.alloc(0);
 
 const READING = Symbol('reading body');
+/** Set once a request has the listeners below: they stay (a read that ends clears its state instead), and a second read reuses them. */
+const LISTENING = Symbol('body listeners');
 
 /** The state of one body being read, kept on its request. */
 interface Reading {
@@ -28,17 +30,14 @@ interface Reading {
   settled: boolean;
 }
 
-type ReadingRequest = IncomingMessage & { [READING]?: Reading };
+type ReadingRequest = IncomingMessage & { [READING]?: Reading; [LISTENING]?: true };
 
 function settle(req: ReadingRequest, reading: Reading, result: BodyResult): void {
   if (reading.settled) return;
   reading.settled = true;
   reading.chunks = [];
+  // The listeners stay and find no state: removing four listeners cost as much as the rest of reading a small body.
   req[READING] = undefined;
-  req.off('data', onData);
-  req.off('end', onEnd);
-  req.off('error', onError);
-  req.off('close', onClose);
   reading.resolve(result);
 }
 
@@ -97,7 +96,10 @@ export function readBodyThen(req: IncomingMessage, maxBytes: number, done: (resu
     }
   }
   // The listeners are shared functions reading their state from the request (no closures per request).
-  (req as ReadingRequest)[READING] = { resolve: done, maxBytes, hardCap, chunks: [], size: 0, over: false, settled: false };
+  const reading = req as ReadingRequest;
+  reading[READING] = { resolve: done, maxBytes, hardCap, chunks: [], size: 0, over: false, settled: false };
+  if (reading[LISTENING]) return;
+  reading[LISTENING] = true;
   req.on('data', onData);
   req.on('end', onEnd);
   req.on('error', onError);

@@ -248,7 +248,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
     const over = limitViolation(model, context);
     if (over) return errorResponse('badInput', { detail: over });
   }
-  const info: FaultInfo = { model, input: context.input };
+  const info: FaultInfo | undefined = faults.none ? undefined : { model, input: context.input };
 
   if (stream) {
     if (!maker.stream) return internalError(deps, new Error(`the ${model.task} maker cannot stream, but ${model.id} has the streams fact`));
@@ -258,7 +258,7 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
     } catch (error) {
       return internalError(deps, error);
     }
-    if (!faults.none) events = faults.rewriteEvents(events, info);
+    if (info) events = faults.rewriteEvents(events, info);
     const response: ServedResponse = {
       status: 200,
       headers: { ...aiHeaders(SSE_HEADERS['content-type'], undefined, true), 'cache-control': SSE_HEADERS['cache-control'] },
@@ -278,18 +278,22 @@ export function runModel(deps: RunDeps, request: EmulatorRequest, modelId: strin
 
   let response: ServedResponse;
   if (output.kind === 'binary') {
-    const bytes = faults.none ? output.bytes : faults.rewriteBinary(output.bytes, info);
+    const bytes = info ? faults.rewriteBinary(output.bytes, info) : output.bytes;
     response = { status: 200, headers: aiHeaders(output.contentType, undefined, false), body: bytes };
   } else {
-    const result = faults.none ? output.result : faults.rewriteResult(output.result, info);
+    const result = info ? faults.rewriteResult(output.result, info) : output.result;
     let body: string;
+    let ascii = false;
     if (!faults.none && faults.rewritesEnvelope(model)) {
       body = JSON.stringify(faults.rewriteEnvelope({ result, success: true, errors: [], messages: [] }, model));
     } else {
-      const json = result === output.result && output.json !== undefined ? output.json : JSON.stringify(result);
-      body = `{"result":${json ?? 'null'},"success":true,"errors":[],"messages":[]}`;
+      const made = result === output.result && output.json !== undefined;
+      ascii = made && output.ascii === true;
+      body = `{"result":${(made ? output.json : JSON.stringify(result)) ?? 'null'},"success":true,"errors":[],"messages":[]}`;
     }
     response = { status: 200, headers: aiHeaders('application/json', output.result, false), body };
+    // Only an answer no fault rewrites: a fault's body is not the maker's.
+    if (ascii && faults.none) response.ascii = true;
   }
   return faults.none ? response : faults.rewriteResponse(response, model);
 }

@@ -155,13 +155,15 @@ function writeResponse(res: ServerResponse, response: ServedResponse, delayMs: n
   if (res.destroyed) return undefined;
   const body = response.body;
   if (typeof body === 'string' || body instanceof Uint8Array) {
-    res.writeHead(response.status, headList(response, typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength, closeConnection));
+    const ascii = response.ascii === true && typeof body === 'string';
+    res.writeHead(response.status, headList(response, typeof body !== 'string' ? body.byteLength : ascii ? body.length : Buffer.byteLength(body), closeConnection));
     if (response.abort) {
       res.write(body);
       res.socket?.destroy();
       return undefined;
     }
-    res.end(body);
+    if (ascii) res.end(body, 'latin1');
+    else res.end(body);
     return undefined;
   }
   return writeStream(res, response, body, closeConnection);

@@ -17,8 +17,11 @@ export interface OutputContext {
 
 /** A non-streamed answer of /ai/run. */
 export type OutputResult =
-  /** `json`, when present, is exactly `JSON.stringify(result)`, written by the maker where that is most of the answer's cost. */
-  | { kind: 'json'; result: unknown; json?: string }
+  /**
+   * `json`, when present, is exactly `JSON.stringify(result)`, written by the maker where that is most of the answer's
+   * cost; `ascii` when the maker knows `json` holds ASCII characters only (see EmulatorResponse.ascii).
+   */
+  | { kind: 'json'; result: unknown; json?: string; ascii?: true }
   | { kind: 'binary'; contentType: string; bytes: Uint8Array };
 
 /** One server-sent event's data (a JSON value, or the literal `[DONE]` terminator). */
@@ -54,6 +57,12 @@ export interface EmulatorResponse {
    * (server-sent events are streamed over time, never in one write).
    */
   body: Uint8Array | string | { chunks: (string | Uint8Array)[]; chunkDelayMs?: number };
+  /**
+   * The string body holds ASCII characters only, as its maker knows: its length is its byte length and it is written
+   * as latin1. Measuring a string's UTF-8 length first joins its pieces into one string, copied again when it is
+   * written; a text-generation answer is built from about thirty pieces.
+   */
+  ascii?: true;
 }
 
 /** Context the OpenAI-compatible handler gets besides the request. */

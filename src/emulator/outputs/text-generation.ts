@@ -525,7 +525,8 @@ export const textGeneration: OutputMaker = {
     if (style === 'responses') return { kind: 'json', result: toResponse(g, model.id) };
     const result = toClassic(g, classicShape(contract, model));
     const json = classicProseJson(result, g);
-    return json === undefined ? { kind: 'json', result } : { kind: 'json', result, json };
+    // Prose is the emulator's ASCII words (fake-text.ts), the rest digits and member names.
+    return json === undefined ? { kind: 'json', result } : { kind: 'json', result, json, ascii: true };
   },
   stream(context) {
     const { g, style } = run(context);

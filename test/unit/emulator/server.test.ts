@@ -46,6 +46,20 @@ describe('/ai/run', () => {
     expect(refused.headers['cf-ai-neurons']).toBeUndefined();
   });
 
+  it('sends every text-generation answer with a Content-Length that counts its bytes, whatever the prompt holds', async () => {
+    // Prose answers skip measuring their UTF-8 length (EmulatorResponse.ascii): a wrong length would cut the body or hang.
+    const prompts = ['Where did Hello World come from?', 'Grüße, ¿qué tal? 你好 😀', '"quotes" and \\ backslashes\n'];
+    const models = [...contract().models.values()].filter((m) => m.task === 'text-generation' && m.facts.transport !== 'websocket');
+    for (const model of models) {
+      for (const prompt of prompts) {
+        const answer = await send(emu.url, runPath(model.id), { json: { prompt } });
+        if (answer.status !== 200) continue; // a model that takes no bare prompt refuses it whole
+        expect(Number(answer.headers['content-length']), model.id).toBe(Buffer.byteLength(answer.text));
+        expect(() => answer.json(), model.id).not.toThrow();
+      }
+    }
+  });
+
   it('is deterministic: the same request gets the same answer', async () => {
     const model = textModel();
     const a = await send(emu.url, runPath(model.id), { json: { prompt: 'one', max_tokens: 20 } });

@@ -8,11 +8,12 @@ import { WORDS } from '../../../src/emulator/outputs/fake-text.js';
 const generation = (text: string, prose = true): Generation => ({ id: 'x', promptTokens: 3, tokens: [text], text, toolCalls: [], completionTokens: 1, finishReason: 'stop', prose });
 
 describe('classic prose answers as JSON text', () => {
-  it("is JSON.stringify of the answer for every text-generation model and request form that has it", () => {
+  it("is JSON.stringify of the answer (and ASCII where marked so) for every text-generation model and request form that has it", () => {
     const contract = loadContract();
     const models = contract.modelsOfTask('text-generation');
     const inputs = [
       { prompt: 'Where did the phrase Hello World come from?' },
+      { prompt: 'Grüße, ¿qué tal? 你好 😀 "quoted" \\ \n' },
       { prompt: 'short', max_tokens: 3 },
       { messages: [{ role: 'user', content: 'Tell me a story' }] },
       { prompt: 'JSON please', response_format: { type: 'json_object' } },
@@ -31,6 +32,8 @@ describe('classic prose answers as JSON text', () => {
           if (output.kind !== 'json' || output.json === undefined) continue;
           written++;
           expect(output.json, `${model.id} ${JSON.stringify(input)}`).toBe(JSON.stringify(output.result));
+          // An answer marked ASCII is sent with its length as its byte count (EmulatorResponse.ascii).
+          if (output.ascii) expect(/^[\x00-\x7f]*$/.test(output.json), `${model.id} ${JSON.stringify(input)}`).toBe(true);
         }
       }
     }
