@@ -12,6 +12,7 @@ import { keepsEnforcedRules } from './enforced-input.js';
 import { refusedInputErrors } from './contradicted-input.js';
 import { polledId, wantsQueue, type BatchQueue } from './batch.js';
 import { errorResponse, errorsResponse } from './errors.js';
+import { hex32 } from './hex.js';
 import { limitViolation } from './limits.js';
 import type { ActiveFaults, FaultInfo, ServedResponse } from './faults.js';
 import { createRng, requestSeed } from './rng.js';
@@ -147,8 +148,7 @@ let reqCounter = 0;
  * pays for it.
  */
 function aiHeaders(contentType: string, result: unknown, stream: boolean): Record<string, string> {
-  const hex = (reqCounter++ >>> 0).toString(16).padStart(12, '0');
-  return { 'content-type': contentType, 'cf-ai-req-id': `00000000-0000-4000-8000-${hex}`, 'cf-ai-neurons': stream ? '0' : neurons(result) };
+  return { 'content-type': contentType, 'cf-ai-req-id': `00000000-0000-4000-8000-0000${hex32(reqCounter++ >>> 0)}`, 'cf-ai-neurons': stream ? '0' : neurons(result) };
 }
 
 /** A usage count: a finite number, negatives as 0, anything else 0. */

@@ -22,6 +22,7 @@ import { catalogNotFound, errorResponse, withOpenAiError } from './errors.js';
 import { ActiveFaults, type ServedResponse } from './faults.js';
 import { GatewayCache, GatewayLogs, LogIds, throughGateway } from './gateway.js';
 import { handlePartner } from './partner.js';
+import { hex32 } from './hex.js';
 import { route, type Route } from './router.js';
 import { DEFAULT_STREAM_DELAY_MS, runModel, type RunDeps } from './run-model.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext, OutputMaker } from './types.js';
@@ -114,12 +115,10 @@ export function createApp(options: EmulatorOptions & { contract: Contract; outpu
 
 let rayCounter = 0;
 const RAY_SUFFIX = '-EMU';
-const RAY_PAD = '0000000000000000';
 
 /** The next `cf-ray` value: a 16-hex-digit counter and the emulator's suffix. */
 function nextRay(): string {
-  const hex = (rayCounter++ >>> 0).toString(16);
-  return RAY_PAD.slice(hex.length) + hex + RAY_SUFFIX;
+  return `00000000${hex32(rayCounter++ >>> 0)}${RAY_SUFFIX}`;
 }
 
 /**
@@ -216,6 +215,27 @@ function toEmulatorRequest(req: IncomingMessage, r: Route & { accountId: string 
   return request;
 }
 
+/** Targets whose routes are remembered, and the longest remembered (a hostile client's long or endless targets stay out). */
+const ROUTE_CACHE_ENTRIES = 512;
+const ROUTE_CACHE_TARGET_CHARS = 512;
+const routes = new Map<string, Route>();
+
+/**
+ * {@link route}, remembered per request target: a suite sends the same few targets thousands of times, and routing one
+ * cost more than looking it up. Routes are frozen: every request to a target shares its route. Bounded: the cache
+ * starts over when full.
+ */
+function routeOf(target: string): Route {
+  let r = routes.get(target);
+  if (r !== undefined) return r;
+  r = Object.freeze(route(target));
+  if (target.length <= ROUTE_CACHE_TARGET_CHARS) {
+    if (routes.size >= ROUTE_CACHE_ENTRIES) routes.clear();
+    routes.set(target, r);
+  }
+  return r;
+}
+
 const OPENAI_PATH = /^\/client\/v4\/accounts\/[^/]+\/ai\/v1\/|^\/v1\/[^/]+\/[^/]+\/workers-ai\/v1\//;
 
 /** True for a path under an /ai/v1 root (REST or gateway layout), whatever endpoint follows. */
@@ -243,7 +263,7 @@ export function handle(app: EmulatorApp, req: IncomingMessage, res: ServerRespon
   const target = originForm(url);
   // The Workers binding's protocol (bare, or in Miniflare's envelope) is one more face of the same server.
   if (isBindingRequest(target, req.headers)) return handleBinding(app, req, (response, close) => writeResponse(res, response, delay, close) ?? Promise.resolve());
-  const r = route(target);
+  const r = routeOf(target);
   // Error answers under /ai/v1 also carry the OpenAI-style `error` member OpenAI clients read.
   const openAiPath = r.kind === 'openai' || (r.kind === 'none' && isOpenAiPath(r.path));
   if (r.kind === 'none') return sendRouted(res, openAiPath, errorResponse('noRoute', { path: r.path }), delay);

@@ -1,4 +1,5 @@
 /** @module Fake prose and the emulator's token unit (one word = one token), shared by every text-making output. */
+import { HEX_BYTES } from '../hex.js';
 import type { Rng } from '../rng.js';
 
 /** The vocabulary of fake answers: plain, common words so answers read like (meaningless) English. */
@@ -16,7 +17,6 @@ export const WORDS: readonly string[] = (
 /** Unix time (seconds) stamped on answers: a constant, because answers must not depend on the clock. */
 export const CREATED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
 
-const HEX_BYTES = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** `n` hex digits drawn from `rng` (deterministic ids); one rng draw per 6 digits, bytes from a table. */
 export function hexId(rng: Rng, n = 24): string {

@@ -60,6 +60,18 @@ describe('/ai/run', () => {
     }
   });
 
+  it('routes a target the same way before and after the remembered routes start over (past 512 targets)', async () => {
+    const model = textModel();
+    const first = await send(emu.url, runPath(model.id), { json: { prompt: 'routes' } });
+    for (let i = 0; i < 600; i++) expect((await send(emu.url, `/client/v4/accounts/${ACCOUNT}/ai/nothing-${i}`)).status).toBe(404);
+    const again = await send(emu.url, runPath(model.id), { json: { prompt: 'routes' } });
+    expect(again.status).toBe(200);
+    expect(again.text).toBe(first.text);
+    const long = `/client/v4/accounts/${ACCOUNT}/ai/run/@cf/meta/${'x'.repeat(600)}`;
+    expect((await send(emu.url, long, { json: { prompt: 'a long target is routed, not remembered' } })).status).toBe(400);
+    expect((await send(emu.url, long, { json: { prompt: 'twice' } })).status).toBe(400);
+  });
+
   it('is deterministic: the same request gets the same answer', async () => {
     const model = textModel();
     const a = await send(emu.url, runPath(model.id), { json: { prompt: 'one', max_tokens: 20 } });
