@@ -28,6 +28,12 @@ export function hexId(rng: Rng, n = 24): string {
   return out.length === n ? out : out.slice(0, n);
 }
 
+/** Takes the draws of `hexId(rng, n)` without writing its digits (an answer that shows no id); returns ''. */
+export function skipHexId(rng: Rng, n = 24): string {
+  for (let digits = 0; digits < n; digits += 6) rng.next();
+  return '';
+}
+
 /** Counts whitespace-separated words: the emulator's token count for any text. */
 export function countWords(text: string): number {
   let count = 0;

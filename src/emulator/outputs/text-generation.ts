@@ -5,7 +5,7 @@ import { exampleFromSchema, ExampleError, ExampleTooLarge } from '../../generate
 import type { Rng } from '../rng.js';
 import type { OutputContext, OutputMaker, StreamEvent } from '../types.js';
 import { decisions } from './decisions.js';
-import { CREATED_AT, hexId, promptTokens, prose, proseTokens, tokenize } from './fake-text.js';
+import { CREATED_AT, hexId, promptTokens, prose, proseTokens, skipHexId, tokenize } from './fake-text.js';
 import { declares, perModel, subschemasAt, typesAt } from './schema-shape.js';
 
 type Obj = Record<string, unknown>;
@@ -39,7 +39,7 @@ export interface GeneratedToolCall {
 
 /** A generation before formatting: the shape-independent answer. */
 export interface Generation {
-  /** Deterministic hex id, prefixed per format (`chatcmpl-`, `resp_`, ...). */
+  /** Deterministic hex id, prefixed per format (`chatcmpl-`, `resp_`, ...); '' when generated `withId: false`. */
   id: string;
   /** Stream pieces; `tokens.join('')` is `text`. Empty when the answer is tool calls. */
   tokens: string[];
@@ -211,9 +211,9 @@ function jsonAnswer(request: GenerationRequest, rng: Rng): { tokens: string[]; j
  * arguments an instance of its parameter schema), JSON in JSON mode, else prose of 12–48 words.
  * Never more completion tokens than `maxTokens`; `finishReason` is `length` when it cut the answer.
  */
-export function generate(request: GenerationRequest, rng: Rng): Generation {
+export function generate(request: GenerationRequest, rng: Rng, options: { withId?: boolean } = {}): Generation {
   // Objects are built whole, not spread from a shared base: spreads cost more than the rest of a generation.
-  const id = hexId(rng);
+  const id = options.withId === false ? skipHexId(rng) : hexId(rng);
   const promptTokens = request.promptTokens;
   if (request.tools.length > 0) {
     const tool = request.tools.find((t) => t.name === request.forcedTool) ?? rng.pick(request.tools);
@@ -506,8 +506,10 @@ function answersAsText(input: Obj): boolean {
 }
 
 function run(context: OutputContext): { g: Generation; style: OutputStyle } {
-  const g = generate(readGenerationRequest(context.input, context.model), context.rng);
-  return { g, style: answerStyle(context) };
+  const style = answerStyle(context);
+  // A classic answer carries no id: its draws are taken (the rest of the answer is as it would be), its digits not written.
+  const g = generate(readGenerationRequest(context.input, context.model), context.rng, { withId: style !== 'classic' });
+  return { g, style };
 }
 
 /** Text generation on /ai/run, in the model's own output shape; streams classic `{response}` events or OpenAI chunks. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hexId, skipHexId } from '../../../src/emulator/outputs/fake-text.js';
 import { createRng, requestSeed, seedFrom } from '../../../src/emulator/rng.js';
 
 /** mulberry32 as published, on an unsigned state: createRng keeps a signed one and must give the same numbers. */
@@ -38,5 +39,17 @@ describe('requestSeed', () => {
   it('keeps the parts apart: ("ab", "c") and ("a", "bc") seed differently', () => {
     expect(seedFrom('ab', 'c')).not.toBe(seedFrom('a', 'bc'));
     expect(requestSeed('ab', Buffer.from('c'))).not.toBe(requestSeed('a', Buffer.from('bc')));
+  });
+});
+
+describe('skipHexId', () => {
+  it("takes exactly hexId's draws, for every length", () => {
+    for (let n = 0; n <= 40; n++) {
+      const written = createRng(n);
+      const skipped = createRng(n);
+      expect(hexId(written, n)).toHaveLength(n);
+      expect(skipHexId(skipped, n)).toBe('');
+      expect(skipped.next()).toBe(written.next());
+    }
   });
 });
