@@ -21,8 +21,8 @@ import { answerParserError, edgeHeaders, edgePage, edgeRefusal, MAX_HEADER_BYTES
 import { catalogNotFound, errorResponse, withOpenAiError } from './errors.js';
 import { ActiveFaults, type ServedResponse } from './faults.js';
 import { GatewayCache, GatewayLogs, LogIds, throughGateway } from './gateway.js';
-import { handlePartner } from './partner.js';
 import { hex32 } from './hex.js';
+import { handlePartner } from './partner.js';
 import { route, type Route } from './router.js';
 import { DEFAULT_STREAM_DELAY_MS, runModel, type RunDeps } from './run-model.js';
 import type { EmulatorRequest, EmulatorResponse, OpenAiHandlerContext, OutputMaker } from './types.js';

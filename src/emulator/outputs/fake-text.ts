@@ -17,7 +17,6 @@ export const WORDS: readonly string[] = (
 /** Unix time (seconds) stamped on answers: a constant, because answers must not depend on the clock. */
 export const CREATED_AT = 1_767_225_600; // 2026-01-01T00:00:00Z
 
-
 /** `n` hex digits drawn from `rng` (deterministic ids); one rng draw per 6 digits, bytes from a table. */
 export function hexId(rng: Rng, n = 24): string {
   let out = '';
