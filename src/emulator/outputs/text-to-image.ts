@@ -90,6 +90,8 @@ function paintPixel(p: Picture, out: Uint8Array, at: number, x: number, y: numbe
 export function filteredRowPainter(width: number, height: number, variant: number): FilteredRowWriter {
   const p = picture(width, height, variant);
   const { line, deltas, disc } = p;
+  // The rim's pixels, painted as paintPixel paints them (one pixel's RGB), then filtered.
+  const pixel = new Uint8Array(3);
   return (raw, at, y) => {
     raw[at] = 1; // filter: Sub
     raw[at + 1] = line[y * 3]!;
@@ -124,11 +126,10 @@ export function filteredRowPainter(width: number, height: number, variant: numbe
         x = inner1 - 1;
         continue;
       }
-      const g = (x + y) * 3;
-      const k = discWeight(p, x, y);
-      const r = k === 0 ? line[g]! : Math.round(line[g]! * (1 - k) + disc[0] * k);
-      const gr = k === 0 ? line[g + 1]! : Math.round(line[g + 1]! * (1 - k) + disc[1] * k);
-      const b = k === 0 ? line[g + 2]! : Math.round(line[g + 2]! * (1 - k) + disc[2] * k);
+      paintPixel(p, pixel, 0, x, y);
+      const r = pixel[0]!;
+      const gr = pixel[1]!;
+      const b = pixel[2]!;
       const o = at + 1 + x * 3;
       raw[o] = (r - r0) & 0xff;
       raw[o + 1] = (gr - gr0) & 0xff;
